@@ -1,0 +1,86 @@
+package domain
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Version semantics (ShareDB's): a snapshot at version V is the text after V
+// operations; an op "at V" applies to the text at version V, after which the
+// section is at V+1.
+
+// CommittedOp is one row of a section's append-only op log. Op is in the JSON
+// format of ot-text-unicode, already transformed to apply at Version.
+type CommittedOp struct {
+	SectionID int64           `json:"section_id"`
+	Version   int64           `json:"v"`
+	Op        json.RawMessage `json:"op"`
+	UserID    int64           `json:"user"`
+	ClientID  string          `json:"client"`
+	Seq       int64           `json:"seq"`
+	CreatedAt time.Time       `json:"created_at"`
+}
+
+// SubmitRequest is an op a client made against BaseVersion. (ClientID, Seq)
+// identifies it across reconnects so it is never applied twice.
+type SubmitRequest struct {
+	SectionID   int64
+	BaseVersion int64
+	Op          json.RawMessage
+	UserID      int64
+	ClientID    string
+	Seq         int64
+}
+
+// SubmitResult is the outcome of a submit. Duplicate is true when the same
+// (client, seq) had already been committed; Op is then the original row.
+type SubmitResult struct {
+	Op        *CommittedOp
+	Duplicate bool
+}
+
+// OpLogService is the server-authoritative op log of every section.
+type OpLogService interface {
+	// Submit transforms req.Op against every op committed since
+	// req.BaseVersion (the incoming op on side "left"), commits it at the
+	// section's next version in the same transaction that updates the
+	// section's text and version, and returns the committed row. Safe for
+	// concurrent use by many instances: the database serialises commits.
+	// Errors: ENOTFOUND (section), EINVALID (malformed op or positions past
+	// the end; code "invalid_op" in Message is not required), ECONFLICT
+	// (BaseVersion ahead of the section: "version_ahead"), ELOCKED.
+	Submit(ctx context.Context, req SubmitRequest) (*SubmitResult, error)
+	// OpsSince returns up to limit committed ops with version >= from, in
+	// version order.
+	OpsSince(ctx context.Context, sectionID, from int64, limit int) ([]*CommittedOp, error)
+	// Snapshot returns the current text and version of a section.
+	Snapshot(ctx context.Context, sectionID int64) (text string, version int64, err error)
+}
+
+// Revision groups consecutive ops of one author in a section's history.
+type Revision struct {
+	FromVersion int64     `json:"from_version"` // first op's version
+	ToVersion   int64     `json:"to_version"`   // section version after the last op
+	UserID      int64     `json:"user_id"`
+	UserName    string    `json:"user_name"`
+	OrgCode     string    `json:"org_code"`
+	StartedAt   time.Time `json:"started_at"`
+	EndedAt     time.Time `json:"ended_at"`
+	Inserted    int       `json:"inserted"` // code points inserted
+	Deleted     int       `json:"deleted"`  // code points deleted
+}
+
+// HistoryService reads a section's history and restores old versions.
+type HistoryService interface {
+	// FindRevisions returns up to limit revisions ending at or before
+	// beforeVersion (0: the newest), newest first.
+	FindRevisions(ctx context.Context, sectionID, beforeVersion int64, limit int) ([]*Revision, error)
+	// TextAt returns the text at version v (0 <= v <= current), using
+	// snapshots so that it stays fast. EINVALID for a version out of range.
+	TextAt(ctx context.Context, sectionID, v int64) (string, error)
+	// Restore commits, as a new op by actor, the edit that turns the
+	// current text into the text at version v, and publishes it like any
+	// other op. Returns the version the op was committed at.
+	Restore(ctx context.Context, actor *User, sectionID, v int64) (int64, error)
+}
