@@ -1,0 +1,225 @@
+// Package policy is the one place that decides who may do what. HTTP
+// handlers and the websocket loop ask Check before acting; nothing else
+// decides. Everything not explicitly allowed is denied.
+package policy
+
+import (
+	"time"
+	_ "time/tzdata" // deadlines are shown in Europe/Berlin even where the OS has no zone data
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+)
+
+// Action is something a user may attempt.
+type Action string
+
+// Actions. Later features add theirs here and to the table test.
+const (
+	ReadStrategy    Action = "read_strategy"    // strategy metadata: topics, phases
+	ReadSection     Action = "read_section"     // a section's text and live ops
+	EditSection     Action = "edit_section"     // submit ops to a section's text
+	Comment         Action = "comment"          // start a thread or reply
+	Propose         Action = "propose"          // submit a change proposal
+	ResolveThread   Action = "resolve_thread"   // resolve or reopen a thread
+	HideComment     Action = "hide_comment"     // hide a comment or thread
+	ChangePhase     Action = "change_phase"     // move a strategy to another phase
+	SubmitStatement Action = "submit_statement" // submit a Stellungnahme for an organisation
+	ManageUsers     Action = "manage_users"     // create, change, disable accounts
+	ManageStructure Action = "manage_structure" // sections, topics, Themenpaten assignment
+)
+
+// Resource is what an action is aimed at. Strategy carries its CurrentPhase;
+// Section is set for section-level actions; OrgID names the organisation a
+// statement is submitted for.
+type Resource struct {
+	Strategy *domain.Strategy
+	Section  *domain.Section
+	OrgID    int64
+}
+
+// Check returns nil if u may do a on r at time now. Otherwise it returns a
+// *domain.Error: EUNAUTHORIZED when there is no user, EFORBIDDEN otherwise,
+// with a German message that says why.
+func Check(u *domain.User, a Action, r Resource, now time.Time) error {
+	if u == nil {
+		return domain.Errorf(domain.EUNAUTHORIZED, "Bitte melden Sie sich an.")
+	}
+	if u.Disabled {
+		return domain.Errorf(domain.EFORBIDDEN, "Ihr Konto ist deaktiviert.")
+	}
+	rule, ok := rules[a]
+	if !ok {
+		return deny("Diese Aktion ist nicht vorgesehen.")
+	}
+	return rule(u, r, now)
+}
+
+// Allowed is Check as a boolean, for deciding what to show.
+func Allowed(u *domain.User, a Action, r Resource, now time.Time) bool {
+	return Check(u, a, r, now) == nil
+}
+
+func deny(msg string) error { return domain.Errorf(domain.EFORBIDDEN, "%s", msg) }
+
+var rules = map[Action]func(*domain.User, Resource, time.Time) error{
+	ReadStrategy:    readStrategy,
+	ReadSection:     readSection,
+	EditSection:     editSection,
+	Comment:         comment,
+	Propose:         propose,
+	ResolveThread:   resolveThread,
+	HideComment:     staffOnly(domain.RoleModerator),
+	ChangePhase:     staffOnly(domain.RoleModerator, domain.RoleAdmin),
+	SubmitStatement: submitStatement,
+	ManageUsers:     staffOnly(domain.RoleAdmin),
+	ManageStructure: staffOnly(domain.RoleModerator, domain.RoleAdmin),
+}
+
+// isStaff reports whether u runs the platform (moderator or admin).
+func isStaff(u *domain.User) bool {
+	return u.HasRole(domain.RoleModerator) || u.HasRole(domain.RoleAdmin)
+}
+
+func staffOnly(roles ...domain.Role) func(*domain.User, Resource, time.Time) error {
+	return func(u *domain.User, _ Resource, _ time.Time) error {
+		for _, r := range roles {
+			if u.HasRole(r) {
+				return nil
+			}
+		}
+		return deny("Diese Aktion ist der Moderation oder Administration vorbehalten.")
+	}
+}
+
+func phaseOf(r Resource) domain.PhaseKind {
+	if r.Strategy == nil || r.Strategy.CurrentPhase == nil {
+		return domain.PhaseEntwurf
+	}
+	return r.Strategy.CurrentPhase.Kind
+}
+
+// sponsors reports whether u is Themenpate of r's section's topic.
+func sponsors(u *domain.User, r Resource) bool {
+	return r.Section != nil && r.Section.TopicID != nil && u.SponsorsTopic(*r.Section.TopicID)
+}
+
+func readStrategy(u *domain.User, r Resource, _ time.Time) error {
+	if r.Strategy == nil {
+		return deny("Unbekannte Strategie.")
+	}
+	return nil // every active account may see the structure and phases
+}
+
+// readSection: drafts (phase entwurf) are for Themenpaten and staff only.
+func readSection(u *domain.User, r Resource, _ time.Time) error {
+	if r.Section == nil {
+		return deny("Unbekannter Abschnitt.")
+	}
+	if isStaff(u) || u.HasRole(domain.RoleThemenpate) {
+		return nil
+	}
+	if phaseOf(r) == domain.PhaseEntwurf {
+		return deny("Entwürfe sind bis zur Beteiligung nur für Themenpaten und Moderation sichtbar.")
+	}
+	if u.HasRole(domain.RoleLand) || u.HasRole(domain.RoleReader) {
+		return nil
+	}
+	return deny("Sie haben keine Leseberechtigung.")
+}
+
+func editSection(u *domain.User, r Resource, _ time.Time) error {
+	s := r.Section
+	if s == nil {
+		return deny("Unbekannter Abschnitt.")
+	}
+	if !isStaff(u) && !sponsors(u, r) {
+		return deny("Nur die Themenpaten dieses Schwerpunktthemas dürfen den Abschnitt bearbeiten.")
+	}
+	switch s.Status {
+	case domain.SectionDraft:
+		return nil
+	case domain.SectionConsultation:
+		if r.Strategy != nil && r.Strategy.EditDuringConsultation {
+			return nil
+		}
+		return deny("Während der Beteiligung ist der Abschnitt nicht bearbeitbar.")
+	case domain.SectionFinal:
+		return domain.Errorf(domain.ELOCKED, "Der Abschnitt ist beschlossen und kann nicht mehr geändert werden.")
+	}
+	return deny("Unbekannter Status des Abschnitts.")
+}
+
+// consultationOpen is the window in which participants may contribute.
+func consultationOpen(r Resource, now time.Time) error {
+	if r.Strategy == nil || r.Strategy.CurrentPhase == nil || r.Strategy.CurrentPhase.Kind != domain.PhaseBeteiligung {
+		return deny("Beiträge sind nur während einer Beteiligungsphase möglich.")
+	}
+	p := r.Strategy.CurrentPhase
+	if p.OpensAt != nil && now.Before(*p.OpensAt) {
+		return deny("Die Beteiligung beginnt am " + berlin(*p.OpensAt) + ".")
+	}
+	if p.ClosesAt != nil && !now.Before(*p.ClosesAt) {
+		return deny("Die Beteiligungsfrist endete am " + berlin(*p.ClosesAt) + ".")
+	}
+	return nil
+}
+
+// comment: staff always (but not on adopted strategies); Themenpaten on any
+// section until the strategy is adopted; participants only inside the
+// consultation window.
+func comment(u *domain.User, r Resource, now time.Time) error {
+	if err := readSection(u, r, now); err != nil {
+		return err
+	}
+	if phaseOf(r) == domain.PhaseBeschlossen {
+		return deny("Die Strategie ist beschlossen; Beiträge sind nicht mehr möglich.")
+	}
+	if isStaff(u) || u.HasRole(domain.RoleThemenpate) {
+		return nil
+	}
+	if u.HasRole(domain.RoleLand) {
+		return consultationOpen(r, now)
+	}
+	return deny("Mit Ihrer Rolle können Sie nur lesen.")
+}
+
+// propose: like comment, but never on final sections.
+func propose(u *domain.User, r Resource, now time.Time) error {
+	if err := comment(u, r, now); err != nil {
+		return err
+	}
+	if r.Section.Status == domain.SectionFinal {
+		return domain.Errorf(domain.ELOCKED, "Der Abschnitt ist beschlossen; Änderungsvorschläge sind nicht mehr möglich.")
+	}
+	return nil
+}
+
+func resolveThread(u *domain.User, r Resource, _ time.Time) error {
+	if u.HasRole(domain.RoleModerator) || sponsors(u, r) {
+		return nil
+	}
+	return deny("Nur Moderation und die Themenpaten des Themas können Diskussionen abschließen.")
+}
+
+func submitStatement(u *domain.User, r Resource, now time.Time) error {
+	if !u.HasRole(domain.RoleLand) {
+		return deny("Stellungnahmen geben Beteiligte für ihre Organisation ab.")
+	}
+	if r.OrgID != u.OrgID {
+		return deny("Sie können nur für Ihre eigene Organisation Stellung nehmen.")
+	}
+	return consultationOpen(r, now)
+}
+
+var berlinLoc = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.FixedZone("MEZ", 3600)
+	}
+	return loc
+}()
+
+// berlin formats t as Germans read a deadline.
+func berlin(t time.Time) string {
+	return t.In(berlinLoc).Format("02.01.2006 um 15:04 Uhr")
+}
