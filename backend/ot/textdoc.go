@@ -1,0 +1,121 @@
+package ot
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Doc is a mutable text that applies ops in place. It is a gap buffer over
+// UTF-8 bytes that remembers the gap's position in code points, so an edit
+// costs time proportional to the distance from the previous edit, not to
+// the length of the text: typing never copies the whole section.
+type Doc struct {
+	buf    []byte // text is buf[:gs] followed by buf[ge:]
+	gs, ge int    // gap start and end, in bytes
+	gcp    int    // code points before the gap
+	n      int    // code points in the text
+}
+
+// NewDoc returns a Doc holding s. Invalid UTF-8 in s is replaced by
+// U+FFFD so that code point counting stays consistent.
+func NewDoc(s string) *Doc {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	buf := make([]byte, len(s)+64)
+	copy(buf[64:], s)
+	return &Doc{buf: buf, gs: 0, ge: 64, n: utf8.RuneCountInString(s)}
+}
+
+// Len returns the length of the text in code points.
+func (d *Doc) Len() int { return d.n }
+
+// String returns the current text.
+func (d *Doc) String() string {
+	b := make([]byte, 0, d.gs+len(d.buf)-d.ge)
+	b = append(b, d.buf[:d.gs]...)
+	return string(append(b, d.buf[d.ge:]...))
+}
+
+// Apply applies op in place. It validates op first, so on error the text
+// is unchanged.
+func (d *Doc) Apply(op Op) error {
+	if err := Validate(op, d.n); err != nil {
+		return err
+	}
+	pos := 0
+	for _, c := range op {
+		switch {
+		case c.Skip != 0:
+			pos += c.Skip
+		case c.Ins != "":
+			d.moveGap(pos)
+			d.insert(c.Ins)
+			pos = d.gcp
+		default:
+			d.moveGap(pos)
+			d.delete(c.Del)
+		}
+	}
+	return nil
+}
+
+// moveGap puts the gap at code point pos.
+func (d *Doc) moveGap(pos int) {
+	if pos < d.gcp {
+		b := d.gs
+		for k := d.gcp - pos; k > 0; k-- {
+			b--
+			for d.buf[b]&0xC0 == 0x80 {
+				b--
+			}
+		}
+		m := d.gs - b
+		copy(d.buf[d.ge-m:d.ge], d.buf[b:d.gs])
+		d.gs, d.ge = b, d.ge-m
+	} else if pos > d.gcp {
+		e := d.skipForward(d.ge, pos-d.gcp)
+		m := e - d.ge
+		copy(d.buf[d.gs:d.gs+m], d.buf[d.ge:e])
+		d.gs, d.ge = d.gs+m, e
+	}
+	d.gcp = pos
+}
+
+// skipForward returns the byte index k code points after byte index b.
+func (d *Doc) skipForward(b, k int) int {
+	for ; k > 0; k-- {
+		b++
+		for b < len(d.buf) && d.buf[b]&0xC0 == 0x80 {
+			b++
+		}
+	}
+	return b
+}
+
+// insert writes s at the gap, growing the buffer when the gap is too small.
+func (d *Doc) insert(s string) {
+	if d.ge-d.gs < len(s) {
+		tail := len(d.buf) - d.ge
+		size := 2*len(d.buf) + len(s)
+		nb := make([]byte, size)
+		copy(nb, d.buf[:d.gs])
+		copy(nb[size-tail:], d.buf[d.ge:])
+		d.buf, d.ge = nb, size-tail
+	}
+	copy(d.buf[d.gs:], s)
+	d.gs += len(s)
+	k := len(s)
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			k = utf8.RuneCountInString(s)
+			break
+		}
+	}
+	d.gcp += k
+	d.n += k
+}
+
+// delete removes k code points after the gap.
+func (d *Doc) delete(k int) {
+	d.ge = d.skipForward(d.ge, k)
+	d.n -= k
+}
