@@ -1,0 +1,273 @@
+package realtime
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+)
+
+// maxOpsPerFrame bounds how many ops one coalesced "ops" frame carries.
+const maxOpsPerFrame = 256
+
+// outItem is one queued outgoing frame. Items with an entry are committed ops
+// and are coalesced with their neighbours of the same section.
+type outItem struct {
+	section int64
+	entry   []byte // an op entry (opEntry), or nil
+	frame   []byte // a complete frame otherwise
+}
+
+// conn is one websocket connection. The read loop runs in the handler's
+// goroutine; a writer goroutine exists only while frames are queued, so an
+// idle connection costs one goroutine.
+type conn struct {
+	hub  *Hub
+	ws   *websocket.Conn
+	user *domain.User
+	id   string
+	self Presence // the identity part of this connection's presence
+
+	subs map[int64]*sub // open sections; written by the read loop only
+
+	mu      sync.Mutex
+	queue   []outItem
+	writing bool
+	closed  bool
+
+	tokens   float64 // rate limit bucket, read loop only
+	lastFill time.Time
+	denied   int // frames refused in a row
+}
+
+func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
+	u := domain.UserFromContext(r.Context())
+	if u == nil {
+		http.Error(w, "Bitte melden Sie sich an.", http.StatusUnauthorized)
+		return
+	}
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		OriginPatterns:  h.cfg.OriginPatterns,
+		CompressionMode: websocket.CompressionDisabled,
+	})
+	if err != nil {
+		return // Accept has answered the request
+	}
+	ws.SetReadLimit(h.cfg.MaxFrameBytes)
+	c := &conn{
+		hub: h, ws: ws, user: u, subs: map[int64]*sub{},
+		id:     h.cfg.Instance + "." + strconv.FormatInt(h.connSeq.Add(1), 36),
+		tokens: float64(h.cfg.RateBurst), lastFill: time.Now(),
+	}
+	c.self = Presence{Conn: c.id, User: u.ID, Name: u.Name, Org: u.Org.Code, Color: ColorFor(u.ID), Ranges: [][2]int{}}
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		ws.Close(websocket.StatusGoingAway, "Server wird neu gestartet")
+		return
+	}
+	h.conns[c] = struct{}{}
+	h.mu.Unlock()
+	h.metrics.connections.Inc()
+	defer func() {
+		c.cleanup()
+		h.mu.Lock()
+		delete(h.conns, c)
+		h.mu.Unlock()
+		h.metrics.connections.Dec()
+	}()
+	c.readLoop(r.Context())
+}
+
+func (c *conn) readLoop(ctx context.Context) {
+	for {
+		typ, data, err := c.ws.Read(ctx)
+		if err != nil {
+			return // closed, timed out or too large (Read has sent 1009)
+		}
+		c.hub.metrics.framesIn.Inc()
+		if !c.allow() {
+			if c.denied > c.hub.cfg.RateBurst {
+				c.closeWith(websocket.StatusPolicyViolation, "Zu viele Nachrichten")
+				return
+			}
+			if c.denied == 1 {
+				c.sendError(&frameError{code: CodeRateLimited, message: "Zu viele Nachrichten – bitte langsamer senden."})
+			}
+			continue
+		}
+		if typ != websocket.MessageText {
+			c.sendError(badRequest("Nur Textnachrichten (JSON) sind erlaubt."))
+			continue
+		}
+		f, ferr := decodeFrame(data)
+		if ferr != nil {
+			c.sendError(ferr)
+			continue
+		}
+		if ferr := c.handle(ctx, f); ferr != nil {
+			c.sendError(ferr)
+		}
+	}
+}
+
+// allow takes a token from the connection's bucket.
+func (c *conn) allow() bool {
+	now := time.Now()
+	c.tokens += now.Sub(c.lastFill).Seconds() * c.hub.cfg.RateLimit
+	c.lastFill = now
+	if max := float64(c.hub.cfg.RateBurst); c.tokens > max {
+		c.tokens = max
+	}
+	if c.tokens < 1 {
+		c.denied++
+		return false
+	}
+	c.tokens--
+	c.denied = 0
+	return true
+}
+
+func (c *conn) handle(ctx context.Context, f *inFrame) *frameError {
+	var ferr *frameError
+	switch f.T {
+	case typeOpen:
+		ferr = c.open(ctx, f.Section, f.V)
+	case typeClose:
+		c.closeSection(f.Section)
+	case typeOp:
+		ferr = c.submit(ctx, f)
+	case typeCursor:
+		ferr = c.cursor(ctx, f)
+	}
+	if ferr != nil {
+		ferr.section, ferr.seq = f.Section, f.Seq
+	}
+	return ferr
+}
+
+func (c *conn) sendError(e *frameError) {
+	c.enqueue(nil, outItem{section: e.section, frame: errorFrame(e)})
+}
+
+// enqueue queues an item for writing. s, if set, is the subscription the
+// item belongs to; nothing more is queued for a stale one. When the queue is
+// full the connection is too slow: its queue is dropped and every open
+// section gets a "resync" error, so the client re-opens from its version.
+func (c *conn) enqueue(s *sub, it outItem) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed || (s != nil && s.stale) {
+		return
+	}
+	if len(c.queue) >= c.hub.cfg.SendQueue {
+		c.queue = c.queue[:0]
+		for id, os := range c.subs {
+			os.stale = true
+			c.queue = append(c.queue, outItem{section: id, frame: errorFrame(&frameError{
+				code: CodeResync, section: id,
+				message: "Die Verbindung kommt nicht nach – bitte den Abschnitt mit der bekannten Version neu öffnen.",
+			})})
+		}
+		c.hub.metrics.resyncs.Inc()
+		return
+	}
+	c.queue = append(c.queue, it)
+	if !c.writing {
+		c.writing = true
+		go c.writeLoop()
+	}
+}
+
+func (c *conn) writeLoop() {
+	var batch []outItem
+	for {
+		c.mu.Lock()
+		if len(c.queue) == 0 || c.closed {
+			c.writing = false
+			c.queue = nil // let an idle connection's buffer go
+			c.mu.Unlock()
+			return
+		}
+		batch, c.queue = c.queue, batch[:0]
+		c.mu.Unlock()
+		if err := c.writeBatch(batch); err != nil {
+			c.closeWith(websocket.StatusGoingAway, "Schreiben fehlgeschlagen")
+			return
+		}
+		clear(batch)
+	}
+}
+
+// writeBatch writes items in order, coalescing runs of ops of one section.
+func (c *conn) writeBatch(items []outItem) error {
+	for i := 0; i < len(items); {
+		it := items[i]
+		if it.entry == nil {
+			if err := c.write(it.frame); err != nil {
+				return err
+			}
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(items) && j-i < maxOpsPerFrame && items[j].entry != nil && items[j].section == it.section {
+			j++
+		}
+		var frame []byte
+		if j == i+1 {
+			frame = opFrame(it.section, it.entry)
+		} else {
+			entries := make([][]byte, 0, j-i)
+			for _, x := range items[i:j] {
+				entries = append(entries, x.entry)
+			}
+			frame = opsFrame(it.section, entries)
+		}
+		if err := c.write(frame); err != nil {
+			return err
+		}
+		i = j
+	}
+	return nil
+}
+
+func (c *conn) write(frame []byte) error {
+	ctx, cancel := context.WithTimeout(c.hub.ctx, c.hub.cfg.WriteTimeout)
+	defer cancel()
+	c.hub.metrics.framesOut.Inc()
+	return c.ws.Write(ctx, websocket.MessageText, frame)
+}
+
+func (c *conn) ping(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, c.hub.cfg.PongTimeout)
+	defer cancel()
+	if err := c.ws.Ping(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		c.ws.CloseNow() // a dead peer; the read loop ends and cleans up
+	}
+}
+
+func (c *conn) closeWith(code websocket.StatusCode, reason string) {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	go c.ws.Close(code, reason) // Close waits for the peer; never hold up the caller
+}
+
+// cleanup leaves every open section when the read loop has ended.
+func (c *conn) cleanup() {
+	for id := range c.subs {
+		c.closeSection(id)
+	}
+	c.mu.Lock()
+	c.closed = true
+	c.queue = nil
+	c.mu.Unlock()
+	c.ws.CloseNow()
+}

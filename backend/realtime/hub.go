@@ -1,0 +1,347 @@
+package realtime
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+)
+
+// HubConfig holds the tunables of a Hub. Zero values take the defaults noted.
+type HubConfig struct {
+	Instance       string        // unique name of this instance in presence; random by default
+	OriginPatterns []string      // extra allowed Origin host patterns for the handshake
+	MaxFrameBytes  int64         // larger client frames close the connection with 1009; 1 MiB
+	SendQueue      int           // frames queued per connection before it must resync; 512
+	RateLimit      float64       // client frames per second per connection; 100
+	RateBurst      int           // burst above RateLimit; 200
+	PingInterval   time.Duration // keepalive ping period; 25 s
+	PongTimeout    time.Duration // a ping unanswered this long drops the peer; 10 s
+	WriteTimeout   time.Duration // a frame not written within this drops the peer; 10 s
+	GapWait        time.Duration // how long an out-of-order op waits before the log is read; 150 ms
+	IdleCheck      time.Duration // a quiet section is compared with the log this often; 2 s
+	PresenceTTL    time.Duration // presence of a dead instance disappears after this; 8 s
+	PresenceBeat   time.Duration // presence is rewritten this often; 2.5 s
+	PermissionTTL  time.Duration // edit permission is re-checked after this; 2 s
+}
+
+func (c *HubConfig) defaults() {
+	if c.Instance == "" {
+		c.Instance = randomID(6)
+	}
+	setDefault(&c.MaxFrameBytes, 1<<20)
+	setDefault(&c.SendQueue, 512)
+	setDefault(&c.RateLimit, 100)
+	setDefault(&c.RateBurst, 200)
+	setDefault(&c.PingInterval, 25*time.Second)
+	setDefault(&c.PongTimeout, 10*time.Second)
+	setDefault(&c.WriteTimeout, 10*time.Second)
+	setDefault(&c.GapWait, 150*time.Millisecond)
+	setDefault(&c.IdleCheck, 2*time.Second)
+	setDefault(&c.PresenceTTL, 8*time.Second)
+	setDefault(&c.PresenceBeat, 2500*time.Millisecond)
+	setDefault(&c.PermissionTTL, 2*time.Second)
+}
+
+func setDefault[T comparable](p *T, v T) {
+	var zero T
+	if *p == zero {
+		*p = v
+	}
+}
+
+// Deps are the services a Hub uses. OpLog and Strategies are required.
+type Deps struct {
+	OpLog      domain.OpLogService
+	Strategies domain.StrategyService
+	Broker     Broker                // nil: a private MemoryBroker
+	Logger     *slog.Logger          // nil: slog.Default()
+	Metrics    prometheus.Registerer // nil: metrics are kept but not registered
+}
+
+// CommitNotifier is implemented by op logs that report each commit, in
+// version order per section (collab.Service does). NewHub subscribes to it,
+// so that commits reach the broker without further wiring.
+type CommitNotifier interface {
+	OnCommit(fn func(*domain.CommittedOp))
+}
+
+// Hub serves the live channel of one instance: it owns the connections,
+// one room per open section, and the link to the broker.
+type Hub struct {
+	cfg     HubConfig
+	deps    Deps
+	log     *slog.Logger
+	metrics *metrics
+
+	mu     sync.Mutex
+	rooms  map[int64]*room
+	conns  map[*conn]struct{}
+	closed bool
+
+	pubq      chan *Message // to the broker, never blocking the committer
+	presenceq chan struct{} // wakes the presence loop
+	presMu    sync.Mutex
+	presWork  map[int64]int // section → presence work flags
+	connSeq   atomic.Int64
+	ctx       context.Context
+	cancel    context.CancelFunc
+	done      chan struct{}
+}
+
+// NewHub returns a hub; call Run to start it and Close to stop it.
+func NewHub(cfg HubConfig, deps Deps) *Hub {
+	cfg.defaults()
+	if deps.Broker == nil {
+		deps.Broker = NewMemoryBroker()
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &Hub{
+		cfg: cfg, deps: deps, log: deps.Logger.With("component", "realtime", "instance", cfg.Instance),
+		metrics: newMetrics(deps.Metrics),
+		rooms:   map[int64]*room{}, conns: map[*conn]struct{}{},
+		pubq: make(chan *Message, 8192), presenceq: make(chan struct{}, 1), presWork: map[int64]int{},
+		ctx: ctx, cancel: cancel, done: make(chan struct{}),
+	}
+	if n, ok := deps.OpLog.(CommitNotifier); ok {
+		n.OnCommit(h.Committed)
+	}
+	return h
+}
+
+// Instance returns this hub's instance name.
+func (h *Hub) Instance() string { return h.cfg.Instance }
+
+// Committed takes an op this instance has just committed: it is delivered
+// to local connections at once and published to the other instances. It
+// never blocks; if the broker falls behind, the message is dropped and the
+// receivers repair from the log.
+func (h *Hub) Committed(op *domain.CommittedOp) {
+	h.deliverOp(op)
+	select {
+	case h.pubq <- &Message{Kind: KindOp, Section: op.SectionID, Instance: h.cfg.Instance, Op: op}:
+	default:
+		h.metrics.brokerDropped.Inc()
+	}
+}
+
+// Run drives the broker subscription, publishing, presence, gap repair and
+// keepalive until ctx ends or Close is called. It returns nil after Close.
+func (h *Hub) Run(ctx context.Context) error {
+	defer close(h.done)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-h.ctx.Done():
+		case <-ctx.Done():
+		}
+		cancel()
+	}()
+	var wg sync.WaitGroup
+	errc := make(chan error, 1)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		if err := h.deps.Broker.Run(ctx, h.fromBroker); err != nil && ctx.Err() == nil {
+			errc <- err
+			cancel()
+		}
+	}()
+	go func() { defer wg.Done(); h.publishLoop(ctx) }()
+	go func() { defer wg.Done(); h.presenceLoop(ctx) }()
+	h.tickLoop(ctx)
+	wg.Wait()
+	select {
+	case err := <-errc:
+		return err
+	default:
+	}
+	if h.ctx.Err() != nil {
+		return nil
+	}
+	return ctx.Err()
+}
+
+// Close disconnects every client with "going away" and stops Run.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	h.closed = true
+	conns := make([]*conn, 0, len(h.conns))
+	for c := range h.conns {
+		conns = append(conns, c)
+	}
+	h.mu.Unlock()
+	for _, c := range conns {
+		c.closeWith(websocket.StatusGoingAway, "Server wird neu gestartet")
+	}
+	h.cancel()
+}
+
+// Handler returns the websocket endpoint. The request context must carry the
+// authenticated user (domain.WithUser); without one it answers 401.
+func (h *Hub) Handler() http.Handler {
+	return http.HandlerFunc(h.serveWS)
+}
+
+func (h *Hub) publishLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case m := <-h.pubq:
+			pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			if err := h.deps.Broker.Publish(pctx, m); err != nil {
+				h.metrics.brokerDropped.Inc()
+				h.log.Debug("publish failed", "section", m.Section, "err", err)
+			}
+			cancel()
+		}
+	}
+}
+
+// fromBroker handles a message from any instance, this one included.
+func (h *Hub) fromBroker(m *Message) {
+	switch m.Kind {
+	case KindOp:
+		if m.Op != nil && m.Op.SectionID == m.Section {
+			h.deliverOp(m.Op)
+		}
+	case KindCursor:
+		if m.Instance != h.cfg.Instance && m.Cursor != nil {
+			if r := h.findRoom(m.Section); r != nil {
+				r.remoteCursor(m.Cursor)
+			}
+		}
+	case KindPresence:
+		if m.Instance != h.cfg.Instance {
+			h.presenceChanged(m.Section, false)
+		}
+	case KindResync:
+		if r := h.findRoom(m.Section); r != nil {
+			r.mu.Lock()
+			r.checkAt = time.Time{} // compare with the log on the next tick
+			r.mu.Unlock()
+			h.presenceChanged(m.Section, true)
+		}
+	}
+}
+
+func (h *Hub) deliverOp(op *domain.CommittedOp) {
+	if r := h.findRoom(op.SectionID); r != nil {
+		r.mu.Lock()
+		r.offer(op, false)
+		r.mu.Unlock()
+	}
+}
+
+func (h *Hub) findRoom(section int64) *room {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.rooms[section]
+}
+
+// tickLoop runs the periodic work: gap repair and idle checks, heartbeats of
+// presence, keepalive pings and removal of empty rooms.
+func (h *Hub) tickLoop(ctx context.Context) {
+	tick := time.NewTicker(h.cfg.GapWait / 2)
+	defer tick.Stop()
+	var lastBeat, lastPing time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-tick.C:
+			beat := now.Sub(lastBeat) >= h.cfg.PresenceBeat
+			if beat {
+				lastBeat = now
+			}
+			for _, r := range h.roomList() {
+				r.tick(ctx, now)
+				if beat {
+					h.presenceChanged(r.id, true)
+				}
+			}
+			if now.Sub(lastPing) >= h.cfg.PingInterval {
+				lastPing = now
+				h.pingAll(ctx)
+			}
+		}
+	}
+}
+
+func (h *Hub) roomList() []*room {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]*room, 0, len(h.rooms))
+	for _, r := range h.rooms {
+		out = append(out, r)
+	}
+	return out
+}
+
+func (h *Hub) pingAll(ctx context.Context) {
+	h.mu.Lock()
+	conns := make([]*conn, 0, len(h.conns))
+	for c := range h.conns {
+		conns = append(conns, c)
+	}
+	h.mu.Unlock()
+	for _, c := range conns {
+		go c.ping(ctx)
+	}
+}
+
+// acquireRoom returns the room of section with a reference held, creating
+// it and subscribing to the broker if needed. releaseRoom drops the
+// reference and removes an unused room.
+func (h *Hub) acquireRoom(ctx context.Context, section int64) (*room, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil, domain.Errorf(domain.EUNAVAILABLE, "Der Server wird beendet.")
+	}
+	r := h.rooms[section]
+	if r == nil {
+		if err := h.deps.Broker.Subscribe(ctx, section); err != nil {
+			return nil, err
+		}
+		r = newRoom(h, section)
+		h.rooms[section] = r
+	}
+	r.refs++
+	return r, nil
+}
+
+func (h *Hub) releaseRoom(r *room) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r.refs--
+	if r.refs > 0 || h.rooms[r.id] != r {
+		return
+	}
+	delete(h.rooms, r.id)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := h.deps.Broker.Unsubscribe(ctx, r.id); err != nil {
+		h.log.Warn("unsubscribe failed", "section", r.id, "err", err)
+	}
+}
+
+func randomID(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand never fails on supported platforms
+	return hex.EncodeToString(b)
+}

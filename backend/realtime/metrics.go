@@ -1,0 +1,34 @@
+package realtime
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// metrics are the hub's Prometheus instruments.
+type metrics struct {
+	connections   prometheus.Gauge
+	framesIn      prometheus.Counter
+	framesOut     prometheus.Counter
+	resyncs       prometheus.Counter
+	gapsRepaired  prometheus.Counter
+	brokerDropped prometheus.Counter
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		connections: prometheus.NewGauge(prometheus.GaugeOpts{Name: "strategieraum_ws_connections",
+			Help: "Open websocket connections."}),
+		framesIn: prometheus.NewCounter(prometheus.CounterOpts{Name: "strategieraum_ws_frames_in_total",
+			Help: "Websocket frames received from clients."}),
+		framesOut: prometheus.NewCounter(prometheus.CounterOpts{Name: "strategieraum_ws_frames_out_total",
+			Help: "Websocket frames sent to clients."}),
+		resyncs: prometheus.NewCounter(prometheus.CounterOpts{Name: "strategieraum_ws_resyncs_total",
+			Help: "Connections told to resync because their send queue overflowed."}),
+		gapsRepaired: prometheus.NewCounter(prometheus.CounterOpts{Name: "strategieraum_ws_gap_ops_repaired_total",
+			Help: "Ops missing from the broker and delivered from the op log instead."}),
+		brokerDropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "strategieraum_ws_broker_publish_failures_total",
+			Help: "Broker messages that could not be published."}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.resyncs, m.gapsRepaired, m.brokerDropped)
+	}
+	return m
+}

@@ -1,0 +1,232 @@
+package realtime
+
+import (
+	"bytes"
+	"context"
+	"hash/fnv"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/strategieraum/strategieraum/backend/ot"
+)
+
+// palette holds cursor colours that keep a contrast of at least 4.5:1 with
+// white text and with a white page.
+var palette = []string{
+	"#1f5fa8", "#b3261e", "#2e7d32", "#8e24aa", "#b45309", "#00796b",
+	"#c2185b", "#4a5bb5", "#6d4c41", "#00838f", "#7b5e00", "#5e35b1",
+}
+
+// ColorFor returns the stable cursor colour of a user.
+func ColorFor(userID int64) string {
+	h := fnv.New32a()
+	h.Write([]byte(strconv.FormatInt(userID, 10)))
+	return palette[h.Sum32()%uint32(len(palette))]
+}
+
+// Presence work flags, merged per section until the presence loop runs.
+const (
+	presWrite   = 1 << iota // write this instance's entries to the broker
+	presPublish             // tell other instances to re-read
+	presRead                // re-read everyone's entries and update clients
+)
+
+// presenceChanged schedules presence work for a section: after a local
+// change (a connection opened or closed it) the entries are written and
+// announced; otherwise they are only re-read.
+func (h *Hub) presenceChanged(section int64, heartbeat bool) {
+	flags := presRead
+	if heartbeat {
+		flags |= presWrite
+	}
+	h.schedulePresence(section, flags)
+}
+
+func (h *Hub) localPresenceChanged(section int64) {
+	h.schedulePresence(section, presWrite|presPublish|presRead)
+}
+
+func (h *Hub) schedulePresence(section int64, flags int) {
+	h.presMu.Lock()
+	h.presWork[section] |= flags
+	h.presMu.Unlock()
+	select {
+	case h.presenceq <- struct{}{}:
+	default:
+	}
+}
+
+func (h *Hub) presenceLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-h.presenceq:
+		}
+		h.presMu.Lock()
+		work := h.presWork
+		h.presWork = map[int64]int{}
+		h.presMu.Unlock()
+		for section, flags := range work {
+			h.updatePresence(ctx, section, flags)
+		}
+	}
+}
+
+func (h *Hub) updatePresence(ctx context.Context, section int64, flags int) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	r := h.findRoom(section)
+	var local []*Presence
+	if r != nil {
+		r.mu.Lock()
+		for _, s := range r.subs {
+			p := *s.self
+			local = append(local, &p)
+		}
+		r.mu.Unlock()
+	}
+	if flags&presWrite != 0 {
+		if err := h.deps.Broker.SetPresence(ctx, h.cfg.Instance, section, local, h.cfg.PresenceTTL); err != nil {
+			h.log.Debug("writing presence failed", "section", section, "err", err)
+		}
+	}
+	if flags&presPublish != 0 {
+		select {
+		case h.pubq <- &Message{Kind: KindPresence, Section: section, Instance: h.cfg.Instance}:
+		default:
+		}
+	}
+	if r == nil || flags&presRead == 0 {
+		return
+	}
+	all, err := h.deps.Broker.Presence(ctx, section)
+	if err != nil {
+		h.log.Debug("reading presence failed", "section", section, "err", err)
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	remote := map[string]*Presence{}
+	for _, p := range all {
+		if strings.HasPrefix(p.Conn, h.cfg.Instance+".") {
+			continue // local entries are known first-hand
+		}
+		if old := r.remote[p.Conn]; old != nil && old.V > p.V {
+			p.V, p.Ranges = old.V, old.Ranges // a newer cursor arrived meanwhile
+		}
+		remote[p.Conn] = p
+	}
+	r.remote = remote
+	r.sendPresence()
+}
+
+// presenceList returns everyone in the room, local and remote, by conn id.
+func (r *room) presenceList() []*Presence {
+	out := make([]*Presence, 0, len(r.subs)+len(r.remote))
+	for _, s := range r.subs {
+		out = append(out, s.self)
+	}
+	for _, p := range r.remote {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b *Presence) int { return strings.Compare(a.Conn, b.Conn) })
+	return out
+}
+
+// sendPresence sends the list of everyone else to each local subscriber
+// when the set of connections has changed since the last time.
+func (r *room) sendPresence() {
+	all := r.presenceList()
+	var key bytes.Buffer
+	for _, p := range all {
+		key.WriteString(p.Conn)
+		key.WriteByte(' ')
+	}
+	if key.String() == r.sentUsers {
+		return
+	}
+	r.sentUsers = key.String()
+	for _, s := range r.subs {
+		others := make([]*Presence, 0, len(all))
+		for _, p := range all {
+			if p.Conn != s.self.Conn {
+				others = append(others, p)
+			}
+		}
+		s.c.enqueue(s, outItem{section: r.id, frame: mustJSON(presenceOut{T: typePresence, Section: r.id, Users: others})})
+	}
+}
+
+// cursor records the connection's selection and passes it on.
+func (c *conn) cursor(ctx context.Context, f *inFrame) *frameError {
+	s := c.subs[f.Section]
+	r := c.hub.findRoom(f.Section)
+	if s == nil || r == nil {
+		return badRequest("Der Abschnitt ist auf dieser Verbindung nicht geöffnet.")
+	}
+	ranges := f.Ranges
+	if ranges == nil {
+		ranges = [][2]int{}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if *f.V > s.next {
+		return &frameError{code: CodeVersionAhead, message: "Die Version der Auswahl ist neuer als der Abschnitt."}
+	}
+	p := *s.self
+	p.V, p.Ranges = r.moveCursor(*f.V, ranges)
+	s.self = &p
+	frame := mustJSON(cursorOut{T: typeCursor, Section: r.id, Conn: p.Conn, User: p.User, V: p.V, Ranges: p.Ranges})
+	for oc, os := range r.subs {
+		if oc != c {
+			oc.enqueue(os, outItem{section: r.id, frame: frame})
+		}
+	}
+	cp := p
+	select {
+	case c.hub.pubq <- &Message{Kind: KindCursor, Section: r.id, Instance: c.hub.cfg.Instance, Cursor: &cp}:
+	default:
+	}
+	return nil
+}
+
+// remoteCursor takes another instance's cursor update.
+func (r *room) remoteCursor(p *Presence) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	old := r.remote[p.Conn]
+	if old == nil {
+		return // not (yet) in presence; the next presence read brings it
+	}
+	cp := *old
+	cp.V, cp.Ranges = r.moveCursor(p.V, p.Ranges)
+	r.remote[p.Conn] = &cp
+	frame := mustJSON(cursorOut{T: typeCursor, Section: r.id, Conn: cp.Conn, User: cp.User, V: cp.V, Ranges: cp.Ranges})
+	for _, s := range r.subs {
+		s.c.enqueue(s, outItem{section: r.id, frame: frame})
+	}
+}
+
+// moveCursor transforms ranges at version v through the ops delivered since,
+// so that receivers get positions at the room's current version. When those
+// ops are no longer at hand the ranges stay at v.
+func (r *room) moveCursor(v int64, ranges [][2]int) (int64, [][2]int) {
+	ops, ok := r.opsBetween(v)
+	if !ok || len(ops) == 0 {
+		return v, ranges
+	}
+	out := slices.Clone(ranges)
+	for _, cop := range ops {
+		op, err := ot.Parse(cop.Op)
+		if err != nil {
+			return v, ranges
+		}
+		for i := range out {
+			out[i] = [2]int{ot.TransformPosition(out[i][0], op), ot.TransformPosition(out[i][1], op)}
+		}
+	}
+	return r.next, out
+}

@@ -1,0 +1,186 @@
+package realtime
+
+import (
+	"context"
+	"time"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/ot"
+	"github.com/strategieraum/strategieraum/backend/policy"
+)
+
+// serviceTimeout bounds each database call made for one frame.
+const serviceTimeout = 10 * time.Second
+
+// authorize loads section id with its strategy and checks action for the
+// connection's user.
+func (c *conn) authorize(ctx context.Context, id int64, a policy.Action) error {
+	s, err := c.hub.deps.Strategies.FindSectionByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	st, err := c.hub.deps.Strategies.FindStrategyByID(ctx, s.StrategyID)
+	if err != nil {
+		return err
+	}
+	return policy.Check(c.user, a, policy.Resource{Strategy: st, Section: s}, time.Now())
+}
+
+// open subscribes the connection to a section. Without from it sends a
+// snapshot; with from it sends every op since from in one "ops" frame (the
+// client keeps its text and pending ops). Either is followed by live ops.
+func (c *conn) open(ctx context.Context, id int64, from *int64) *frameError {
+	ctx, cancel := context.WithTimeout(ctx, serviceTimeout)
+	defer cancel()
+	if err := c.authorize(ctx, id, policy.ReadSection); err != nil {
+		return errorFromDomain(err, false)
+	}
+	c.closeSection(id) // re-opening starts afresh
+	text, v, err := c.hub.deps.OpLog.Snapshot(ctx, id)
+	if err != nil {
+		return errorFromDomain(err, false)
+	}
+	if from != nil && *from > v {
+		return &frameError{code: CodeVersionAhead, message: "Die angegebene Version ist neuer als der Abschnitt."}
+	}
+	r, err := c.hub.acquireRoom(ctx, id)
+	if err != nil {
+		return errorFromDomain(err, false)
+	}
+	s := &sub{c: c, next: v, clients: map[string]int64{}}
+	self := c.self
+	self.V = v
+	s.self = &self
+
+	r.mu.Lock()
+	r.start(v)
+	// The room may be ahead of the snapshot (ops delivered meanwhile) and
+	// the client may ask for ops before it: read those from the log while
+	// holding the room, so that nothing is delivered twice or skipped.
+	start, first := v, []byte(nil)
+	if from != nil {
+		start = *from
+	} else {
+		first = mustJSON(snapshotOut{T: typeSnapshot, Section: id, V: v, Text: text, Presence: r.presenceList()})
+	}
+	entries, ferr := c.catchUp(ctx, id, start, r.next)
+	if ferr != nil {
+		r.mu.Unlock()
+		c.hub.releaseRoom(r)
+		return ferr
+	}
+	s.next = max(r.next, start)
+	c.mu.Lock()
+	c.subs[id] = s
+	c.mu.Unlock()
+	if first != nil {
+		c.enqueue(s, outItem{section: id, frame: first})
+	}
+	if from != nil || len(entries) > 0 {
+		for {
+			n := min(len(entries), maxOpsPerFrame)
+			c.enqueue(s, outItem{section: id, frame: opsFrame(id, entries[:n])})
+			if entries = entries[n:]; len(entries) == 0 {
+				break
+			}
+		}
+	}
+	if from != nil {
+		s.self.V = s.next
+	}
+	r.subs[c] = s
+	r.mu.Unlock()
+	c.hub.localPresenceChanged(id)
+	return nil
+}
+
+// catchUp reads the ops [from, to) from the log as op entries.
+func (c *conn) catchUp(ctx context.Context, id, from, to int64) ([][]byte, *frameError) {
+	var entries [][]byte
+	for from < to {
+		ops, err := c.hub.deps.OpLog.OpsSince(ctx, id, from, int(min(to-from, repairPage)))
+		if err != nil {
+			return nil, errorFromDomain(err, false)
+		}
+		if len(ops) == 0 {
+			break
+		}
+		for _, op := range ops {
+			if op.Version >= to {
+				break
+			}
+			entries = append(entries, opEntry(op))
+			from = op.Version + 1
+		}
+	}
+	return entries, nil
+}
+
+// closeSection leaves a section; closing one that is not open does nothing.
+func (c *conn) closeSection(id int64) {
+	c.mu.Lock()
+	s := c.subs[id]
+	delete(c.subs, id)
+	c.mu.Unlock()
+	if s == nil {
+		return
+	}
+	r := c.hub.findRoom(id)
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	if r.subs[c] == s {
+		delete(r.subs, c)
+	}
+	r.mu.Unlock()
+	c.hub.releaseRoom(r)
+	c.hub.localPresenceChanged(id)
+}
+
+// submit hands an op to the op log. Its ack travels through the room like
+// every op, so the sender has every earlier op before the ack.
+func (c *conn) submit(ctx context.Context, f *inFrame) *frameError {
+	s := c.subs[f.Section]
+	if s == nil {
+		return badRequest("Der Abschnitt ist auf dieser Verbindung nicht geöffnet.")
+	}
+	if _, err := ot.Parse(f.Op); err != nil {
+		return &frameError{code: CodeInvalidOp, message: "Die Operation ist ungültig."}
+	}
+	ctx, cancel := context.WithTimeout(ctx, serviceTimeout)
+	defer cancel()
+	if time.Since(s.editChecked) > c.hub.cfg.PermissionTTL {
+		s.editErr = c.authorize(ctx, f.Section, policy.EditSection)
+		s.editChecked = time.Now()
+	}
+	if s.editErr != nil {
+		return errorFromDomain(s.editErr, true)
+	}
+	r := c.hub.findRoom(f.Section)
+	if r == nil {
+		return &frameError{code: CodeResync, message: "Der Abschnitt ist nicht mehr geöffnet."}
+	}
+	r.mu.Lock()
+	if _, ok := s.clients[f.Client]; !ok {
+		s.clients[f.Client] = s.next
+	}
+	r.mu.Unlock()
+	res, err := c.hub.deps.OpLog.Submit(ctx, domain.SubmitRequest{
+		SectionID: f.Section, BaseVersion: *f.V, Op: f.Op,
+		UserID: c.user.ID, ClientID: f.Client, Seq: f.Seq,
+	})
+	if err != nil {
+		return errorFromDomain(err, true)
+	}
+	committed := res.Op
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	// An op delivered to this connection before its client id was known
+	// went out as a plain op (a resubmission after reconnecting); ack it
+	// now. Later ones are acked, or will be, by the room.
+	if committed.Version < s.next && committed.Version < s.clients[f.Client] {
+		c.enqueue(s, outItem{section: f.Section, frame: mustJSON(ackOut{T: typeAck, Section: f.Section, V: committed.Version, Seq: committed.Seq})})
+	}
+	return nil
+}
