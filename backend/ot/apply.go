@@ -84,7 +84,7 @@ func Diff(from, to string) Op {
 		}
 		s += n1
 	}
-	var op Op
+	op := Op{}
 	op = appendComp(op, Component{Skip: utf8.RuneCountInString(from[:p])})
 	op = appendComp(op, Component{Del: utf8.RuneCountInString(from[p : len(from)-s])})
 	op = appendComp(op, Component{Ins: to[p : len(to)-s]})
