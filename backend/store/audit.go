@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+)
+
+type auditRow struct {
+	ID      int64 `gorm:"primaryKey"`
+	At      time.Time
+	ActorID *int64
+	OrgCode string
+	Action  string
+	Target  string
+	Detail  string
+}
+
+func (auditRow) TableName() string { return "audit_events" }
+
+// Audit listing limits: the default page and the largest page served.
+const (
+	defaultAuditLimit = 100
+	maxAuditLimit     = 1000
+)
+
+// AppendAudit inserts e, setting ID and At (if zero). EINVALID without an
+// action. The table rejects updates and deletes by trigger.
+func (db *DB) AppendAudit(ctx context.Context, e *domain.AuditEvent) error {
+	e.Action = strings.TrimSpace(e.Action)
+	if e.Action == "" {
+		return domain.Invalid("action", "Aktion fehlt.")
+	}
+	at := e.At
+	if at.IsZero() {
+		at = db.now()
+	}
+	row := auditRow{At: utc(at), ActorID: e.ActorID, OrgCode: e.OrgCode, Action: e.Action,
+		Target: e.Target, Detail: e.Detail}
+	if err := db.tx(ctx, func(tx *gorm.DB) error { return tx.Create(&row).Error }); err != nil {
+		return fmt.Errorf("append audit event: %w", err)
+	}
+	e.ID, e.At = row.ID, row.At
+	return nil
+}
+
+// FindAuditEvents lists events newest first. Limit defaults to 100 and is
+// capped at 1000; a negative limit or offset is EINVALID.
+func (db *DB) FindAuditEvents(ctx context.Context, f domain.AuditFilter) ([]*domain.AuditEvent, error) {
+	if f.Limit < 0 {
+		return nil, domain.Invalid("limit", "Die Anzahl darf nicht negativ sein.")
+	}
+	if f.Offset < 0 {
+		return nil, domain.Invalid("offset", "Der Versatz darf nicht negativ sein.")
+	}
+	limit := f.Limit
+	if limit == 0 {
+		limit = defaultAuditLimit
+	}
+	limit = min(limit, maxAuditLimit)
+	q := db.conn(ctx).Order("at DESC, id DESC").Limit(limit).Offset(f.Offset)
+	if f.Action != "" {
+		q = q.Where("action = ?", f.Action)
+	}
+	if f.ActorID != nil {
+		q = q.Where("actor_id = ?", *f.ActorID)
+	}
+	if f.Since != nil {
+		q = q.Where("at >= ?", utc(*f.Since))
+	}
+	var rows []auditRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("find audit events: %w", err)
+	}
+	out := make([]*domain.AuditEvent, len(rows))
+	for i, r := range rows {
+		out[i] = &domain.AuditEvent{ID: r.ID, At: r.At.UTC(), ActorID: r.ActorID, OrgCode: r.OrgCode,
+			Action: r.Action, Target: r.Target, Detail: r.Detail}
+	}
+	return out, nil
+}
