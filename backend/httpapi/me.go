@@ -1,0 +1,57 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+)
+
+func (s *Server) handleMe(c echo.Context) error {
+	u, err := user(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, u)
+}
+
+// handleListSessions lists the caller's sessions, marking the one this
+// request came with.
+func (s *Server) handleListSessions(c echo.Context) error {
+	u, err := user(c)
+	if err != nil {
+		return err
+	}
+	list, err := s.deps.Sessions.FindUserSessions(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	cur := currentSessionID(c)
+	out := make([]*domain.Session, 0, len(list))
+	for _, sess := range list {
+		if sess.Expired(s.now()) {
+			continue
+		}
+		sess.Current = cur != "" && sess.ID == cur
+		out = append(out, sess)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// handleEndSession ends one of the caller's sessions by its public id.
+func (s *Server) handleEndSession(c echo.Context) error {
+	u, err := user(c)
+	if err != nil {
+		return err
+	}
+	pid := c.Param("id")
+	if pid == "" || len(pid) > 64 {
+		return domain.Invalid("id", "Ungültige Sitzungskennung.")
+	}
+	if err := s.deps.Sessions.DeleteSessionByPublicID(c.Request().Context(), u.ID, pid); err != nil {
+		return err
+	}
+	s.audit(c, u, "logout", "session", "Sitzung beendet")
+	return c.NoContent(http.StatusNoContent)
+}

@@ -1,0 +1,69 @@
+package httpapi
+
+import (
+	"context"
+	_ "embed"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+)
+
+//go:embed openapi.yaml
+var openapiYAML []byte
+
+// readyTimeout bounds each dependency check of /readyz.
+const readyTimeout = 2 * time.Second
+
+func (s *Server) handleHealth(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "version": s.cfg.Version})
+}
+
+// handleReady pings every dependency in parallel and names those that fail.
+func (s *Server) handleReady(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), readyTimeout)
+	defer cancel()
+	var mu sync.Mutex
+	var failed []string
+	var wg sync.WaitGroup
+	for _, p := range s.deps.Ready {
+		wg.Go(func() {
+			if err := p.Pinger.Ping(ctx); err != nil {
+				s.log.Warn("readiness check failed", "request_id", requestID(c), "dependency", p.Name, "err", err)
+				mu.Lock()
+				failed = append(failed, p.Name)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(failed) > 0 {
+		return domain.Errorf(domain.EUNAVAILABLE, "Nicht erreichbar: %s.", strings.Join(failed, ", "))
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func (s *Server) handleOpenAPI(c echo.Context) error {
+	return c.Blob(http.StatusOK, "application/yaml; charset=utf-8", openapiYAML)
+}
+
+func (s *Server) handleAPINotFound(c echo.Context) error {
+	return domain.Errorf(domain.ENOTFOUND, "Diese API-Adresse gibt es nicht.")
+}
+
+// handleLive hands an authenticated, same-origin websocket handshake to the
+// live-editing handler, which reads the user from the request context.
+func (s *Server) handleLive(c echo.Context) error {
+	if _, err := user(c); err != nil {
+		return err
+	}
+	if s.deps.Live == nil {
+		return domain.Errorf(domain.EUNAVAILABLE, "Die gemeinsame Bearbeitung ist derzeit nicht verfügbar.")
+	}
+	s.deps.Live.ServeHTTP(c.Response(), c.Request())
+	return nil
+}

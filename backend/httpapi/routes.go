@@ -1,0 +1,58 @@
+package httpapi
+
+// routes lists every route of the server. openapi.yaml documents exactly
+// these; TestOpenAPIMatchesRoutes keeps the two in step.
+func (s *Server) routes() {
+	e := s.echo
+
+	// Operations.
+	e.GET("/healthz", s.handleHealth)
+	e.GET("/readyz", s.handleReady)
+	e.GET("/metrics", s.handleMetrics)
+	e.GET("/api/openapi.yaml", s.handleOpenAPI)
+
+	// Sessions, the current user and personal tokens.
+	e.POST("/api/session", s.handleLogin)
+	e.DELETE("/api/session", s.handleLogout)
+	e.GET("/api/me", s.handleMe)
+	e.GET("/api/me/sessions", s.handleListSessions)
+	e.DELETE("/api/me/sessions/:id", s.handleEndSession)
+	e.GET("/api/tokens", s.handleListTokens)
+	e.POST("/api/tokens", s.handleCreateToken)
+	e.DELETE("/api/tokens/:id", s.handleDeleteToken)
+
+	// Reading strategies.
+	e.GET("/api/organisations", s.handleListOrganisations)
+	e.GET("/api/strategies", s.handleListStrategies)
+	e.GET("/api/strategies/:id", s.handleGetStrategy)
+	e.GET("/api/strategies/:id/sections", s.handleListSections)
+	e.GET("/api/sections/:id", s.handleGetSection)
+
+	// Structure (moderation and administration).
+	e.POST("/api/strategies/:id/sections", s.handleCreateSection)
+	e.PUT("/api/strategies/:id/sections/order", s.handleReorderSections)
+	e.PATCH("/api/sections/:id", s.handleUpdateSection)
+	e.DELETE("/api/sections/:id", s.handleDeleteSection)
+	e.POST("/api/strategies/:id/topics", s.handleCreateTopic)
+	e.PATCH("/api/topics/:id", s.handleUpdateTopic)
+	e.DELETE("/api/topics/:id", s.handleDeleteTopic)
+	e.POST("/api/strategies/:id/phases", s.handleCreatePhase)
+
+	// History of a section's text.
+	e.GET("/api/sections/:id/history", s.handleHistory)
+	e.GET("/api/sections/:id/text", s.handleTextAt)
+	e.POST("/api/sections/:id/restore", s.handleRestore)
+
+	// User administration.
+	e.GET("/api/users", s.handleListUsers)
+	e.POST("/api/users", s.handleCreateUser)
+	e.PATCH("/api/users/:id", s.handleUpdateUser)
+
+	// Live editing.
+	e.GET("/api/ws", s.handleLive)
+
+	// Unknown API paths are problems; everything else is the frontend.
+	e.RouteNotFound("/api/*", s.handleAPINotFound)
+	e.GET("/*", s.handleFrontend)
+	e.HEAD("/*", s.handleFrontend)
+}
