@@ -1,0 +1,162 @@
+package ot
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// tracesDir is the shared editing-traces folder, which lives beside the
+// repository clone (locally /work/shared, in CI shared/ next to the clone).
+const tracesDir = "../../../shared/traces"
+
+// patch is one [pos, delCount, insertText] edit in code points.
+type patch struct {
+	Pos, Del int
+	Ins      string
+}
+
+// UnmarshalJSON reads the trace's array form.
+func (p *patch) UnmarshalJSON(b []byte) error {
+	var raw [3]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(raw[0], &p.Pos); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(raw[1], &p.Del); err != nil {
+		return err
+	}
+	return json.Unmarshal(raw[2], &p.Ins)
+}
+
+// trace holds both sequential and concurrent trace files.
+type trace struct {
+	EndContent string `json:"endContent"`
+	NumAgents  int    `json:"numAgents"`
+	Txns       []struct {
+		Parents []int   `json:"parents"`
+		Agent   int     `json:"agent"`
+		Patches []patch `json:"patches"`
+	} `json:"txns"`
+}
+
+// loadTrace reads kind/name.json.gz; ok is false if the folder is missing.
+func loadTrace(kind, name string) (*trace, bool, error) {
+	if _, err := os.Stat(tracesDir); err != nil {
+		return nil, false, nil
+	}
+	f, err := os.Open(filepath.Join(tracesDir, kind, name+".json.gz"))
+	if err != nil {
+		return nil, true, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, true, err
+	}
+	var tr trace
+	if err := json.NewDecoder(zr).Decode(&tr); err != nil {
+		return nil, true, fmt.Errorf("decoding %s: %w", name, err)
+	}
+	return &tr, true, nil
+}
+
+// mustTrace loads a trace for a test, failing if the folder is missing.
+func mustTrace(t *testing.T, kind, name string) *trace {
+	t.Helper()
+	tr, ok, err := loadTrace(kind, name)
+	if !ok {
+		t.Fatalf("traces folder %s is missing; it must sit beside the repository (shared/traces)", tracesDir)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+// benchTrace loads a trace for a benchmark, skipping if the folder is missing.
+func benchTrace(b *testing.B, kind, name string) *trace {
+	b.Helper()
+	tr, ok, err := loadTrace(kind, name)
+	if !ok {
+		b.Skipf("traces folder %s is missing", tracesDir)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return tr
+}
+
+// patchOp writes the op for p into buf, reusing its storage.
+func patchOp(buf Op, p patch) Op {
+	op := buf[:0]
+	if p.Pos > 0 {
+		op = append(op, Component{Skip: p.Pos})
+	}
+	if p.Del > 0 {
+		op = append(op, Component{Del: p.Del})
+	}
+	if p.Ins != "" {
+		op = append(op, Component{Ins: p.Ins})
+	}
+	return trim(op)
+}
+
+// replay applies every patch of a sequential trace to a new Doc.
+func replay(tr *trace) (*Doc, int, error) {
+	d := NewDoc("")
+	buf := make(Op, 0, 3)
+	n := 0
+	for _, txn := range tr.Txns {
+		for _, p := range txn.Patches {
+			buf = patchOp(buf, p)
+			if err := d.Apply(buf); err != nil {
+				return nil, n, fmt.Errorf("patch %d: %w", n, err)
+			}
+			n++
+		}
+	}
+	return d, n, nil
+}
+
+func TestSequentialTraces(t *testing.T) {
+	for _, name := range []string{"json-crdt-patch", "rustcode"} {
+		t.Run(name, func(t *testing.T) {
+			tr := mustTrace(t, "sequential_traces", name)
+			d, _, err := replay(tr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := d.String(); got != tr.EndContent {
+				t.Fatalf("replay ends with %d bytes, want %d bytes of endContent", len(got), len(tr.EndContent))
+			}
+		})
+	}
+}
+
+func BenchmarkSequentialTraces(b *testing.B) {
+	for _, name := range []string{"automerge-paper", "seph-blog1", "rustcode", "sveltecomponent",
+		"json-crdt-patch", "json-crdt-blog-post", "friendsforever_flat", "clownschool_flat"} {
+		b.Run(name, func(b *testing.B) {
+			tr := benchTrace(b, "sequential_traces", name)
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				d, k, err := replay(tr)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if d.String() != tr.EndContent {
+					b.Fatal("replay does not match endContent")
+				}
+				n += k
+			}
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "ops/s")
+		})
+	}
+}
