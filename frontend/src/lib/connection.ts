@@ -1,0 +1,184 @@
+// The one owner of the websocket to /api/ws. Sections subscribe a channel;
+// the connection routes frames to it by section, re-opens the socket with
+// exponential backoff when it is lost, and tells every channel when it is
+// back so each can catch up from its last version. Components never touch
+// the socket directly.
+import { parseServerFrame, type ClientFrame, type ServerFrame } from './protocol';
+
+/** Where the socket is: open, trying to (re)connect, or stopped. */
+export type ConnState = 'connecting' | 'open' | 'closed';
+
+/** A section's receiver of frames and connection events. */
+export interface Channel {
+  section: number;
+  connected(): void;
+  disconnected(): void;
+  receive(frame: ServerFrame): void;
+}
+
+/** The part of the browser's WebSocket that the connection uses. */
+export interface SocketLike {
+  readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: { code: number }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+}
+
+/** Options of a Connection; the defaults suit the browser. */
+export interface ConnectionOptions {
+  url?: string;
+  createSocket?: (url: string) => SocketLike;
+  minDelay?: number;
+  maxDelay?: number;
+  random?: () => number;
+  /** Receives frames without a section (connection-level errors). */
+  onGlobal?: (frame: ServerFrame) => void;
+}
+
+const OPEN = 1;
+
+function defaultUrl(): string {
+  const l = globalThis.location;
+  return `${l.protocol === 'https:' ? 'wss:' : 'ws:'}//${l.host}/api/ws`;
+}
+
+/** Connection owns one websocket shared by all open sections. */
+export class Connection {
+  state: ConnState = 'closed';
+  /** Consecutive failed attempts; drives the backoff. */
+  attempts = 0;
+  private socket: SocketLike | null = null;
+  private channels = new Map<number, Set<Channel>>();
+  private listeners = new Set<(s: ConnState) => void>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = true;
+  private opts: Required<Omit<ConnectionOptions, 'onGlobal'>> & Pick<ConnectionOptions, 'onGlobal'>;
+
+  constructor(opts: ConnectionOptions = {}) {
+    this.opts = {
+      url: opts.url ?? '',
+      createSocket: opts.createSocket ?? ((u) => new WebSocket(u) as unknown as SocketLike),
+      minDelay: opts.minDelay ?? 500,
+      maxDelay: opts.maxDelay ?? 15000,
+      random: opts.random ?? Math.random,
+      onGlobal: opts.onGlobal,
+    };
+  }
+
+  /** Adds a channel and opens the socket if needed; returns the unsubscribe function. */
+  subscribe(ch: Channel): () => void {
+    let set = this.channels.get(ch.section);
+    if (!set) this.channels.set(ch.section, (set = new Set()));
+    set.add(ch);
+    if (this.stopped) this.start();
+    else if (this.state === 'open') ch.connected();
+    return () => {
+      const s = this.channels.get(ch.section);
+      if (!s?.delete(ch)) return;
+      if (s.size === 0) {
+        this.channels.delete(ch.section);
+        this.send({ t: 'close', section: ch.section });
+      }
+      if (this.channels.size === 0) this.stop();
+    };
+  }
+
+  /** Sends a frame if the socket is open; returns whether it was sent. */
+  send(frame: ClientFrame): boolean {
+    if (!this.socket || this.socket.readyState !== OPEN || this.state !== 'open') return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  /** Calls fn on every state change; returns the function that stops it. */
+  onState(fn: (s: ConnState) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Skips the remaining backoff (e.g. when the browser reports it is online again). */
+  reconnectNow(): void {
+    if (this.stopped || this.state === 'open') return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.attempts = 0;
+    this.dial();
+  }
+
+  /** Closes the socket and stops reconnecting. */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const s = this.socket;
+    this.socket = null;
+    if (s) {
+      s.onclose = s.onmessage = s.onerror = s.onopen = null;
+      s.close(1000);
+    }
+    this.setState('closed');
+  }
+
+  private start(): void {
+    this.stopped = false;
+    this.attempts = 0;
+    this.dial();
+  }
+
+  private dial(): void {
+    this.setState('connecting');
+    let s: SocketLike;
+    try {
+      s = this.opts.createSocket(this.opts.url || defaultUrl());
+    } catch {
+      this.lost();
+      return;
+    }
+    this.socket = s;
+    s.onopen = () => {
+      if (this.socket !== s) return;
+      this.attempts = 0;
+      this.setState('open');
+      for (const set of this.channels.values()) for (const ch of set) ch.connected();
+    };
+    s.onmessage = (ev) => {
+      if (this.socket !== s || typeof ev.data !== 'string') return;
+      const f = parseServerFrame(ev.data);
+      if (!f) return;
+      const section = 'section' in f ? f.section : undefined;
+      const set = section ? this.channels.get(section) : undefined;
+      if (set) for (const ch of set) ch.receive(f);
+      else this.opts.onGlobal?.(f);
+    };
+    s.onclose = () => {
+      if (this.socket === s) this.lost();
+    };
+    s.onerror = () => {
+      // onclose follows and does the work.
+    };
+  }
+
+  private lost(): void {
+    this.socket = null;
+    const wasOpen = this.state === 'open';
+    this.setState('connecting');
+    if (wasOpen || this.attempts === 0) for (const set of this.channels.values()) for (const ch of set) ch.disconnected();
+    if (this.stopped) return;
+    const delay = Math.min(this.opts.maxDelay, this.opts.minDelay * 2 ** this.attempts);
+    this.attempts++;
+    // Jitter keeps many clients from reconnecting in lockstep after a restart.
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.dial();
+    }, delay / 2 + (delay / 2) * this.opts.random());
+  }
+
+  private setState(s: ConnState): void {
+    if (this.state === s) return;
+    this.state = s;
+    for (const fn of this.listeners) fn(s);
+  }
+}

@@ -1,0 +1,271 @@
+// The client side of operational transformation for one section: the
+// classic three-state machine (synchronised, awaiting ack, awaiting ack with
+// a buffer). The server owns the version; this class keeps the text the
+// server confirmed (`base`) and the local text (`doc` = base + inflight +
+// buffer), transforms incoming ops against what is not yet acknowledged, and
+// after a reconnect resubmits the unacknowledged op with the same client id
+// and seq so the server's op log can drop a duplicate.
+import { type } from 'ot-text-unicode';
+import type { ClientFrame, CommittedOp, ErrorFrame, PresenceUser, Range, ServerFrame, TextOp } from './protocol';
+import { diffOp } from './diff';
+
+/** Callbacks from an OTClient to its editor binding and the connection. */
+export interface OTClientHost {
+  /** Sends a frame; returns false when there is no open connection. */
+  send(frame: ClientFrame): boolean;
+  /** The local text changed by op (already transformed to the local text). */
+  remoteOp(op: TextOp, from: CommittedOp | null): void;
+  /** Version, pending state, presence or an error changed. */
+  changed(): void;
+  /** A remote user's cursor moved (ranges in the local text's code points). */
+  cursor?(user: number, conn: string | undefined, ranges: Range[]): void;
+}
+
+type Inflight = { op: TextOp; seq: number };
+
+/** Why a section cannot be edited (from the server's error code). */
+export type LockReason = 'forbidden' | 'section_locked' | null;
+
+function isNoop(op: TextOp): boolean {
+  return op.length === 0 || (op.length === 1 && typeof op[0] === 'number');
+}
+
+/** Creates a client id that is unique per page load and section. */
+export function newClientId(): string {
+  const c = globalThis.crypto;
+  if (c && 'randomUUID' in c) return c.randomUUID();
+  return Math.random().toString(36).slice(2) + Date.now().toString(36);
+}
+
+/** OTClient keeps one section's text in step with the server. */
+export class OTClient {
+  version: number | null = null;
+  base = '';
+  doc = '';
+  inflight: Inflight | null = null;
+  buffer: TextOp | null = null;
+  presence: PresenceUser[] = [];
+  lock: LockReason = null;
+  lastError: ErrorFrame | null = null;
+  /** True once the server answered our open on the current connection. */
+  opened = false;
+  private nextSeq = 1;
+
+  constructor(
+    readonly section: number,
+    private host: OTClientHost,
+    readonly clientId: string = newClientId(),
+  ) {}
+
+  /** True while local changes are not yet acknowledged by the server. */
+  get pending(): boolean {
+    return this.inflight !== null || this.buffer !== null;
+  }
+
+  /** Called by the connection whenever a socket opens: (re-)open the section. */
+  connected(): void {
+    this.opened = false;
+    this.host.send(this.version === null ? { t: 'open', section: this.section } : { t: 'open', section: this.section, v: this.version });
+  }
+
+  /** Called by the connection when the socket is lost. */
+  disconnected(): void {
+    this.opened = false;
+    this.host.changed();
+  }
+
+  /** Records a local edit (an op on the current local text) and sends it when possible. */
+  applyLocal(op: TextOp): void {
+    if (isNoop(op)) return;
+    this.doc = type.apply(this.doc, op);
+    if (this.buffer) this.buffer = type.compose(this.buffer, op);
+    else if (this.inflight) this.buffer = op;
+    else {
+      this.inflight = { op, seq: this.nextSeq++ };
+      this.sendInflight();
+    }
+    this.host.changed();
+  }
+
+  /** Handles one server frame addressed to this section. */
+  receive(f: ServerFrame): void {
+    switch (f.t) {
+      case 'snapshot':
+        this.onSnapshot(f.v, f.text);
+        this.presence = f.presence ?? [];
+        break;
+      case 'ops':
+        this.markOpened();
+        for (const c of f.ops) if (!this.onCommitted(c)) break;
+        break;
+      case 'op':
+        this.onCommitted(f);
+        break;
+      case 'ack':
+        this.onAck(f.v, f.seq);
+        break;
+      case 'presence':
+        this.presence = f.users ?? [];
+        break;
+      case 'cursor':
+        this.onCursor(f.user, f.conn, f.v, f.ranges ?? []);
+        return;
+      case 'error':
+        this.onError(f);
+        break;
+    }
+    this.host.changed();
+  }
+
+  /** The local selection as protocol ranges, or null while ops are pending. */
+  cursorFrame(ranges: Range[]): ClientFrame | null {
+    if (this.version === null || this.pending || !this.opened) return null;
+    return { t: 'cursor', section: this.section, v: this.version, ranges };
+  }
+
+  private sendInflight(): void {
+    if (!this.inflight || this.version === null || !this.opened || this.lock) return;
+    this.host.send({ t: 'op', section: this.section, v: this.version, op: this.inflight.op, client: this.clientId, seq: this.inflight.seq });
+  }
+
+  private markOpened(): void {
+    if (this.opened) return;
+    this.opened = true;
+    // Resubmit with the same seq: if the server already committed it, its
+    // op log answers with the original ack instead of applying it twice.
+    this.sendInflight();
+  }
+
+  private reopen(): void {
+    this.opened = false;
+    this.host.send({ t: 'open', section: this.section, v: this.version ?? undefined });
+  }
+
+  private onSnapshot(v: number, text: string): void {
+    if (this.version === null || (v === this.version && text === this.base)) {
+      if (this.version === null) {
+        this.base = this.doc = text;
+        this.version = v;
+        this.host.remoteOp(diffOp('', text), null);
+      }
+      this.markOpened();
+      return;
+    }
+    // A snapshot that skips versions: rebase what is pending on the diff
+    // between the text we knew and the new one, then send it as a new op.
+    const d = diffOp(this.base, text);
+    let pendingOp: TextOp | null = this.inflight ? this.inflight.op : null;
+    if (this.buffer) pendingOp = pendingOp ? type.compose(pendingOp, this.buffer) : this.buffer;
+    let local = d;
+    if (pendingOp) {
+      local = type.transform(d, pendingOp, 'right');
+      pendingOp = type.transform(pendingOp, d, 'left');
+    }
+    this.base = text;
+    this.version = v;
+    this.doc = type.apply(this.doc, local);
+    this.host.remoteOp(local, null);
+    this.inflight = null;
+    this.buffer = null;
+    this.opened = true;
+    if (pendingOp && !isNoop(pendingOp)) {
+      this.inflight = { op: pendingOp, seq: this.nextSeq++ };
+      this.sendInflight();
+    }
+  }
+
+  /** Applies one committed op; returns false when it revealed a gap. */
+  private onCommitted(c: CommittedOp): boolean {
+    if (this.version === null || c.v < this.version) return true; // already known
+    if (c.v > this.version) {
+      this.reopen(); // a gap: ask for everything since our version
+      return false;
+    }
+    if (this.inflight && c.client === this.clientId && c.seq === this.inflight.seq) {
+      this.onAck(c.v, c.seq);
+      return true;
+    }
+    let op = c.op;
+    if (this.inflight) {
+      const inf = type.transform(this.inflight.op, op, 'left');
+      op = type.transform(op, this.inflight.op, 'right');
+      this.inflight.op = inf;
+    }
+    if (this.buffer) {
+      const buf = type.transform(this.buffer, op, 'left');
+      op = type.transform(op, this.buffer, 'right');
+      this.buffer = buf;
+    }
+    this.base = type.apply(this.base, c.op);
+    this.version = c.v + 1;
+    this.doc = type.apply(this.doc, op);
+    this.host.remoteOp(op, c);
+    return true;
+  }
+
+  private onAck(v: number, seq: number): void {
+    if (!this.inflight || seq !== this.inflight.seq || this.version === null) return;
+    if (v !== this.version) {
+      // Ops before ours have not reached us: fetch them, our own op will
+      // come back among them and count as the ack.
+      if (v > this.version) this.reopen();
+      return;
+    }
+    this.base = type.apply(this.base, this.inflight.op);
+    this.version = v + 1;
+    this.inflight = null;
+    if (this.buffer) {
+      this.inflight = { op: this.buffer, seq: this.nextSeq++ };
+      this.buffer = null;
+      this.sendInflight();
+    }
+  }
+
+  private onCursor(user: number, conn: string | undefined, v: number, ranges: Range[]): void {
+    if (!this.host.cursor || this.version === null || v !== this.version) return;
+    const pending: TextOp[] = [];
+    if (this.inflight) pending.push(this.inflight.op);
+    if (this.buffer) pending.push(this.buffer);
+    const moved = ranges.map(([a, h]) => {
+      for (const op of pending) {
+        a = type.transformPosition(a, op);
+        h = type.transformPosition(h, op);
+      }
+      return [a, h] as Range;
+    });
+    this.host.cursor(user, conn, moved);
+  }
+
+  private onError(f: ErrorFrame): void {
+    this.lastError = f;
+    switch (f.code) {
+      case 'resync':
+      case 'version_ahead':
+        this.reopen();
+        return;
+      case 'rate_limited':
+        // The op was not applied; the same seq is sent again after a pause.
+        setTimeout(() => this.sendInflight(), 1000);
+        return;
+      case 'forbidden':
+      case 'section_locked':
+        this.lock = f.code;
+        this.rollback();
+        return;
+      case 'invalid_op':
+      case 'too_large':
+        this.rollback();
+        return;
+    }
+  }
+
+  /** Drops unacknowledged local changes the server refused. */
+  private rollback(): void {
+    if (!this.pending) return;
+    const back = diffOp(this.doc, this.base);
+    this.doc = this.base;
+    this.inflight = null;
+    this.buffer = null;
+    this.host.remoteOp(back, null);
+  }
+}

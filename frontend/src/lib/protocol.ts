@@ -1,0 +1,89 @@
+// The live-editing wire protocol of GET /api/ws (docs/protocol.md), mirroring
+// backend/realtime/protocol.go. Every frame is a JSON object discriminated by
+// `t`. Positions are Unicode code points; a snapshot at version V is the text
+// after V ops, an op "at V" applies to the text at version V.
+import type { TextOp } from 'ot-text-unicode';
+
+export type { TextOp };
+
+/** [anchor, head] of one selection range, in code points. */
+export type Range = [number, number];
+
+export type OpenFrame = { t: 'open'; section: number; v?: number };
+export type ClientOpFrame = { t: 'op'; section: number; v: number; op: TextOp; client: string; seq: number };
+export type ClientCursorFrame = { t: 'cursor'; section: number; v: number; ranges: Range[] };
+export type CloseFrame = { t: 'close'; section: number };
+
+/** A frame the browser sends. */
+export type ClientFrame = OpenFrame | ClientOpFrame | ClientCursorFrame | CloseFrame;
+
+/** One user's presence in a section. */
+export interface PresenceUser {
+  conn?: string;
+  user: number;
+  name: string;
+  org: string;
+  color?: string;
+  colour?: string;
+  v?: number;
+  ranges?: Range[] | null;
+}
+
+/** One committed op as carried by "op" and "ops" frames. */
+export interface CommittedOp {
+  v: number;
+  op: TextOp;
+  user: number;
+  client: string;
+  seq: number;
+}
+
+export const ERROR_CODES = [
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'version_ahead',
+  'invalid_op',
+  'section_locked',
+  'too_large',
+  'rate_limited',
+  'resync',
+] as const;
+
+/** The code of an "error" frame. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type SnapshotFrame = { t: 'snapshot'; section: number; v: number; text: string; presence: PresenceUser[] | null };
+export type ServerOpFrame = { t: 'op'; section: number } & CommittedOp;
+export type OpsFrame = { t: 'ops'; section: number; ops: CommittedOp[] };
+export type AckFrame = { t: 'ack'; section: number; v: number; seq: number };
+export type PresenceFrame = { t: 'presence'; section: number; users: PresenceUser[] | null };
+export type ServerCursorFrame = { t: 'cursor'; section: number; conn?: string; user: number; v: number; ranges: Range[] | null };
+export type ErrorFrame = { t: 'error'; code: ErrorCode; message: string; section?: number; seq?: number };
+
+/** A frame the server sends. */
+export type ServerFrame =
+  | SnapshotFrame
+  | ServerOpFrame
+  | OpsFrame
+  | AckFrame
+  | PresenceFrame
+  | ServerCursorFrame
+  | ErrorFrame;
+
+const SERVER_TYPES = new Set(['snapshot', 'op', 'ops', 'ack', 'presence', 'cursor', 'error']);
+
+/** Parses one server frame; malformed input yields null rather than throwing. */
+export function parseServerFrame(data: string): ServerFrame | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const t = (v as { t?: unknown }).t;
+  if (typeof t !== 'string' || !SERVER_TYPES.has(t)) return null;
+  return v as ServerFrame;
+}
