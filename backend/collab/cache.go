@@ -1,0 +1,133 @@
+package collab
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/strategieraum/strategieraum/backend/ot"
+	"github.com/strategieraum/strategieraum/backend/store"
+)
+
+// entry is a committed op as the transform needs it.
+type entry struct {
+	op    ot.Op
+	delta int // code points inserted minus deleted
+}
+
+// cache is what a section's committer remembers between transactions: the
+// text at version and the ops just before it. It only ever describes a past
+// state of the log, which never changes, so it is never wrong, only stale;
+// every transaction compares it with the locked row and catches up.
+type cache struct {
+	loaded  bool
+	version int64
+	text    string
+	length  int     // code points of text
+	recent  []entry // the ops at versions version-len(recent) .. version-1
+}
+
+// work is the state a transaction builds on. It is copied from the cache
+// and written back only after the commit succeeded.
+type work struct {
+	tx      *store.OpLogTx
+	version int64
+	text    string
+	length  int
+	base    int64   // version of ops[0]
+	ops     []entry // the ops at versions base .. version-1
+}
+
+// start returns the state at the locked head version, from the cache when
+// it is current, by replaying the few ops it missed, or from the row.
+func (c *cache) start(tx *store.OpLogTx, head int64, maxCatchUp int) (*work, error) {
+	if c.loaded && head >= c.version && head-c.version <= int64(maxCatchUp) {
+		w := &work{tx: tx, version: c.version, text: c.text, length: c.length,
+			base: c.version - int64(len(c.recent)), ops: c.recent[:len(c.recent):len(c.recent)]}
+		if head == c.version {
+			return w, nil
+		}
+		rows, err := tx.OpsSince(c.version, int(head-c.version))
+		if err != nil {
+			return nil, err
+		}
+		if int64(len(rows)) == head-c.version {
+			if err := w.replay(rows); err == nil {
+				return w, nil
+			}
+		}
+	}
+	text, err := tx.Text()
+	if err != nil {
+		return nil, err
+	}
+	return &work{tx: tx, version: head, text: text, length: utf8.RuneCountInString(text), base: head}, nil
+}
+
+// replay applies ops committed elsewhere to w.
+func (w *work) replay(rows []*store.OpRow) error {
+	for _, r := range rows {
+		if r.Version != w.version {
+			return fmt.Errorf("collab: op log gap at version %d", w.version)
+		}
+		op, err := ot.Parse(r.Op)
+		if err != nil {
+			return fmt.Errorf("collab: stored op %d: %w", r.Version, err)
+		}
+		if err := w.apply(op, r.Inserted-r.Deleted); err != nil {
+			return fmt.Errorf("collab: stored op %d: %w", r.Version, err)
+		}
+	}
+	return nil
+}
+
+// apply applies op to the text and appends it to the known ops.
+func (w *work) apply(op ot.Op, delta int) error {
+	if err := ot.Validate(op, w.length); err != nil {
+		return err
+	}
+	text, err := ot.Apply(w.text, op)
+	if err != nil {
+		return err
+	}
+	w.text, w.length = text, w.length+delta
+	w.ops = append(w.ops, entry{op: op, delta: delta})
+	w.version++
+	return nil
+}
+
+// since returns the ops at versions from .. version-1, reading older ones
+// from the database (under the same lock) when the cache does not reach.
+func (w *work) since(from int64) ([]entry, error) {
+	if from < w.base {
+		rows, err := w.tx.OpsSince(from, int(w.base-from))
+		if err != nil {
+			return nil, err
+		}
+		if int64(len(rows)) != w.base-from {
+			return nil, fmt.Errorf("collab: op log of section has %d ops in [%d, %d)", len(rows), from, w.base)
+		}
+		older := make([]entry, 0, len(rows)+len(w.ops))
+		for _, r := range rows {
+			op, err := ot.Parse(r.Op)
+			if err != nil {
+				return nil, fmt.Errorf("collab: stored op %d: %w", r.Version, err)
+			}
+			older = append(older, entry{op: op, delta: r.Inserted - r.Deleted})
+		}
+		w.ops = append(older, w.ops...)
+		w.base = from
+	}
+	return w.ops[from-w.base:], nil
+}
+
+// save makes w the new cached state, keeping at most keep recent ops.
+func (c *cache) save(w *work, keep int) {
+	ops := w.ops
+	if len(ops) > keep {
+		ops = ops[len(ops)-keep:]
+	}
+	// Copy so that the cache never shares a backing array that a later
+	// transaction's work appends to.
+	c.recent = append(make([]entry, 0, len(ops)+64), ops...)
+	c.loaded, c.version, c.text, c.length = true, w.version, w.text, w.length
+}

@@ -1,0 +1,215 @@
+package collab
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/ot"
+	"github.com/strategieraum/strategieraum/backend/store"
+)
+
+// outcome is what one queued submit will be told once the batch committed.
+type outcome struct {
+	row *store.OpRow
+	dup bool
+	err error
+}
+
+// commitBatch commits a batch of submits to one section in one transaction,
+// retrying on write conflicts, resolves every caller and returns the newly
+// committed ops in version order.
+func (s *Service) commitBatch(sec *section, batch []*pending) []*domain.CommittedOp {
+	var (
+		outs []outcome
+		err  error
+	)
+	for attempt := 0; attempt < commitAttempts; attempt++ {
+		if attempt > 0 {
+			time.Sleep(time.Duration(attempt*attempt) * time.Millisecond)
+		}
+		outs, err = s.tryCommit(sec, batch)
+		if err == nil || !store.IsRetryable(err) {
+			break
+		}
+		s.log.Debug("op log commit conflict, retrying", "section", sec.id, "attempt", attempt, "err", err)
+	}
+	if err != nil {
+		if domain.ErrorCode(err) == domain.EINTERNAL {
+			s.log.Error("op log commit failed", "section", sec.id, "ops", len(batch), "err", err)
+			err = &domain.Error{Code: domain.EINTERNAL, Message: "Die Änderung konnte nicht gespeichert werden.", Err: err}
+		}
+		for _, p := range batch {
+			p.resolve(nil, err)
+		}
+		return nil
+	}
+	var committed []*domain.CommittedOp
+	for i, p := range batch {
+		o := outs[i]
+		switch {
+		case o.err != nil:
+			p.resolve(nil, o.err)
+		case o.dup:
+			p.resolve(&domain.SubmitResult{Op: &o.row.CommittedOp, Duplicate: true}, nil)
+		default:
+			p.resolve(&domain.SubmitResult{Op: &o.row.CommittedOp}, nil)
+			committed = append(committed, &o.row.CommittedOp)
+		}
+	}
+	return committed
+}
+
+// tryCommit runs one attempt: lock the section, bring the cache up to the
+// locked version, transform and apply each submit in queue order, and write
+// all new ops plus the section's new text in the same transaction. The
+// cache is updated only when the transaction committed.
+func (s *Service) tryCommit(sec *section, batch []*pending) ([]outcome, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
+	defer cancel()
+	var w *work
+	outs := make([]outcome, len(batch))
+	err := s.db.LockSectionForOps(ctx, sec.id, func(tx *store.OpLogTx, head store.SectionHead) error {
+		clear(outs)
+		var err error
+		if w, err = sec.cache.start(tx, head.Version, s.opts.RecentOps); err != nil {
+			return err
+		}
+		known, err := tx.FindOps(keysOf(batch))
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		startVersion, startText := w.version, w.text
+		var rows []*store.OpRow
+		for i, p := range batch {
+			key := store.OpKey{ClientID: p.req.ClientID, Seq: p.req.Seq}
+			if row, ok := known[key]; ok {
+				outs[i] = outcome{row: row, dup: true}
+				continue
+			}
+			if head.Status == domain.SectionFinal {
+				outs[i].err = domain.Errorf(domain.ELOCKED, "Der Abschnitt ist abgeschlossen und kann nicht mehr bearbeitet werden.")
+				continue
+			}
+			row, err := s.transformApply(w, p, now)
+			if err != nil {
+				if domain.ErrorCode(err) == domain.EINTERNAL {
+					return err
+				}
+				outs[i].err = err
+				continue
+			}
+			outs[i].row = row
+			known[key] = row // a resend within the same batch is a duplicate
+			rows = append(rows, row)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		return tx.AppendOps(rows, w.text, s.snapshots(startVersion, startText, rows, w), now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	sec.cache.save(w, s.opts.RecentOps)
+	return outs, nil
+}
+
+// transformApply transforms p's op past everything committed since its base
+// version (the incoming op on side left, as ShareDB does), applies it and
+// returns the row to insert at w's next version.
+func (s *Service) transformApply(w *work, p *pending, now time.Time) (*store.OpRow, error) {
+	if p.req.BaseVersion > w.version {
+		return nil, &domain.Error{
+			Code:    domain.ECONFLICT,
+			Message: fmt.Sprintf("Die Änderung bezieht sich auf Version %d, der Abschnitt ist erst bei Version %d. Bitte neu laden.", p.req.BaseVersion, w.version),
+			Fields:  map[string]string{"v": "version_ahead"},
+			Err:     ErrVersionAhead,
+		}
+	}
+	others, err := w.since(p.req.BaseVersion)
+	if err != nil {
+		return nil, err // EINTERNAL: the log itself is unreadable
+	}
+	baseLen := w.length
+	for _, o := range others {
+		baseLen -= o.delta
+	}
+	op := p.op
+	if err := ot.Validate(op, baseLen); err != nil {
+		return nil, invalidOp(err)
+	}
+	for _, o := range others {
+		if op, err = ot.Transform(op, o.op, ot.Left); err != nil {
+			return nil, invalidOp(err)
+		}
+	}
+	raw, err := marshalOp(op)
+	if err != nil {
+		return nil, invalidOp(err)
+	}
+	ins, del := op.Stats()
+	version := w.version
+	if err := w.apply(op, ins-del); err != nil {
+		return nil, invalidOp(err)
+	}
+	return &store.OpRow{
+		CommittedOp: domain.CommittedOp{
+			SectionID: p.req.SectionID,
+			Version:   version,
+			Op:        raw,
+			UserID:    p.req.UserID,
+			ClientID:  p.req.ClientID,
+			Seq:       p.req.Seq,
+			CreatedAt: now,
+		},
+		Inserted: ins,
+		Deleted:  del,
+	}, nil
+}
+
+// snapshots lists the full texts to store: one at every multiple of
+// SnapshotEvery the batch passes, and the text the batch started from when
+// that version is a multiple itself (version 0 in particular, so that every
+// version stays reproducible even if the section began with text).
+func (s *Service) snapshots(startVersion int64, startText string, rows []*store.OpRow, w *work) []store.Snapshot {
+	n := s.opts.SnapshotEvery
+	var snaps []store.Snapshot
+	if startVersion%n == 0 {
+		snaps = append(snaps, store.Snapshot{Version: startVersion, Text: startText})
+	}
+	// Texts in between are not kept, so a multiple strictly inside the
+	// batch is rebuilt by replaying from the start text.
+	end := w.version
+	for v := (startVersion/n + 1) * n; v < end; v += n {
+		if text, err := replayTo(startText, w.ops[len(w.ops)-len(rows):], int(v-startVersion)); err == nil {
+			snaps = append(snaps, store.Snapshot{Version: v, Text: text})
+		}
+	}
+	if end%n == 0 && end != startVersion {
+		snaps = append(snaps, store.Snapshot{Version: end, Text: w.text})
+	}
+	return snaps
+}
+
+// replayTo applies the first k ops to text.
+func replayTo(text string, ops []entry, k int) (string, error) {
+	for _, e := range ops[:k] {
+		var err error
+		if text, err = ot.Apply(text, e.op); err != nil {
+			return "", err
+		}
+	}
+	return text, nil
+}
+
+// keysOf lists the (client, seq) of every submit in the batch.
+func keysOf(batch []*pending) []store.OpKey {
+	keys := make([]store.OpKey, len(batch))
+	for i, p := range batch {
+		keys[i] = store.OpKey{ClientID: p.req.ClientID, Seq: p.req.Seq}
+	}
+	return keys
+}

@@ -1,0 +1,245 @@
+package collab_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/strategieraum/strategieraum/backend/collab"
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/ot"
+	"github.com/strategieraum/strategieraum/backend/store"
+	"github.com/strategieraum/strategieraum/backend/store/storetest"
+)
+
+// tokenWorkload lets each worker insert unique tokens like "⟨3.17⟩" at token
+// boundaries of the text it last read, and delete whole tokens it inserted
+// earlier, always against a version others have moved past. Because edits
+// never split a token, the final text must hold exactly the surviving
+// tokens, each once, whatever order the server chose.
+type tokenWorkload struct {
+	mu      sync.Mutex
+	live    map[string]bool
+	deleted map[string]bool
+}
+
+func (w *tokenWorkload) run(t *testing.T, f *fixture, s *collab.Service, worker, ops int) error {
+	rng := rand.New(rand.NewPCG(uint64(worker), 42))
+	client := fmt.Sprintf("worker-%d", worker)
+	var mine []string
+	for seq := 1; seq <= ops; seq++ {
+		text, v, err := s.Snapshot(context.Background(), f.section.ID)
+		if err != nil {
+			return err
+		}
+		var op ot.Op
+		if len(mine) > 0 && rng.IntN(4) == 0 {
+			tok := mine[rng.IntN(len(mine))]
+			i := strings.Index(text, tok)
+			if i < 0 {
+				return fmt.Errorf("token %s missing at version %d", tok, v)
+			}
+			op = ot.Op{{Skip: utf8.RuneCountInString(text[:i])}, {Del: utf8.RuneCountInString(tok)}}.Normalize()
+			mine = remove(mine, tok)
+			w.mu.Lock()
+			delete(w.live, tok)
+			w.deleted[tok] = true
+			w.mu.Unlock()
+		} else {
+			tok := fmt.Sprintf("⟨%d.%d⟩", worker, seq)
+			bounds := boundaries(text)
+			op = ot.Op{{Skip: bounds[rng.IntN(len(bounds))]}, {Ins: tok}}.Normalize()
+			mine = append(mine, tok)
+			w.mu.Lock()
+			w.live[tok] = true
+			w.mu.Unlock()
+		}
+		raw, err := json.Marshal(op)
+		if err != nil {
+			return err
+		}
+		res, err := s.Submit(context.Background(), domain.SubmitRequest{SectionID: f.section.ID, BaseVersion: v,
+			Op: raw, UserID: f.anna.ID, ClientID: client, Seq: int64(seq)})
+		if err != nil {
+			return fmt.Errorf("%s#%d (%s at %d): %w", client, seq, raw, v, errors.Unwrap(err))
+		}
+		if res.Duplicate || res.Op.Version < v {
+			return fmt.Errorf("%s#%d: committed at %d from base %d (duplicate %v)", client, seq, res.Op.Version, v, res.Duplicate)
+		}
+	}
+	return nil
+}
+
+// boundaries lists the code-point offsets in text where a token may go:
+// the start and after every rune that is not inside a token.
+func boundaries(text string) []int {
+	out := []int{0}
+	depth, n := 0, 0
+	for _, r := range text {
+		n++
+		switch r {
+		case '⟨':
+			depth++
+		case '⟩':
+			depth--
+		}
+		if depth == 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func remove(list []string, s string) []string {
+	for i, x := range list {
+		if x == s {
+			return append(list[:i], list[i+1:]...)
+		}
+	}
+	return list
+}
+
+// check verifies the final text against the surviving tokens and the log.
+func (w *tokenWorkload) check(t *testing.T, f *fixture, s *collab.Service, total int) {
+	t.Helper()
+	text, _ := f.snapshot(t, s)
+	replayed, ops := f.replayLog(t, s)
+	if replayed != text {
+		t.Fatalf("section text differs from replaying the log:\n%q\n%q", text, replayed)
+	}
+	if len(ops) != total {
+		t.Fatalf("log has %d ops, want %d", len(ops), total)
+	}
+	rest := text
+	for tok := range w.live {
+		if c := strings.Count(text, tok); c != 1 {
+			t.Fatalf("token %s appears %d times", tok, c)
+		}
+		rest = strings.Replace(rest, tok, "", 1)
+	}
+	for tok := range w.deleted {
+		if strings.Contains(text, tok) {
+			t.Fatalf("deleted token %s survived", tok)
+		}
+	}
+	if rest != f.section.Text {
+		t.Fatalf("text holds more than the live tokens: %q", rest)
+	}
+}
+
+func TestConcurrentSubmitsConverge(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, "§")
+		s := collab.New(db, collab.Options{SnapshotEvery: 7, RecentOps: 16})
+		var mu sync.Mutex
+		var published []*domain.CommittedOp
+		s.OnCommit(func(op *domain.CommittedOp) { mu.Lock(); published = append(published, op); mu.Unlock() })
+		w := &tokenWorkload{live: map[string]bool{}, deleted: map[string]bool{}}
+		const workers, perWorker = 12, 25
+		runWorkers(t, workers, func(i int) error { return w.run(t, f, s, i, perWorker) })
+		w.check(t, f, s, workers*perWorker)
+		waitPublished(t, &mu, &published, workers*perWorker)
+		for i, op := range published {
+			if op.Version != int64(i) {
+				t.Fatalf("OnCommit delivered version %d as the %d-th op", op.Version, i)
+			}
+		}
+		checkTextAt(t, f, s)
+	})
+}
+
+func TestTwoInstancesConverge(t *testing.T) {
+	urls := map[string]func(t testing.TB) string{
+		"sqlite":   func(t testing.TB) string { return filepath.Join(t.TempDir(), "two.db") },
+		"postgres": storetest.PostgresURL,
+	}
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			url := urls[name](t)
+			// Two pools and two services with their own queues and caches,
+			// as two server instances have; only the database coordinates
+			// them.
+			dbA, dbB := openStore(t, url), openStore(t, url)
+			f := newFixture(t, dbA, "§")
+			a := collab.New(dbA, collab.Options{RecentOps: 8})
+			b := collab.New(dbB, collab.Options{RecentOps: 8})
+			w := &tokenWorkload{live: map[string]bool{}, deleted: map[string]bool{}}
+			const workers, perWorker = 10, 25
+			runWorkers(t, workers, func(i int) error {
+				s := a
+				if i%2 == 1 {
+					s = b
+				}
+				return w.run(t, f, s, i, perWorker)
+			})
+			w.check(t, f, a, workers*perWorker)
+			w.check(t, f, b, workers*perWorker)
+		})
+	}
+}
+
+// openStore opens and migrates the database at url, closed when t ends.
+func openStore(t *testing.T, url string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), url, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func runWorkers(t *testing.T, n int, fn func(i int) error) {
+	t.Helper()
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- fn(i)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// checkTextAt compares TextAt at every version with replaying the log.
+func checkTextAt(t *testing.T, f *fixture, s *collab.Service) {
+	t.Helper()
+	_, ops := f.replayLog(t, s)
+	text := f.section.Text
+	for v := 0; v <= len(ops); v++ {
+		got, err := s.TextAt(context.Background(), f.section.ID, int64(v))
+		if err != nil {
+			t.Fatalf("TextAt(%d): %v", v, err)
+		}
+		if got != text {
+			t.Fatalf("TextAt(%d) = %q, want %q", v, got, text)
+		}
+		if v < len(ops) {
+			op, _ := ot.Parse(ops[v].Op)
+			text, _ = ot.Apply(text, op)
+		}
+	}
+	for _, v := range []int64{-1, int64(len(ops)) + 1} {
+		_, err := s.TextAt(context.Background(), f.section.ID, v)
+		wantCode(t, err, domain.EINVALID)
+	}
+}

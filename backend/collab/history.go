@@ -1,0 +1,73 @@
+package collab
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/ot"
+)
+
+// maxRevisionsLimit caps one page of history.
+const maxRevisionsLimit = 200
+
+// FindRevisions implements domain.HistoryService. A revision is a run of
+// consecutive ops by one author without a pause longer than RevisionGap.
+func (s *Service) FindRevisions(ctx context.Context, sectionID, beforeVersion int64, limit int) ([]*domain.Revision, error) {
+	if beforeVersion < 0 {
+		return nil, domain.Invalid("before", "Die Version darf nicht negativ sein.")
+	}
+	if limit <= 0 || limit > maxRevisionsLimit {
+		limit = maxRevisionsLimit
+	}
+	return s.db.Revisions(ctx, sectionID, beforeVersion, limit, s.opts.RevisionGap)
+}
+
+// TextAt implements domain.HistoryService.
+func (s *Service) TextAt(ctx context.Context, sectionID, v int64) (string, error) {
+	return s.db.TextAt(ctx, sectionID, v)
+}
+
+// Restore implements domain.HistoryService. The restoring edit is submitted
+// like any other op (at the current version, under a fresh client id), so
+// it is transformed past concurrent edits, batched, and reported through
+// OnCommit. The returned version is the one the op was committed at; the
+// section is at that version plus one afterwards.
+func (s *Service) Restore(ctx context.Context, actor *domain.User, sectionID, v int64) (int64, error) {
+	if actor == nil || actor.ID <= 0 {
+		return 0, domain.Errorf(domain.EUNAUTHORIZED, "Bitte melden Sie sich an.")
+	}
+	old, err := s.db.TextAt(ctx, sectionID, v)
+	if err != nil {
+		return 0, err
+	}
+	current, version, err := s.Snapshot(ctx, sectionID)
+	if err != nil {
+		return 0, err
+	}
+	raw, err := marshalOp(ot.Diff(current, old))
+	if err != nil {
+		return 0, err
+	}
+	res, err := s.Submit(ctx, domain.SubmitRequest{
+		SectionID:   sectionID,
+		BaseVersion: version,
+		Op:          raw,
+		UserID:      actor.ID,
+		ClientID:    restoreClientID(),
+		Seq:         0,
+	})
+	if err != nil {
+		return 0, err
+	}
+	return res.Op.Version, nil
+}
+
+// restoreClientID returns a client id no editor uses, so a restore is never
+// mistaken for a resent op.
+func restoreClientID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return "restore-" + hex.EncodeToString(b)
+}

@@ -1,0 +1,113 @@
+package collab_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/strategieraum/strategieraum/backend/collab"
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/store"
+	"github.com/strategieraum/strategieraum/backend/store/storetest"
+)
+
+func TestRevisions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, "")
+		s := collab.New(db, collab.Options{})
+		f.submit(t, s, f.anna, "a", 1, 0, `["Ziel"]`)
+		f.submit(t, s, f.anna, "a", 2, 1, `[4, "bild"]`)
+		f.submit(t, s, f.anna, "a", 3, 2, `[{"d": 1}, "z"]`)
+		f.submit(t, s, f.bernd, "b", 1, 3, `[8, " 2030"]`)
+		f.submit(t, s, f.bernd, "b", 2, 4, `[8, {"d": 5}]`)
+		f.submit(t, s, f.anna, "a", 4, 5, `["Das "]`)
+
+		revs, err := s.FindRevisions(context.Background(), f.section.ID, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []domain.Revision{
+			{FromVersion: 5, ToVersion: 6, UserID: f.anna.ID, UserName: "Anna Hansen", OrgCode: "HH", Inserted: 4},
+			{FromVersion: 3, ToVersion: 5, UserID: f.bernd.ID, UserName: "Bernd Schulz", OrgCode: "ST", Inserted: 5, Deleted: 5},
+			{FromVersion: 0, ToVersion: 3, UserID: f.anna.ID, UserName: "Anna Hansen", OrgCode: "HH", Inserted: 9, Deleted: 1},
+		}
+		if len(revs) != len(want) {
+			t.Fatalf("%d revisions, want %d: %+v", len(revs), len(want), revs)
+		}
+		for i, r := range revs {
+			got := *r
+			if got.StartedAt.IsZero() || got.EndedAt.Before(got.StartedAt) {
+				t.Fatalf("revision %d times %v..%v", i, got.StartedAt, got.EndedAt)
+			}
+			got.StartedAt, got.EndedAt = time.Time{}, time.Time{}
+			if got != want[i] {
+				t.Fatalf("revision %d = %+v, want %+v", i, got, want[i])
+			}
+		}
+		// Paging: before the newest revision, at most one.
+		page, err := s.FindRevisions(context.Background(), f.section.ID, 5, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) != 1 || page[0].FromVersion != 3 || page[0].ToVersion != 5 {
+			t.Fatalf("page = %+v", page)
+		}
+		_, err = s.FindRevisions(context.Background(), f.section.ID+1000, 0, 10)
+		wantCode(t, err, domain.ENOTFOUND)
+	})
+}
+
+func TestRevisionGapSplitsOneAuthor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, "")
+		// A zero-length gap is replaced by the default, so use a tiny one:
+		// every op then lies further apart than the gap.
+		s := collab.New(db, collab.Options{RevisionGap: time.Nanosecond})
+		for i := range 3 {
+			f.submit(t, s, f.anna, "a", int64(i+1), int64(i), `["x"]`)
+			time.Sleep(2 * time.Millisecond)
+		}
+		revs, err := s.FindRevisions(context.Background(), f.section.ID, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(revs) != 3 {
+			t.Fatalf("%d revisions, want 3 (one per op)", len(revs))
+		}
+	})
+}
+
+func TestRestore(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, "Zukunftsbild")
+		s := collab.New(db, collab.Options{SnapshotEvery: 2})
+		var mu sync.Mutex
+		var published []*domain.CommittedOp
+		s.OnCommit(func(op *domain.CommittedOp) { mu.Lock(); published = append(published, op); mu.Unlock() })
+		f.submit(t, s, f.anna, "a", 1, 0, `[12, " der Verwaltung"]`)
+		f.submit(t, s, f.bernd, "b", 1, 1, `["Das "]`)
+		f.submit(t, s, f.bernd, "b", 2, 2, `[4, {"d": 17}, "Leitbild"]`)
+
+		v, err := s.Restore(context.Background(), f.anna, f.section.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v != 3 {
+			t.Fatalf("restore committed at %d, want 3", v)
+		}
+		if text, cur := f.snapshot(t, s); text != "Zukunftsbild der Verwaltung" || cur != 4 {
+			t.Fatalf("after restore: %q at %d", text, cur)
+		}
+		waitPublished(t, &mu, &published, 4)
+		if last := published[3]; last.Version != 3 || last.UserID != f.anna.ID {
+			t.Fatalf("restore was not published: %+v", last)
+		}
+		checkTextAt(t, f, s)
+
+		_, err = s.Restore(context.Background(), f.anna, f.section.ID, 99)
+		wantCode(t, err, domain.EINVALID)
+		_, err = s.Restore(context.Background(), nil, f.section.ID, 0)
+		wantCode(t, err, domain.EUNAUTHORIZED)
+	})
+}

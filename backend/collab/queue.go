@@ -1,0 +1,132 @@
+package collab
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/ot"
+)
+
+// pending is one Submit call waiting in its section's queue.
+type pending struct {
+	req  domain.SubmitRequest
+	op   ot.Op
+	done chan struct{}
+	res  *domain.SubmitResult
+	err  error
+}
+
+// newPending checks everything about a request that needs no database.
+func newPending(req domain.SubmitRequest) (*pending, error) {
+	switch {
+	case req.SectionID <= 0:
+		return nil, domain.Errorf(domain.ENOTFOUND, "Der Abschnitt wurde nicht gefunden.")
+	case req.BaseVersion < 0:
+		return nil, domain.Invalid("v", "Die Version darf nicht negativ sein.")
+	case strings.TrimSpace(req.ClientID) == "" || len(req.ClientID) > maxClientIDBytes || !utf8.ValidString(req.ClientID):
+		return nil, domain.Invalid("client", "Die Client-Kennung fehlt oder ist ungültig.")
+	case req.Seq < 0:
+		return nil, domain.Invalid("seq", "Die Folgenummer darf nicht negativ sein.")
+	case req.UserID <= 0:
+		return nil, domain.Invalid("user", "Die Änderung hat keinen Urheber.")
+	}
+	op, err := parseOp(req.Op)
+	if err != nil {
+		return nil, err
+	}
+	return &pending{req: req, op: op, done: make(chan struct{})}, nil
+}
+
+// parseOp decodes a submitted op. Invalid UTF-8 is rejected before decoding
+// because encoding/json would silently replace it with U+FFFD.
+func parseOp(raw []byte) (ot.Op, error) {
+	if len(raw) > maxOpBytes {
+		return nil, &domain.Error{Code: domain.ETOOLARGE, Message: "Die Änderung ist zu groß."}
+	}
+	if len(bytes.TrimSpace(raw)) == 0 || !utf8.Valid(raw) {
+		return nil, invalidOp(nil)
+	}
+	op, err := ot.Parse(raw)
+	if err != nil {
+		return nil, invalidOp(err)
+	}
+	return op, nil
+}
+
+// invalidOp is the EINVALID error for an op that cannot be applied.
+func invalidOp(cause error) error {
+	return &domain.Error{
+		Code:    domain.EINVALID,
+		Message: "Die Änderung ist ungültig und wurde nicht übernommen.",
+		Fields:  map[string]string{"op": "invalid_op"},
+		Err:     cause,
+	}
+}
+
+// resolve hands the outcome to the waiting Submit call.
+func (p *pending) resolve(res *domain.SubmitResult, err error) {
+	p.res, p.err = res, err
+	close(p.done)
+}
+
+// section is the in-process state of one section: the submit queue and a
+// cache of its text and recent ops. The cache fields belong to whichever
+// goroutine is the section's committer; only one runs at a time.
+type section struct {
+	id int64
+
+	mu      sync.Mutex
+	queue   []*pending
+	running bool
+
+	cache cache
+}
+
+// enqueue adds p to the queue and starts a committer if none is running.
+// While a transaction is in flight, later submits pile up and go into the
+// next one, so batches grow with load and latency stays one or two commits.
+func (sec *section) enqueue(s *Service, p *pending) {
+	sec.mu.Lock()
+	sec.queue = append(sec.queue, p)
+	start := !sec.running
+	sec.running = true
+	sec.mu.Unlock()
+	if start {
+		go s.commitLoop(sec)
+	}
+}
+
+// next takes up to max queued submits; it stops the committer when the
+// queue is empty.
+func (sec *section) next(max int) []*pending {
+	sec.mu.Lock()
+	defer sec.mu.Unlock()
+	n := min(len(sec.queue), max)
+	if n == 0 {
+		sec.running = false
+		return nil
+	}
+	batch := make([]*pending, n)
+	copy(batch, sec.queue)
+	rest := copy(sec.queue, sec.queue[n:])
+	clear(sec.queue[rest:])
+	sec.queue = sec.queue[:rest]
+	return batch
+}
+
+// commitLoop commits batches until the section's queue is empty.
+func (s *Service) commitLoop(sec *section) {
+	for {
+		batch := sec.next(s.opts.MaxBatch)
+		if batch == nil {
+			return
+		}
+		committed := s.commitBatch(sec, batch)
+		if len(committed) > 0 {
+			s.publish <- committed
+		}
+	}
+}

@@ -1,0 +1,200 @@
+// Package collab is the server-authoritative op log of every section, after
+// ShareDB's model: clients submit text ops against the version they last
+// saw, the server transforms them past everything committed since, commits
+// them at the next version and tells the realtime layer.
+//
+// Correctness across server instances rests on the database alone: every
+// commit locks the section row, checks the version it read against the
+// cache, and the UNIQUE (section_id, version) constraint rejects any commit
+// that slipped past; such a commit is re-read, re-transformed and retried.
+// In-process, concurrent submits to one section are queued and committed
+// together in one transaction (group commit) for throughput.
+package collab
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/store"
+)
+
+// Compile-time checks that Service implements the domain contracts.
+var (
+	_ domain.OpLogService   = (*Service)(nil)
+	_ domain.HistoryService = (*Service)(nil)
+)
+
+// Defaults for Options.
+const (
+	DefaultMaxBatch      = 256
+	DefaultRecentOps     = 1024
+	DefaultSnapshotEvery = 100
+	DefaultRevisionGap   = 10 * time.Minute
+	maxOpBytes           = 1 << 20
+	maxClientIDBytes     = 128
+	maxOpsSinceLimit     = 1000
+	commitAttempts       = 8
+	commitTimeout        = 15 * time.Second
+)
+
+// ErrVersionAhead is wrapped by the ECONFLICT error Submit returns when the
+// client claims a version the section has not reached ("version_ahead").
+var ErrVersionAhead = errors.New("version_ahead")
+
+// Options tunes a Service; zero values take the defaults.
+type Options struct {
+	// MaxBatch caps how many queued submits share one transaction.
+	MaxBatch int
+	// RecentOps is how many recent ops per section stay in memory for
+	// transforming without reading the database.
+	RecentOps int
+	// SnapshotEvery stores the full text every this many versions.
+	SnapshotEvery int64
+	// RevisionGap splits one author's consecutive ops into separate
+	// revisions when they pause longer than this.
+	RevisionGap time.Duration
+	// Logger receives commit failures; nil discards them.
+	Logger *slog.Logger
+}
+
+// Service implements domain.OpLogService and domain.HistoryService on top of
+// the store. Safe for concurrent use; any number of Services (one per server
+// instance) may share one database.
+type Service struct {
+	db   *store.DB
+	opts Options
+	log  *slog.Logger
+	now  func() time.Time
+
+	mu       sync.Mutex
+	sections map[int64]*section
+
+	hooksMu sync.RWMutex
+	hooks   []func(op *domain.CommittedOp)
+	publish chan []*domain.CommittedOp
+}
+
+// New returns a Service that stores the op log in db.
+func New(db *store.DB, opts Options) *Service {
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = DefaultMaxBatch
+	}
+	if opts.RecentOps <= 0 {
+		opts.RecentOps = DefaultRecentOps
+	}
+	if opts.SnapshotEvery <= 0 {
+		opts.SnapshotEvery = DefaultSnapshotEvery
+	}
+	if opts.RevisionGap <= 0 {
+		opts.RevisionGap = DefaultRevisionGap
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{
+		db:       db,
+		opts:     opts,
+		log:      log,
+		now:      func() time.Time { return time.Now().UTC() },
+		sections: make(map[int64]*section),
+		publish:  make(chan []*domain.CommittedOp, 1024),
+	}
+	go s.dispatch()
+	return s
+}
+
+// OnCommit registers fn to be called with every op this Service commits,
+// after its transaction has committed and in version order per section.
+// Calls happen on one goroutine shared by all sections, so fn must not block
+// (hand the op to a queue or a non-blocking publish). Ops committed by other
+// instances are not reported here; they reach clients through the broker.
+func (s *Service) OnCommit(fn func(op *domain.CommittedOp)) {
+	s.hooksMu.Lock()
+	defer s.hooksMu.Unlock()
+	s.hooks = append(s.hooks, fn)
+}
+
+// dispatch calls the hooks for each committed batch in the order the
+// committers handed them over, decoupling slow hooks from the commit path.
+func (s *Service) dispatch() {
+	for ops := range s.publish {
+		s.hooksMu.RLock()
+		hooks := s.hooks
+		s.hooksMu.RUnlock()
+		for _, op := range ops {
+			for _, fn := range hooks {
+				fn(op)
+			}
+		}
+	}
+}
+
+// Submit implements domain.OpLogService.
+func (s *Service) Submit(ctx context.Context, req domain.SubmitRequest) (*domain.SubmitResult, error) {
+	p, err := newPending(req)
+	if err != nil {
+		return nil, err
+	}
+	s.section(req.SectionID).enqueue(s, p)
+	select {
+	case <-p.done:
+		return p.res, p.err
+	case <-ctx.Done():
+		// The op may still commit; the client resubmits with the same
+		// (client, seq) and is told it was a duplicate.
+		return nil, ctx.Err()
+	}
+}
+
+// OpsSince implements domain.OpLogService.
+func (s *Service) OpsSince(ctx context.Context, sectionID, from int64, limit int) ([]*domain.CommittedOp, error) {
+	if from < 0 {
+		return nil, domain.Invalid("from", "Die Version darf nicht negativ sein.")
+	}
+	if limit <= 0 || limit > maxOpsSinceLimit {
+		limit = maxOpsSinceLimit
+	}
+	rows, err := s.db.OpsSince(ctx, sectionID, from, limit)
+	if err != nil {
+		return nil, err
+	}
+	ops := make([]*domain.CommittedOp, len(rows))
+	for i, r := range rows {
+		ops[i] = &r.CommittedOp
+	}
+	return ops, nil
+}
+
+// Snapshot implements domain.OpLogService.
+func (s *Service) Snapshot(ctx context.Context, sectionID int64) (string, int64, error) {
+	head, text, err := s.db.SectionText(ctx, sectionID)
+	if err != nil {
+		return "", 0, err
+	}
+	return text, head.Version, nil
+}
+
+// section returns the in-process state of one section, creating it on first
+// use. Entries live as long as the Service; their memory is bounded by
+// RecentOps and the section's text.
+func (s *Service) section(id int64) *section {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sec := s.sections[id]
+	if sec == nil {
+		sec = &section{id: id}
+		s.sections[id] = sec
+	}
+	return sec
+}
+
+// marshalOp encodes an op in the wire format; ot.Op marshals itself.
+func marshalOp(v any) (json.RawMessage, error) {
+	return json.Marshal(v)
+}
