@@ -113,7 +113,11 @@ func (s *Server) userBySession(c echo.Context) (*domain.User, error) {
 		return nil, err
 	}
 	if now.Sub(sess.LastSeenAt) >= touchInterval {
-		if err := s.deps.Sessions.TouchSession(ctx, id, now); err != nil {
+		err := s.deps.Sessions.TouchSession(ctx, id, now)
+		if domain.ErrorCode(err) == domain.ENOTFOUND { // ended meanwhile
+			s.clearCookie(c)
+			return nil, nil
+		} else if err != nil {
 			return nil, err
 		}
 	}
