@@ -1,0 +1,195 @@
+package realtime_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/realtime"
+)
+
+// lossyBroker loses and reorders op messages between instances, so that
+// the hub's ordering and gap repair are exercised without Redis.
+type lossyBroker struct {
+	realtime.Broker
+	mu  sync.Mutex
+	rng *rand.Rand
+}
+
+func (b *lossyBroker) Publish(ctx context.Context, m *realtime.Message) error {
+	if m.Kind != realtime.KindOp {
+		return b.Broker.Publish(ctx, m)
+	}
+	b.mu.Lock()
+	r := b.rng.IntN(10)
+	b.mu.Unlock()
+	switch {
+	case r < 2: // lost
+		return nil
+	case r < 4: // late, so that later ones overtake it
+		go func() {
+			time.Sleep(15 * time.Millisecond)
+			b.Broker.Publish(context.Background(), m)
+		}()
+		return nil
+	}
+	return b.Broker.Publish(ctx, m)
+}
+
+// scenario describes one convergence run.
+type scenario struct {
+	clients, edits int
+	every          time.Duration
+	cuts           int                     // connections cut mid-flight
+	during         func(ctx context.Context) // runs while clients type, e.g. a restart
+	instances      []*instance
+}
+
+// converge runs 16 (or sc.clients) OT clients split over the instances and
+// checks the end state against the op log.
+func converge(t *testing.T, w *world, sc scenario) []*otClient {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	alive := func(first int) func() []string {
+		return func() []string {
+			var urls []string
+			for i := range sc.instances {
+				in := sc.instances[(first+i)%len(sc.instances)]
+				urls = append(urls, in.wsURL(0))
+			}
+			return urls
+		}
+	}
+	clients := make([]*otClient, sc.clients)
+	typing, stop := context.WithCancel(ctx)
+	defer stop()
+	var wg sync.WaitGroup
+	for i := range clients {
+		u := w.editors[i%len(w.editors)]
+		c := newOTClient(t, fmt.Sprintf("c%02d", i), u.ID, w.section, uint64(i+1), nil)
+		urls := alive(i % len(sc.instances))
+		c.urls = func() []string {
+			var out []string
+			for _, s := range urls() {
+				out = append(out, s[:len(s)-1]+fmt.Sprint(u.ID))
+			}
+			return out
+		}
+		clients[i] = c
+		wg.Add(1)
+		go func() { defer wg.Done(); c.run(typing, sc.edits, sc.every) }()
+	}
+	// Cut connections while ops are in flight.
+	go func() {
+		rng := rand.New(rand.NewPCG(99, 1))
+		for n := 0; n < sc.cuts && ctx.Err() == nil; {
+			time.Sleep(time.Duration(20+rng.IntN(60)) * time.Millisecond)
+			c := clients[rng.IntN(len(clients))]
+			if !c.idle() {
+				c.cut()
+				n++
+			}
+		}
+	}()
+	if sc.during != nil {
+		sc.during(ctx)
+	}
+	// Wait until every client has typed everything, is acked and has
+	// caught up with the database.
+	deadline := time.Now().Add(45 * time.Second)
+	for {
+		_, dbv := w.dbText(w.section)
+		done := true
+		for _, c := range clients {
+			_, v := c.state()
+			if !c.idle() || v != dbv {
+				done = false
+			}
+		}
+		if done {
+			time.Sleep(100 * time.Millisecond)
+			if _, v2 := w.dbText(w.section); v2 == dbv {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			for _, c := range clients {
+				_, v := c.state()
+				t.Logf("%s: v%d idle=%v", c.name, v, c.idle())
+			}
+			t.Fatalf("clients did not converge; database at v%d", dbv)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	stop()
+	wg.Wait()
+	checkConverged(t, w, sc.instances[len(sc.instances)-1].svc, clients)
+	return clients
+}
+
+func checkConverged(t *testing.T, w *world, log domain.OpLogService, clients []*otClient) {
+	t.Helper()
+	text, v := w.dbText(w.section)
+	snap, sv, err := log.Snapshot(context.Background(), w.section)
+	if err != nil || snap != text || sv != v {
+		t.Fatalf("snapshot (v%d, %v) differs from the section row (v%d)", sv, err, v)
+	}
+	for _, c := range clients {
+		if doc, cv := c.state(); doc != text || cv != v {
+			t.Errorf("%s ends at v%d with %q; database v%d has %q", c.name, cv, doc, v, text)
+		}
+	}
+	ops := w.committed(log, w.section)
+	if int64(len(ops)) != v {
+		t.Fatalf("log has %d ops, section is at v%d", len(ops), v)
+	}
+	type key struct {
+		client string
+		seq    int64
+	}
+	inLog := map[key]int64{}
+	for i, op := range ops {
+		if op.Version != int64(i) {
+			t.Fatalf("log op %d has version %d", i, op.Version)
+		}
+		k := key{op.ClientID, op.Seq}
+		if _, dup := inLog[k]; dup {
+			t.Errorf("op %s/%d is in the log twice", k.client, k.seq)
+		}
+		inLog[k] = op.Version
+	}
+	acked, connects := 0, 0
+	for _, c := range clients {
+		connects += c.connects
+		for seq, av := range c.acked {
+			acked++
+			lv, ok := inLog[key{c.id, seq}]
+			if !ok || lv != av {
+				t.Errorf("%s: seq %d acked at v%d, log has it at v%d (present %v)", c.name, seq, av, lv, ok)
+			}
+		}
+	}
+	if acked != len(ops) {
+		t.Errorf("%d ops acknowledged, %d in the log: something unacknowledged was committed", acked, len(ops))
+	}
+	if acked == 0 {
+		t.Fatal("no op was acknowledged")
+	}
+	t.Logf("%d clients (%d connections) converged at v%d, %d ops acknowledged once each", len(clients), connects, v, acked)
+}
+
+func TestConvergenceTwoInstancesMemoryBroker(t *testing.T) {
+	databases(t, func(t *testing.T, w *world) {
+		mem := realtime.NewMemoryBroker()
+		a := w.start(testConfig("a"), &lossyBroker{Broker: mem.View(), rng: rand.New(rand.NewPCG(1, 2))})
+		b := w.start(testConfig("b"), &lossyBroker{Broker: mem.View(), rng: rand.New(rand.NewPCG(3, 4))})
+		converge(t, w, scenario{clients: 16, edits: 25, every: 8 * time.Millisecond, cuts: 6, instances: []*instance{a, b}})
+		if got := a.metric(t, "strategieraum_ws_gap_ops_repaired_total") + b.metric(t, "strategieraum_ws_gap_ops_repaired_total"); got == 0 {
+			t.Error("the lossy broker lost ops, yet no gap was repaired from the log")
+		}
+	})
+}

@@ -1,0 +1,208 @@
+package realtime_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/strategieraum/strategieraum/backend/collab"
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/realtime"
+	"github.com/strategieraum/strategieraum/backend/store"
+	"github.com/strategieraum/strategieraum/backend/store/storetest"
+)
+
+// world is a database with one strategy, an editable and a final section,
+// an editor and a reader, and any number of instances serving it.
+type world struct {
+	t       *testing.T
+	url     string
+	db      *store.DB // used for seeding and checks
+	users   map[int64]*domain.User
+	editors []*domain.User
+	reader  *domain.User
+	section int64 // draft, editable
+	final   int64 // final, locked
+}
+
+var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// databases runs fn on SQLite and, when its URL is set, on PostgreSQL.
+func databases(t *testing.T, fn func(t *testing.T, w *world)) {
+	t.Run("sqlite", func(t *testing.T) {
+		fn(t, newWorld(t, filepath.Join(t.TempDir(), "rt.db")))
+	})
+	if os.Getenv(storetest.PostgresEnv) != "" {
+		t.Run("postgres", func(t *testing.T) { fn(t, newWorld(t, storetest.PostgresURL(t))) })
+	}
+}
+
+func openStore(t *testing.T, url string) *store.DB {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	db, err := store.Open(ctx, url, quietLog)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return db
+}
+
+func newWorld(t *testing.T, url string) *world {
+	ctx := context.Background()
+	w := &world{t: t, url: url, db: openStore(t, url), users: map[int64]*domain.User{}}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("seed: %v", err)
+		}
+	}
+	he, err := w.db.FindOrganisationByCode(ctx, "HE")
+	must(err)
+	by, err := w.db.FindOrganisationByCode(ctx, "BY")
+	must(err)
+	st := &domain.Strategy{Title: "Föderale Digitalstrategie"}
+	must(w.db.CreateStrategy(ctx, st))
+	open := time.Now().Add(-time.Hour)
+	must(w.db.AddPhase(ctx, &domain.Phase{StrategyID: st.ID, Kind: domain.PhaseBeteiligung, Title: "Beteiligung", OpensAt: &open}))
+	topic := &domain.Topic{StrategyID: st.ID, Title: "Digitale Infrastruktur", Sponsors: []domain.Organisation{*he}}
+	must(w.db.CreateTopic(ctx, topic))
+	sec := &domain.Section{StrategyID: st.ID, TopicID: &topic.ID, Part: domain.PartSchwerpunkt,
+		Title: "Zielbild", Text: "Netze für alle: 🚀 Glasfaser und Mobilfunk.", Status: domain.SectionDraft}
+	must(w.db.CreateSection(ctx, sec))
+	fin := &domain.Section{StrategyID: st.ID, TopicID: &topic.ID, Part: domain.PartSchwerpunkt,
+		Title: "Leitplanken", Text: "Beschlossen.", Status: domain.SectionFinal}
+	must(w.db.CreateSection(ctx, fin))
+	w.section, w.final = sec.ID, fin.ID
+	for i := range 4 {
+		u := &domain.User{Email: "pate" + strconv.Itoa(i) + "@hessen.example", Name: "Pate " + strconv.Itoa(i),
+			OrgID: he.ID, Roles: []domain.Role{domain.RoleThemenpate}, TopicIDs: []int64{topic.ID}}
+		must(w.db.CreateUser(ctx, u, "x"))
+		u, err := w.db.FindUserByID(ctx, u.ID)
+		must(err)
+		w.users[u.ID] = u
+		w.editors = append(w.editors, u)
+	}
+	r := &domain.User{Email: "leser@bayern.example", Name: "Leserin", OrgID: by.ID, Roles: []domain.Role{domain.RoleLand}}
+	must(w.db.CreateUser(ctx, r, "x"))
+	r, err = w.db.FindUserByID(ctx, r.ID)
+	must(err)
+	w.users[r.ID], w.reader = r, r
+	return w
+}
+
+// instance is one server: its own store pool, op log service and hub.
+type instance struct {
+	hub    *realtime.Hub
+	svc    *collab.Service
+	srv    *httptest.Server
+	reg    *prometheus.Registry
+	cancel context.CancelFunc
+	done   chan struct{}
+	once   sync.Once
+}
+
+// testConfig keeps timers short so that repairs happen within a test.
+func testConfig(name string) realtime.HubConfig {
+	return realtime.HubConfig{Instance: name, GapWait: 40 * time.Millisecond, IdleCheck: 300 * time.Millisecond,
+		PresenceTTL: 3 * time.Second, PresenceBeat: time.Second, PermissionTTL: 200 * time.Millisecond,
+		RateLimit: 2000, RateBurst: 4000}
+}
+
+func (w *world) start(cfg realtime.HubConfig, broker realtime.Broker) *instance {
+	t := w.t
+	db := openStore(t, w.url)
+	in := &instance{svc: collab.New(db, collab.Options{Logger: quietLog}), reg: prometheus.NewRegistry(), done: make(chan struct{})}
+	in.hub = realtime.NewHub(cfg, realtime.Deps{OpLog: in.svc, Strategies: db, Broker: broker, Logger: quietLog, Metrics: in.reg})
+	// The shim stands in for the HTTP layer's authentication: ?as=<user id>.
+	in.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if id, err := strconv.ParseInt(r.URL.Query().Get("as"), 10, 64); err == nil && w.users[id] != nil {
+			r = r.WithContext(domain.WithUser(r.Context(), w.users[id]))
+		}
+		in.hub.Handler().ServeHTTP(rw, r)
+	}))
+	ctx, cancel := context.WithCancel(context.Background())
+	in.cancel = cancel
+	go func() {
+		defer close(in.done)
+		if err := in.hub.Run(ctx); err != nil && ctx.Err() == nil {
+			t.Errorf("hub %s: %v", cfg.Instance, err)
+		}
+	}()
+	t.Cleanup(in.kill)
+	return in
+}
+
+// kill stops the instance abruptly: connections are cut, nothing is
+// cleaned up in the broker.
+func (in *instance) kill() {
+	in.once.Do(func() {
+		in.srv.CloseClientConnections()
+		in.hub.Close()
+		in.srv.Close()
+		in.cancel()
+		<-in.done
+	})
+}
+
+func (in *instance) wsURL(user int64) string {
+	return "ws" + strings.TrimPrefix(in.srv.URL, "http") + "/api/ws?as=" + strconv.FormatInt(user, 10)
+}
+
+// metric returns the value of a counter or gauge of the instance.
+func (in *instance) metric(t *testing.T, name string) float64 {
+	mfs, err := in.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			var sum float64
+			for _, m := range mf.GetMetric() {
+				sum += m.GetCounter().GetValue() + m.GetGauge().GetValue()
+			}
+			return sum
+		}
+	}
+	t.Fatalf("metric %s not found", name)
+	return 0
+}
+
+// dbText returns the section's committed text and version.
+func (w *world) dbText(section int64) (string, int64) {
+	s, err := w.db.FindSectionByID(context.Background(), section)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return s.Text, s.Version
+}
+
+// committed returns every op in a section's log.
+func (w *world) committed(svc domain.OpLogService, section int64) []*domain.CommittedOp {
+	var all []*domain.CommittedOp
+	for {
+		ops, err := svc.OpsSince(context.Background(), section, int64(len(all)), 1000)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		all = append(all, ops...)
+		if len(ops) < 1000 {
+			return all
+		}
+	}
+}
