@@ -240,3 +240,9 @@ func (h *fakeHistory) Restore(ctx context.Context, actor *domain.User, sectionID
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func newServer(t *testing.T, s *httpapi.Server) *httptest.Server {
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	return srv
+}

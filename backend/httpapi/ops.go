@@ -51,7 +51,22 @@ func (s *Server) handleOpenAPI(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/yaml; charset=utf-8", openapiYAML)
 }
 
+// handleAPINotFound answers unknown API paths. echo routes a known path
+// with an unregistered method here too, because a not-found route takes
+// precedence over its 405; so look for the path under other methods first.
 func (s *Server) handleAPINotFound(c echo.Context) error {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := s.echo.NewContext(nil, nil)
+		s.echo.Router().Find(m, c.Request().URL.Path, probe)
+		if p := probe.Path(); p != "" && p != c.Path() {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		c.Set(echo.ContextKeyHeaderAllow, strings.Join(allow, ", "))
+		return echo.ErrMethodNotAllowed
+	}
 	return domain.Errorf(domain.ENOTFOUND, "Diese API-Adresse gibt es nicht.")
 }
 
