@@ -56,3 +56,18 @@ func (s *Server) routes() {
 	e.GET("/*", s.handleFrontend)
 	e.HEAD("/*", s.handleFrontend)
 }
+
+// Route is one registered method and path template (echo syntax, ":id").
+type Route struct {
+	Method string
+	Path   string
+}
+
+// Routes lists the registered routes, for documentation checks.
+func (s *Server) Routes() []Route {
+	var out []Route
+	for _, r := range s.echo.Routes() {
+		out = append(out, Route{Method: r.Method, Path: r.Path})
+	}
+	return out
+}
