@@ -29,11 +29,13 @@ const (
 )
 
 // Seed fills an empty database with the demo strategy and accounts, all
-// sharing password. A database that already holds a strategy is left alone
-// and Seed returns (false, nil). It returns EINVALID for a password outside
-// the accepted length and ECONFLICT, before writing anything, if a demo
-// e-mail is already taken. Seed is not one transaction: if a write fails
-// halfway, the partial strategy stays and a later Seed does nothing.
+// sharing password. A database that already holds a strategy or the demo
+// administrator is left alone and Seed returns (false, nil); so is one that
+// another instance is seeding at the same moment. Seed returns EINVALID for
+// a password outside the accepted length and ECONFLICT, before writing
+// anything, if another demo e-mail is taken. Seed is not one transaction: if
+// a write fails halfway, what was written stays and a later Seed does
+// nothing.
 func Seed(ctx context.Context, d Deps, password string, now time.Time) (seeded bool, err error) {
 	existing, err := d.Strategies.FindStrategies(ctx)
 	if err != nil {
@@ -52,7 +54,7 @@ func Seed(ctx context.Context, d Deps, password string, now time.Time) (seeded b
 		return false, err
 	}
 	accounts := Accounts()
-	if err := checkEmailsFree(ctx, d.Users, accounts); err != nil {
+	if free, err := checkEmailsFree(ctx, d.Users, accounts); err != nil || !free {
 		return false, err
 	}
 	// One hash for all accounts: argon2id is slow on purpose and the demo
@@ -60,6 +62,16 @@ func Seed(ctx context.Context, d Deps, password string, now time.Time) (seeded b
 	hash, err := auth.HashPassword(password)
 	if err != nil {
 		return false, fmt.Errorf("demo: hash password: %w", err)
+	}
+
+	// The first account (the administrator, bound to no topic) doubles as a
+	// claim: e-mails are unique, so of two instances seeding the same empty
+	// database at once only one gets past this point.
+	if err := createUsers(ctx, d.Users, accounts[:1], hash, orgs, nil); err != nil {
+		if domain.ErrorCode(err) == domain.ECONFLICT {
+			return false, nil
+		}
+		return false, err
 	}
 
 	s := &domain.Strategy{
@@ -81,7 +93,7 @@ func Seed(ctx context.Context, d Deps, password string, now time.Time) (seeded b
 	if err := addPhases(ctx, d.Strategies, s.ID, now); err != nil {
 		return false, err
 	}
-	if err := createUsers(ctx, d.Users, accounts, hash, orgs, topicIDs); err != nil {
+	if err := createUsers(ctx, d.Users, accounts[1:], hash, orgs, topicIDs); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -106,21 +118,25 @@ func findOrganisations(ctx context.Context, svc domain.StrategyService) (map[str
 }
 
 // checkEmailsFree fails early so that a clash with an existing account does
-// not leave a half-seeded database behind.
-func checkEmailsFree(ctx context.Context, users domain.UserService, accounts []Account) error {
-	for _, a := range accounts {
+// not leave a half-seeded database behind. It reports false without an
+// error if the first account, the claim, exists: then another instance is
+// seeding or has seeded.
+func checkEmailsFree(ctx context.Context, users domain.UserService, accounts []Account) (bool, error) {
+	for i, a := range accounts {
 		_, err := users.FindUserByEmail(ctx, a.Email)
-		switch domain.ErrorCode(err) {
-		case domain.ENOTFOUND:
+		switch code := domain.ErrorCode(err); {
+		case code == domain.ENOTFOUND:
 			continue
-		case "":
-			return domain.Errorf(domain.ECONFLICT,
+		case code == "" && i == 0:
+			return false, nil
+		case code == "":
+			return false, domain.Errorf(domain.ECONFLICT,
 				"Die Demo-Daten können nicht angelegt werden: Das Konto %s besteht bereits.", a.Email)
 		default:
-			return fmt.Errorf("demo: look up %s: %w", a.Email, err)
+			return false, fmt.Errorf("demo: look up %s: %w", a.Email, err)
 		}
 	}
-	return nil
+	return true, nil
 }
 
 // createTopics creates the Schwerpunktthemen in order and returns their ids
@@ -142,7 +158,8 @@ func createTopics(ctx context.Context, svc domain.StrategyService, strategyID in
 	return ids, nil
 }
 
-// createSections creates the sections in order with their initial text.
+// createSections creates the sections in order with their initial text
+// (version 0) and status.
 func createSections(ctx context.Context, svc domain.StrategyService, strategyID int64, topicIDs map[string]int64) error {
 	for i, spec := range sections {
 		sec := &domain.Section{
@@ -159,14 +176,6 @@ func createSections(ctx context.Context, svc domain.StrategyService, strategyID 
 		}
 		if err := svc.CreateSection(ctx, sec); err != nil {
 			return fmt.Errorf("demo: create section %q: %w", spec.title, err)
-		}
-		// CreateSection's contract does not promise to keep Status, so the
-		// status is set explicitly wherever it differs from a new draft.
-		if spec.status != domain.SectionDraft {
-			status := spec.status
-			if _, err := svc.UpdateSection(ctx, sec.ID, domain.SectionUpdate{Status: &status}); err != nil {
-				return fmt.Errorf("demo: set status of section %q: %w", spec.title, err)
-			}
 		}
 	}
 	return nil
