@@ -44,7 +44,7 @@ func (b *lossyBroker) Publish(ctx context.Context, m *realtime.Message) error {
 type scenario struct {
 	clients, edits int
 	every          time.Duration
-	cuts           int                     // connections cut mid-flight
+	cuts           int                       // connections cut mid-flight
 	during         func(ctx context.Context) // runs while clients type, e.g. a restart
 	instances      []*instance
 }
@@ -191,5 +191,47 @@ func TestConvergenceTwoInstancesMemoryBroker(t *testing.T) {
 		if got := a.metric(t, "strategieraum_ws_gap_ops_repaired_total") + b.metric(t, "strategieraum_ws_gap_ops_repaired_total"); got == 0 {
 			t.Error("the lossy broker lost ops, yet no gap was repaired from the log")
 		}
+	})
+}
+
+func TestConvergenceTwoInstancesRedis(t *testing.T) {
+	url := redisURL(t)
+	databases(t, func(t *testing.T, w *world) {
+		prefix := testPrefix(t)
+		a := w.start(testConfig("a"), newRedisBroker(t, url, prefix))
+		b := w.start(testConfig("b"), newRedisBroker(t, url, prefix))
+		converge(t, w, scenario{clients: 16, edits: 25, every: 8 * time.Millisecond, cuts: 6, instances: []*instance{a, b}})
+	})
+}
+
+func TestConvergenceAcrossRedisRestart(t *testing.T) {
+	srv := startRedisServer(t)
+	databases(t, func(t *testing.T, w *world) {
+		prefix := testPrefix(t)
+		a := w.start(testConfig("a"), newRedisBroker(t, srv.url(), prefix))
+		b := w.start(testConfig("b"), newRedisBroker(t, srv.url(), prefix))
+		converge(t, w, scenario{clients: 16, edits: 40, every: 10 * time.Millisecond, cuts: 2, instances: []*instance{a, b},
+			during: func(ctx context.Context) {
+				time.Sleep(300 * time.Millisecond)
+				srv.stop()
+				time.Sleep(300 * time.Millisecond)
+				srv.start()
+			}})
+		if got := a.metric(t, "strategieraum_ws_gap_ops_repaired_total") + b.metric(t, "strategieraum_ws_gap_ops_repaired_total"); got == 0 {
+			t.Error("Redis was down while clients typed, yet no op was repaired from the log")
+		}
+	})
+}
+
+func TestConvergenceWhenAnInstanceDies(t *testing.T) {
+	databases(t, func(t *testing.T, w *world) {
+		mem := realtime.NewMemoryBroker()
+		a := w.start(testConfig("a"), mem.View())
+		b := w.start(testConfig("b"), mem.View())
+		converge(t, w, scenario{clients: 16, edits: 40, every: 10 * time.Millisecond, instances: []*instance{a, b},
+			during: func(ctx context.Context) {
+				time.Sleep(250 * time.Millisecond)
+				a.kill() // its clients move to b and resubmit what was in flight
+			}})
 	})
 }

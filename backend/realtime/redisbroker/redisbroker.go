@@ -83,12 +83,15 @@ func (b *Broker) pubsub(ctx context.Context) *redis.PubSub {
 // since messages may have been lost while the connection was down.
 func (b *Broker) Run(ctx context.Context, handle func(*realtime.Message)) error {
 	ps := b.pubsub(ctx)
-	defer func() {
+	stop := context.AfterFunc(ctx, func() {
 		b.mu.Lock()
-		b.ps = nil
+		if b.ps == ps {
+			b.ps = nil
+		}
 		b.mu.Unlock()
-		ps.Close()
-	}()
+		ps.Close() // unblocks a pending receive
+	})
+	defer stop()
 	backoff := 50 * time.Millisecond
 	for ctx.Err() == nil {
 		msg, err := ps.ReceiveTimeout(ctx, 15*time.Second)
