@@ -7,6 +7,7 @@ import "testing"
 // replica must converge, every txn must be typed on exactly its causal view
 // and the result must equal endContent.
 func TestConcurrentTrace(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"friendsforever", "clownschool"} {
 		t.Run(name, func(t *testing.T) {
 			tr := mustTrace(t, "concurrent_traces", name)

@@ -143,12 +143,13 @@ func TestDiff(t *testing.T) {
 // TestDocMatchesApply applies long random op sequences to a Doc and to a
 // plain string and requires identical text after every op.
 func TestDocMatchesApply(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
 	pieces := []string{"a", "bc", "😀", "中文", "e\u0301", "\n", "🇩🇪"}
-	for run := 0; run < 20; run++ {
+	for run := 0; run < 10; run++ {
 		s := ""
 		d := NewDoc(s)
-		for i := 0; i < 500; i++ {
+		for i := 0; i < 300; i++ {
 			n := utf8.RuneCountInString(s)
 			var op Op
 			pos := rng.IntN(n + 1)

@@ -125,6 +125,7 @@ func replay(tr *trace) (*Doc, int, error) {
 }
 
 func TestSequentialTraces(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"json-crdt-patch", "rustcode"} {
 		t.Run(name, func(t *testing.T) {
 			tr := mustTrace(t, "sequential_traces", name)
