@@ -38,12 +38,20 @@ func Open(t testing.TB) *store.DB {
 // is not set.
 func OpenPostgres(t testing.TB) *store.DB {
 	t.Helper()
+	return open(t, PostgresURL(t))
+}
+
+// PostgresURL creates an empty schema, dropped when the test ends, and
+// returns a URL whose search_path points at it, for tests that open and
+// migrate the database themselves. It skips t if
+// STRATEGIERAUM_TEST_POSTGRES_URL is not set.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
 	base := os.Getenv(PostgresEnv)
 	if base == "" {
 		t.Skip(PostgresEnv + " not set")
 	}
-	schemaURL := freshSchema(t, base)
-	return open(t, schemaURL)
+	return freshSchema(t, base)
 }
 
 // Each runs fn as a subtest "sqlite" on a fresh SQLite store and, when
