@@ -9,6 +9,7 @@ export default defineConfig({
     // The server's CSP allows only same-origin files: no inlined assets.
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
+    chunkSizeWarningLimit: 1000,
   },
   server: {
     proxy: { '/api': { target: 'http://127.0.0.1:8080', ws: true } },

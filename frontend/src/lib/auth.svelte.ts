@@ -1,0 +1,46 @@
+// Who is signed in. The session itself is an HttpOnly cookie; the browser
+// only learns the user from GET /api/me.
+import { api, call, type User } from './api/client';
+
+/** The signed-in user (null when signed out); checked turns true after the first GET /api/me. */
+export const auth = $state<{ user: User | null; checked: boolean }>({ user: null, checked: false });
+
+/** Reloads the current user; a 401 means signed out. */
+export async function loadMe(): Promise<void> {
+  try {
+    auth.user = await call(api.GET('/api/me'));
+  } catch {
+    auth.user = null;
+  } finally {
+    auth.checked = true;
+  }
+}
+
+/** Signs in; throws ApiError with the server's German detail on failure. */
+export async function login(email: string, password: string): Promise<void> {
+  auth.user = await call(api.POST('/api/session', { body: { email, password } }));
+}
+
+/** Signs out; the cookie is gone even if the request fails. */
+export async function logout(): Promise<void> {
+  try {
+    await call(api.DELETE('/api/session'));
+  } finally {
+    auth.user = null;
+  }
+}
+
+/** Predicts whether the user may edit a section; the server has the last word. */
+export function mayEdit(
+  user: User | null,
+  section: { topic_id?: number | null; status?: string },
+  editDuringConsultation: boolean,
+): boolean {
+  if (!user) return false;
+  const roles = user.roles ?? [];
+  const staff = roles.includes('admin') || roles.includes('moderator');
+  const sponsor = roles.includes('themenpate') && section.topic_id != null && (user.topic_ids ?? []).includes(section.topic_id);
+  if (!staff && !sponsor) return false;
+  if (section.status === 'draft') return true;
+  return section.status === 'consultation' && editDuringConsultation;
+}
