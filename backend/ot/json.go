@@ -20,7 +20,13 @@ func Parse(data []byte) (Op, error) {
 	if err != nil {
 		return nil, err
 	}
-	return op.Normalize(), nil
+	// The op is freshly built, so normalise it in place: appendComp writes
+	// at or before the index being read.
+	out := op[:0]
+	for _, c := range op {
+		out = appendComp(out, c)
+	}
+	return trim(out), nil
 }
 
 // UnmarshalJSON decodes the package's JSON format; see Parse.
@@ -120,7 +126,7 @@ func (p *parser) op() (Op, error) {
 		return nil, p.fail("an op must be an array of components")
 	}
 	p.i++
-	op := Op{}
+	op := make(Op, 0, 4)
 	if p.next() == ']' {
 		p.i++
 	} else {
