@@ -40,6 +40,10 @@ func decodeJSON(c echo.Context, v any) error {
 	if !utf8.Valid(body) {
 		return domain.Errorf(domain.EINVALID, "Der Anfragetext ist kein gültiges UTF-8.")
 	}
+	// PostgreSQL cannot store NUL in text, and no field needs it.
+	if bytes.Contains(body, []byte(`\u0000`)) {
+		return domain.Errorf(domain.EINVALID, "Der Anfragetext enthält ein Nullzeichen (\\u0000); das ist nicht zulässig.")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"regexp"
 
 	"github.com/labstack/echo/v4"
 
@@ -39,6 +40,9 @@ func (s *Server) handleListSessions(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
+// validPublicID matches the public ids handleLogin makes (base64url).
+var validPublicID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
 // handleEndSession ends one of the caller's sessions by its public id.
 func (s *Server) handleEndSession(c echo.Context) error {
 	u, err := user(c)
@@ -46,7 +50,7 @@ func (s *Server) handleEndSession(c echo.Context) error {
 		return err
 	}
 	pid := c.Param("id")
-	if pid == "" || len(pid) > 64 {
+	if !validPublicID.MatchString(pid) {
 		return domain.Invalid("id", "Ungültige Sitzungskennung.")
 	}
 	if err := s.deps.Sessions.DeleteSessionByPublicID(c.Request().Context(), u.ID, pid); err != nil {
