@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -67,6 +68,7 @@ type options struct {
 	ready     []httpapi.NamedPinger
 	live      http.Handler
 	noHistory bool
+	logger    *slog.Logger
 }
 
 func newFixture(t *testing.T, db *store.DB, opt options) *fixture {
@@ -98,7 +100,7 @@ func newFixture(t *testing.T, db *store.DB, opt options) *fixture {
 	f.history = &fakeHistory{db: db}
 	deps := httpapi.Deps{
 		Users: db, Sessions: db, Strategies: db, Audit: db, History: f.history,
-		Ready: opt.ready, Live: opt.live, Now: f.clock.Now, Metrics: f.reg,
+		Ready: opt.ready, Live: opt.live, Now: f.clock.Now, Metrics: f.reg, Logger: opt.logger,
 	}
 	if opt.noHistory {
 		deps.History = nil

@@ -1,11 +1,15 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -167,5 +171,54 @@ func TestOpenAPIServed(t *testing.T) {
 	wantStatus(t, r, 200)
 	if !strings.HasPrefix(string(r.body), "openapi: 3") {
 		t.Errorf("openapi: %.40s", r.body)
+	}
+}
+
+// syncBuffer collects log output from concurrent handlers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestLogsCarryRequestIDAndNoSecrets(t *testing.T) {
+	db := storetest.Open(t)
+	var buf syncBuffer
+	logger := slog.New(slog.NewJSONHandler(&buf, nil))
+	f := newFixture(t, db, options{logger: logger, live: http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("x") })})
+	c := f.client()
+	r := f.login(c, "land@example.de", testPassword)
+	wantStatus(t, r, 200)
+	ck := sessionCookie(t, r, cookieName)
+	f.do(c, "GET", "/api/me?token=geheim-im-query", "", "")
+	f.do(nil, "GET", "/api/me", "", "reader")
+	f.do(nil, "GET", "/api/ws", "", "reader")
+	out := buf.String()
+	for _, secret := range []string{testPassword, ck.Value, f.tokens["reader"], "geheim-im-query"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log contains a secret %q", secret[:6])
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) < 4 {
+		t.Fatalf("only %d log lines", len(lines))
+	}
+	for _, line := range lines {
+		var rec map[string]any
+		must(t, json.Unmarshal([]byte(line), &rec))
+		if id, _ := rec["request_id"].(string); id == "" {
+			t.Errorf("log line without request id: %s", line)
+		}
 	}
 }
