@@ -2,7 +2,6 @@ package collab
 
 import (
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/strategieraum/strategieraum/backend/ot"
 	"github.com/strategieraum/strategieraum/backend/store"
@@ -21,18 +20,17 @@ type entry struct {
 type cache struct {
 	loaded  bool
 	version int64
-	text    string
-	length  int     // code points of text
+	doc     *ot.Doc // the text at version; a gap buffer, so typing is cheap
 	recent  []entry // the ops at versions version-len(recent) .. version-1
 }
 
-// work is the state a transaction builds on. It is copied from the cache
-// and written back only after the commit succeeded.
+// work is the state a transaction builds on. It edits the cached Doc in
+// place (copying the text for every batch would cost more than the commit),
+// so a failed transaction must drop the cache; its op list is a copy.
 type work struct {
 	tx      *store.OpLogTx
 	version int64
-	text    string
-	length  int
+	doc     *ot.Doc
 	base    int64   // version of ops[0]
 	ops     []entry // the ops at versions base .. version-1
 }
@@ -41,7 +39,7 @@ type work struct {
 // it is current, by replaying the few ops it missed, or from the row.
 func (c *cache) start(tx *store.OpLogTx, head int64, maxCatchUp int) (*work, error) {
 	if c.loaded && head >= c.version && head-c.version <= int64(maxCatchUp) {
-		w := &work{tx: tx, version: c.version, text: c.text, length: c.length,
+		w := &work{tx: tx, version: c.version, doc: c.doc,
 			base: c.version - int64(len(c.recent)), ops: c.recent[:len(c.recent):len(c.recent)]}
 		if head == c.version {
 			return w, nil
@@ -56,11 +54,12 @@ func (c *cache) start(tx *store.OpLogTx, head int64, maxCatchUp int) (*work, err
 			}
 		}
 	}
+	c.loaded = false // the Doc may be half caught up
 	text, err := tx.Text()
 	if err != nil {
 		return nil, err
 	}
-	return &work{tx: tx, version: head, text: text, length: utf8.RuneCountInString(text), base: head}, nil
+	return &work{tx: tx, version: head, doc: ot.NewDoc(text), base: head}, nil
 }
 
 // replay applies ops committed elsewhere to w.
@@ -80,16 +79,12 @@ func (w *work) replay(rows []*store.OpRow) error {
 	return nil
 }
 
-// apply applies op to the text and appends it to the known ops.
+// apply applies op to the text and appends it to the known ops. On error
+// the text is unchanged.
 func (w *work) apply(op ot.Op, delta int) error {
-	if err := ot.Validate(op, w.length); err != nil {
+	if err := w.doc.Apply(op); err != nil {
 		return err
 	}
-	text, err := ot.Apply(w.text, op)
-	if err != nil {
-		return err
-	}
-	w.text, w.length = text, w.length+delta
 	w.ops = append(w.ops, entry{op: op, delta: delta})
 	w.version++
 	return nil
@@ -129,5 +124,10 @@ func (c *cache) save(w *work, keep int) {
 	// Copy so that the cache never shares a backing array that a later
 	// transaction's work appends to.
 	c.recent = append(make([]entry, 0, len(ops)+64), ops...)
-	c.loaded, c.version, c.text, c.length = true, w.version, w.text, w.length
+	c.loaded, c.version, c.doc = true, w.version, w.doc
+}
+
+// drop forgets the cached text after a failed transaction edited it.
+func (c *cache) drop() {
+	c.loaded, c.doc, c.recent = false, nil, nil
 }

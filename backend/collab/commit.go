@@ -29,7 +29,11 @@ func (s *Service) commitBatch(sec *section, batch []*pending) []*domain.Committe
 		if attempt > 0 {
 			time.Sleep(time.Duration(attempt*attempt) * time.Millisecond)
 		}
-		outs, err = s.tryCommit(sec, batch)
+		// The first attempt skips looking up resent ops: they are rare
+		// (reconnects), and the UNIQUE (section_id, client_id, seq)
+		// constraint rejects the batch if one slips in; the retry then
+		// looks them up. This saves a round trip on every commit.
+		outs, err = s.tryCommit(sec, batch, attempt > 0)
 		if err == nil || !store.IsRetryable(err) {
 			break
 		}
@@ -62,10 +66,10 @@ func (s *Service) commitBatch(sec *section, batch []*pending) []*domain.Committe
 }
 
 // tryCommit runs one attempt: lock the section, bring the cache up to the
-// locked version, transform and apply each submit in queue order, and write
+// locked version, look up resent ops if asked to, transform and apply each submit in queue order, and write
 // all new ops plus the section's new text in the same transaction. The
 // cache is updated only when the transaction committed.
-func (s *Service) tryCommit(sec *section, batch []*pending) ([]outcome, error) {
+func (s *Service) tryCommit(sec *section, batch []*pending, lookup bool) ([]outcome, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
 	var w *work
@@ -76,13 +80,22 @@ func (s *Service) tryCommit(sec *section, batch []*pending) ([]outcome, error) {
 		if w, err = sec.cache.start(tx, head.Version, s.opts.RecentOps); err != nil {
 			return err
 		}
-		known, err := tx.FindOps(keysOf(batch))
-		if err != nil {
-			return err
+		known := map[store.OpKey]*store.OpRow{}
+		// A final section commits nothing, so a resend there would not hit
+		// the constraint; look it up to acknowledge it.
+		if lookup || head.Status == domain.SectionFinal {
+			if known, err = tx.FindOps(keysOf(batch)); err != nil {
+				return err
+			}
 		}
 		now := s.now()
-		startVersion, startText := w.version, w.text
 		var rows []*store.OpRow
+		var snaps []store.Snapshot
+		if w.version%s.opts.SnapshotEvery == 0 {
+			// Usually version 0: every version stays reproducible even
+			// when the section began with text.
+			snaps = append(snaps, store.Snapshot{Version: w.version, Text: w.doc.String()})
+		}
 		for i, p := range batch {
 			key := store.OpKey{ClientID: p.req.ClientID, Seq: p.req.Seq}
 			if row, ok := known[key]; ok {
@@ -104,13 +117,17 @@ func (s *Service) tryCommit(sec *section, batch []*pending) ([]outcome, error) {
 			outs[i].row = row
 			known[key] = row // a resend within the same batch is a duplicate
 			rows = append(rows, row)
+			if w.version%s.opts.SnapshotEvery == 0 {
+				snaps = append(snaps, store.Snapshot{Version: w.version, Text: w.doc.String()})
+			}
 		}
 		if len(rows) == 0 {
 			return nil
 		}
-		return tx.AppendOps(rows, w.text, s.snapshots(startVersion, startText, rows, w), now)
+		return tx.AppendOps(rows, w.doc.String(), snaps, now)
 	})
 	if err != nil {
+		sec.cache.drop()
 		return nil, err
 	}
 	sec.cache.save(w, s.opts.RecentOps)
@@ -133,7 +150,7 @@ func (s *Service) transformApply(w *work, p *pending, now time.Time) (*store.OpR
 	if err != nil {
 		return nil, err // EINTERNAL: the log itself is unreadable
 	}
-	baseLen := w.length
+	baseLen := w.doc.Len()
 	for _, o := range others {
 		baseLen -= o.delta
 	}
@@ -168,41 +185,6 @@ func (s *Service) transformApply(w *work, p *pending, now time.Time) (*store.OpR
 		Inserted: ins,
 		Deleted:  del,
 	}, nil
-}
-
-// snapshots lists the full texts to store: one at every multiple of
-// SnapshotEvery the batch passes, and the text the batch started from when
-// that version is a multiple itself (version 0 in particular, so that every
-// version stays reproducible even if the section began with text).
-func (s *Service) snapshots(startVersion int64, startText string, rows []*store.OpRow, w *work) []store.Snapshot {
-	n := s.opts.SnapshotEvery
-	var snaps []store.Snapshot
-	if startVersion%n == 0 {
-		snaps = append(snaps, store.Snapshot{Version: startVersion, Text: startText})
-	}
-	// Texts in between are not kept, so a multiple strictly inside the
-	// batch is rebuilt by replaying from the start text.
-	end := w.version
-	for v := (startVersion/n + 1) * n; v < end; v += n {
-		if text, err := replayTo(startText, w.ops[len(w.ops)-len(rows):], int(v-startVersion)); err == nil {
-			snaps = append(snaps, store.Snapshot{Version: v, Text: text})
-		}
-	}
-	if end%n == 0 && end != startVersion {
-		snaps = append(snaps, store.Snapshot{Version: end, Text: w.text})
-	}
-	return snaps
-}
-
-// replayTo applies the first k ops to text.
-func replayTo(text string, ops []entry, k int) (string, error) {
-	for _, e := range ops[:k] {
-		var err error
-		if text, err = ot.Apply(text, e.op); err != nil {
-			return "", err
-		}
-	}
-	return text, nil
 }
 
 // keysOf lists the (client, seq) of every submit in the batch.

@@ -159,6 +159,7 @@ func (t *OpLogTx) AppendOps(ops []*OpRow, text string, snaps []Snapshot, now tim
 		return nil
 	}
 	now = utc(now)
+	var stmts []statement
 	var b strings.Builder
 	b.WriteString("INSERT INTO ops (section_id, version, op, user_id, client_id, seq, inserted, deleted, created_at) VALUES ")
 	args := make([]any, 0, 9*len(ops))
@@ -169,21 +170,38 @@ func (t *OpLogTx) AppendOps(ops []*OpRow, text string, snaps []Snapshot, now tim
 		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
 		args = append(args, t.section, o.Version, string(o.Op), o.UserID, o.ClientID, o.Seq, o.Inserted, o.Deleted, utc(o.CreatedAt))
 	}
-	if _, err := t.pool.ExecContext(t.ctx, t.sql(b.String()), args...); err != nil {
-		return fmt.Errorf("insert ops: %w", err)
-	}
-	for _, s := range snaps {
-		if _, err := t.pool.ExecContext(t.ctx, t.sql(
-			"INSERT INTO snapshots (section_id, version, text, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"),
-			t.section, s.Version, s.Text, now); err != nil {
-			return fmt.Errorf("insert snapshot: %w", err)
+	stmts = append(stmts, statement{b.String(), args})
+	if len(snaps) > 0 {
+		b.Reset()
+		args = make([]any, 0, 4*len(snaps))
+		b.WriteString("INSERT INTO snapshots (section_id, version, text, created_at) VALUES ")
+		for i, s := range snaps {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("(?, ?, ?, ?)")
+			args = append(args, t.section, s.Version, s.Text, now)
 		}
+		b.WriteString(" ON CONFLICT DO NOTHING")
+		stmts = append(stmts, statement{b.String(), args})
 	}
 	first, next := ops[0].Version, ops[len(ops)-1].Version+1
-	res, err := t.pool.ExecContext(t.ctx, t.sql("UPDATE sections SET text = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?"),
-		text, next, now, t.section, first)
+	update := statement{"UPDATE sections SET text = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?",
+		[]any{text, next, now, t.section, first}}
+	if t.pg {
+		// One round trip: data-modifying CTEs all run, in one snapshot.
+		update = withCTEs(stmts, update)
+	} else {
+		// SQLite is in-process, so separate statements cost no round trips.
+		for _, st := range stmts {
+			if _, err := t.pool.ExecContext(t.ctx, st.query, st.args...); err != nil {
+				return fmt.Errorf("insert ops: %w", err)
+			}
+		}
+	}
+	res, err := t.pool.ExecContext(t.ctx, t.sql(update.query), update.args...)
 	if err != nil {
-		return fmt.Errorf("update section: %w", err)
+		return fmt.Errorf("append ops: %w", err)
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("update section: %w", err)
@@ -191,6 +209,30 @@ func (t *OpLogTx) AppendOps(ops []*OpRow, text string, snaps []Snapshot, now tim
 		return errVersionMoved
 	}
 	return nil
+}
+
+// statement is one SQL statement with its arguments.
+type statement struct {
+	query string
+	args  []any
+}
+
+// withCTEs prefixes main with stmts as data-modifying CTEs.
+func withCTEs(stmts []statement, main statement) statement {
+	var b strings.Builder
+	var args []any
+	for i, st := range stmts {
+		if i == 0 {
+			b.WriteString("WITH ")
+		} else {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "w%d AS (%s)", i, st.query)
+		args = append(args, st.args...)
+	}
+	b.WriteByte(' ')
+	b.WriteString(main.query)
+	return statement{b.String(), append(args, main.args...)}
 }
 
 // sql rewrites '?' placeholders to PostgreSQL's $n. The statements passed
