@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/strategieraum/strategieraum/backend/collab"
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/httpapi"
+	"github.com/strategieraum/strategieraum/backend/realtime"
+	"github.com/strategieraum/strategieraum/backend/realtime/redisbroker"
+	"github.com/strategieraum/strategieraum/backend/store"
+)
+
+// redisPrefix namespaces every Redis key and channel of Strategieraum.
+const redisPrefix = "strategieraum:"
+
+// liveParts are the co-editing pieces: op log, broker, hub.
+type liveParts struct {
+	history domain.HistoryService
+	handler http.Handler
+	hub     *realtime.Hub
+	ready   []httpapi.NamedPinger
+	closers []func()
+	runDone chan struct{}
+}
+
+// newLive wires the op log, the broker (Redis if configured, else in-process)
+// and the websocket hub, and starts the hub.
+func newLive(ctx context.Context, c serveConfig, db *store.DB, logger *slog.Logger, reg prometheus.Registerer) (*liveParts, error) {
+	l := &liveParts{runDone: make(chan struct{})}
+	var broker realtime.Broker
+	if c.RedisURL != "" {
+		rb, err := redisbroker.Open(c.RedisURL, redisPrefix, logger)
+		if err != nil {
+			return nil, fmt.Errorf("redis: %w", err)
+		}
+		pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		if err := rb.Ping(pingCtx); err != nil {
+			rb.Close()
+			return nil, fmt.Errorf("redis: %w", err)
+		}
+		l.closers = append(l.closers, func() { rb.Close() })
+		l.ready = append(l.ready, httpapi.NamedPinger{Name: "redis", Pinger: rb})
+		broker = rb
+	} else {
+		broker = realtime.NewMemoryBroker()
+	}
+	ops := collab.New(db, collab.Options{Logger: logger})
+	hub := realtime.NewHub(realtime.HubConfig{}, realtime.Deps{
+		OpLog:      ops,
+		Strategies: db,
+		Broker:     broker,
+		Logger:     logger,
+		Metrics:    reg,
+	})
+	ops.OnCommit(hub.Committed)
+	go func() {
+		defer close(l.runDone)
+		if err := hub.Run(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("realtime hub stopped", "err", err)
+		}
+	}()
+	l.history, l.handler, l.hub = ops, hub.Handler(), hub
+	return l, nil
+}
+
+// pingers lists what /readyz checks.
+func (l *liveParts) pingers(db *store.DB) []httpapi.NamedPinger {
+	return append([]httpapi.NamedPinger{{Name: "database", Pinger: db}}, l.ready...)
+}
+
+// Shutdown disconnects live clients with "going away" so they reconnect to
+// another instance, and waits for the hub to stop.
+func (l *liveParts) Shutdown(ctx context.Context) {
+	l.hub.Close()
+	select {
+	case <-l.runDone:
+	case <-ctx.Done():
+	}
+}
+
+// Close releases the broker.
+func (l *liveParts) Close() {
+	for i := len(l.closers) - 1; i >= 0; i-- {
+		l.closers[i]()
+	}
+}
+
+// demoStore is what seeding needs from the database.
+type demoStore interface {
+	domain.UserService
+	domain.StrategyService
+}
+
+// sessionCleaner is what the expiry loop needs.
+type sessionCleaner interface {
+	DeleteExpiredSessions(ctx context.Context, t time.Time) (int, error)
+}

@@ -1,0 +1,253 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/strategieraum/strategieraum/backend/auth"
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/store"
+)
+
+func runUser(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, "Usage: strategieraum user add|list|set-role|disable [flags]")
+		return fmt.Errorf("user needs a subcommand")
+	}
+	switch args[0] {
+	case "add":
+		return runUserAdd(ctx, args[1:], e)
+	case "list":
+		return runUserList(ctx, args[1:], e)
+	case "set-role":
+		return runUserSetRole(ctx, args[1:], e)
+	case "disable":
+		return runUserDisable(ctx, args[1:], e)
+	}
+	return fmt.Errorf("unknown user command %q", args[0])
+}
+
+// parseRoles parses a comma-separated role list.
+func parseRoles(s string) ([]domain.Role, error) {
+	var roles []domain.Role
+	for _, part := range strings.Split(s, ",") {
+		r := domain.Role(strings.TrimSpace(part))
+		if !r.Valid() {
+			return nil, fmt.Errorf("unknown role %q (known: %v)", r, domain.Roles)
+		}
+		roles = append(roles, r)
+	}
+	return roles, nil
+}
+
+// parseIDs parses a comma-separated list of ids; "" gives none.
+func parseIDs(s string) ([]int64, error) {
+	var ids []int64
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(part, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, fmt.Errorf("invalid topic id %q", part)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func runUserAdd(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("user add", "user add --email E --name N --org CODE --role ROLE[,ROLE] [--topic ID[,ID]] [--password-stdin]", e)
+	dbURL := databaseFlag(fs, e)
+	email := fs.String("email", "", "official e-mail address (required)")
+	name := fs.String("name", "", "full name (required)")
+	org := fs.String("org", "", "organisation code, e.g. BY, BUND, FITKO (required)")
+	role := fs.String("role", "", "roles, comma-separated: admin, moderator, themenpate, land, reader (required)")
+	topics := fs.String("topic", "", "topic ids the Themenpate edits, comma-separated")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input instead of generating one")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" || *name == "" || *org == "" || *role == "" {
+		fs.Usage()
+		return fmt.Errorf("--email, --name, --org and --role are required")
+	}
+	roles, err := parseRoles(*role)
+	if err != nil {
+		return err
+	}
+	topicIDs, err := parseIDs(*topics)
+	if err != nil {
+		return err
+	}
+	password, generated := "", false
+	if *pwStdin {
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return fmt.Errorf("reading password from stdin: %w", err)
+		}
+		password = strings.TrimRight(line, "\r\n")
+		if len([]rune(password)) < auth.MinPasswordLen || len(password) > auth.MaxPasswordLen {
+			return fmt.Errorf("password must have %d to %d characters", auth.MinPasswordLen, auth.MaxPasswordLen)
+		}
+	} else {
+		password, generated = auth.GeneratePassword(), true
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dbURL, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	o, err := db.FindOrganisationByCode(ctx, *org)
+	if err != nil {
+		return fmt.Errorf("organisation %q: %w", *org, err)
+	}
+	u := &domain.User{Email: *email, Name: *name, OrgID: o.ID, Roles: roles, TopicIDs: topicIDs}
+	if err := db.CreateUser(ctx, u, hash); err != nil {
+		return err
+	}
+	if err := db.AppendAudit(ctx, &domain.AuditEvent{Action: "user_created", OrgCode: o.Code,
+		Target: fmt.Sprintf("user:%d", u.ID), Detail: "per Kommandozeile"}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "created user %d <%s>\n", u.ID, u.Email)
+	if generated {
+		fmt.Fprintf(e.stdout, "password (shown once): %s\n", password)
+	}
+	return nil
+}
+
+func runUserList(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("user list", "user list [flags]", e)
+	dbURL := databaseFlag(fs, e)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dbURL, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	users, err := db.FindUsers(ctx, domain.UserFilter{})
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tE-MAIL\tNAME\tORG\tROLES\tTOPICS\tSTATE")
+	for _, u := range users {
+		state := "active"
+		if u.Disabled {
+			state = "disabled"
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, u.Org.Code,
+			joinRoles(u.Roles), joinIDs(u.TopicIDs), state)
+	}
+	return w.Flush()
+}
+
+func joinRoles(roles []domain.Role) string {
+	s := make([]string, len(roles))
+	for i, r := range roles {
+		s[i] = string(r)
+	}
+	return strings.Join(s, ",")
+}
+
+func joinIDs(ids []int64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(s, ",")
+}
+
+// findByEmail opens the database and looks up one user.
+func findByEmail(ctx context.Context, dbURL, email string) (*store.DB, *domain.User, error) {
+	db, err := openDB(ctx, dbURL, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := db.FindUserByEmail(ctx, email)
+	if err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("user %q: %w", email, err)
+	}
+	return db, u, nil
+}
+
+func runUserSetRole(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("user set-role", "user set-role --email E --role ROLE[,ROLE] [--topic ID[,ID]]", e)
+	dbURL := databaseFlag(fs, e)
+	email := fs.String("email", "", "the user's e-mail (required)")
+	role := fs.String("role", "", "the new roles, comma-separated (required)")
+	topics := fs.String("topic", "", "topic ids for the role themenpate, comma-separated")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" || *role == "" {
+		fs.Usage()
+		return fmt.Errorf("--email and --role are required")
+	}
+	roles, err := parseRoles(*role)
+	if err != nil {
+		return err
+	}
+	topicIDs, err := parseIDs(*topics)
+	if err != nil {
+		return err
+	}
+	db, u, err := findByEmail(ctx, *dbURL, *email)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.UpdateUser(ctx, u.ID, domain.UserUpdate{Roles: &roles, TopicIDs: &topicIDs}); err != nil {
+		return err
+	}
+	if err := db.AppendAudit(ctx, &domain.AuditEvent{Action: "role_changed", OrgCode: u.Org.Code,
+		Target: fmt.Sprintf("user:%d", u.ID), Detail: "Rollen: " + joinRoles(roles) + " (per Kommandozeile)"}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "user %d now has roles %s\n", u.ID, joinRoles(roles))
+	return nil
+}
+
+func runUserDisable(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("user disable", "user disable --email E", e)
+	dbURL := databaseFlag(fs, e)
+	email := fs.String("email", "", "the user's e-mail (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" {
+		fs.Usage()
+		return fmt.Errorf("--email is required")
+	}
+	db, u, err := findByEmail(ctx, *dbURL, *email)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	disabled := true
+	if _, err := db.UpdateUser(ctx, u.ID, domain.UserUpdate{Disabled: &disabled}); err != nil {
+		return err
+	}
+	// A disabled account must lose its sessions at once, not at their expiry.
+	if err := db.DeleteUserSessions(ctx, u.ID, ""); err != nil {
+		return err
+	}
+	if err := db.AppendAudit(ctx, &domain.AuditEvent{Action: "user_disabled", OrgCode: u.Org.Code,
+		Target: fmt.Sprintf("user:%d", u.ID), Detail: "per Kommandozeile"}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "user %d disabled, sessions ended\n", u.ID)
+	return nil
+}
