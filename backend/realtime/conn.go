@@ -2,7 +2,6 @@ package realtime
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"sync"
@@ -39,6 +38,7 @@ type conn struct {
 	mu      sync.Mutex
 	queue   []outItem
 	writing bool
+	closing bool // no more frames are queued; those queued are still sent
 	closed  bool
 
 	tokens   float64 // rate limit bucket, read loop only
@@ -94,7 +94,7 @@ func (c *conn) readLoop(ctx context.Context) {
 		c.hub.metrics.framesIn.Inc()
 		if !c.allow() {
 			if c.denied > c.hub.cfg.RateBurst {
-				c.closeWith(websocket.StatusPolicyViolation, "Zu viele Nachrichten")
+				c.closeSync(websocket.StatusPolicyViolation, "Zu viele Nachrichten")
 				return
 			}
 			if c.denied == 1 {
@@ -163,7 +163,7 @@ func (c *conn) sendError(e *frameError) {
 func (c *conn) enqueue(s *sub, it outItem) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.closed || (s != nil && s.stale) {
+	if c.closed || c.closing || (s != nil && s.stale) {
 		return
 	}
 	if len(c.queue) >= c.hub.cfg.SendQueue {
@@ -198,7 +198,10 @@ func (c *conn) writeLoop() {
 		batch, c.queue = c.queue, batch[:0]
 		c.mu.Unlock()
 		if err := c.writeBatch(batch); err != nil {
-			c.closeWith(websocket.StatusGoingAway, "Schreiben fehlgeschlagen")
+			c.mu.Lock()
+			c.closed, c.writing, c.queue = true, false, nil
+			c.mu.Unlock()
+			c.ws.CloseNow() // the peer is gone or stuck; the read loop cleans up
 			return
 		}
 		clear(batch)
@@ -239,25 +242,48 @@ func (c *conn) writeBatch(items []outItem) error {
 }
 
 func (c *conn) write(frame []byte) error {
-	ctx, cancel := context.WithTimeout(c.hub.ctx, c.hub.cfg.WriteTimeout)
+	// Not the hub's context: a write cut short by shutdown would close the
+	// connection before the close frame could explain why.
+	ctx, cancel := context.WithTimeout(context.Background(), c.hub.cfg.WriteTimeout)
 	defer cancel()
 	c.hub.metrics.framesOut.Inc()
 	return c.ws.Write(ctx, websocket.MessageText, frame)
 }
 
-func (c *conn) ping(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, c.hub.cfg.PongTimeout)
+// ping checks that the peer is alive; a ping not answered in time drops the
+// connection, which ends the read loop.
+func (c *conn) ping() {
+	ctx, cancel := context.WithTimeout(context.Background(), c.hub.cfg.PongTimeout)
 	defer cancel()
-	if err := c.ws.Ping(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		c.ws.CloseNow() // a dead peer; the read loop ends and cleans up
+	if err := c.ws.Ping(ctx); err != nil {
+		c.ws.CloseNow()
 	}
 }
 
+// closeWith sends what is queued (such as the error frame that explains
+// the close), then closes with code. It never waits for the peer.
 func (c *conn) closeWith(code websocket.StatusCode, reason string) {
+	go c.closeSync(code, reason)
+}
+
+// closeSync is closeWith for the read loop, which must not end (and clean
+// up) before the close frame is out.
+func (c *conn) closeSync(code websocket.StatusCode, reason string) {
+	c.mu.Lock()
+	c.closing = true
+	c.mu.Unlock()
+	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		c.mu.Lock()
+		busy := c.writing
+		c.mu.Unlock()
+		if !busy {
+			break
+		}
+	}
 	c.mu.Lock()
 	c.closed = true
 	c.mu.Unlock()
-	go c.ws.Close(code, reason) // Close waits for the peer; never hold up the caller
+	c.ws.Close(code, reason)
 }
 
 // cleanup leaves every open section when the read loop has ended.

@@ -206,3 +206,11 @@ func (w *world) committed(svc domain.OpLogService, section int64) []*domain.Comm
 		}
 	}
 }
+
+// newWorldSQLite is a world on SQLite only, for tests of protocol details
+// that do not depend on the database.
+func newWorldSQLite(t *testing.T) *world {
+	return newWorld(t, filepath.Join(t.TempDir(), "rt.db"))
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -276,7 +276,7 @@ func (h *Hub) tickLoop(ctx context.Context) {
 			}
 			if now.Sub(lastPing) >= h.cfg.PingInterval {
 				lastPing = now
-				h.pingAll(ctx)
+				h.pingAll()
 			}
 		}
 	}
@@ -292,7 +292,7 @@ func (h *Hub) roomList() []*room {
 	return out
 }
 
-func (h *Hub) pingAll(ctx context.Context) {
+func (h *Hub) pingAll() {
 	h.mu.Lock()
 	conns := make([]*conn, 0, len(h.conns))
 	for c := range h.conns {
@@ -300,7 +300,7 @@ func (h *Hub) pingAll(ctx context.Context) {
 	}
 	h.mu.Unlock()
 	for _, c := range conns {
-		go c.ping(ctx)
+		go c.ping()
 	}
 }
 

@@ -35,7 +35,6 @@ func (c *conn) open(ctx context.Context, id int64, from *int64) *frameError {
 	if err := c.authorize(ctx, id, policy.ReadSection); err != nil {
 		return errorFromDomain(err, false)
 	}
-	c.closeSection(id) // re-opening starts afresh
 	text, v, err := c.hub.deps.OpLog.Snapshot(ctx, id)
 	if err != nil {
 		return errorFromDomain(err, false)
@@ -43,6 +42,7 @@ func (c *conn) open(ctx context.Context, id int64, from *int64) *frameError {
 	if from != nil && *from > v {
 		return &frameError{code: CodeVersionAhead, message: "Die angegebene Version ist neuer als der Abschnitt."}
 	}
+	c.closeSection(id) // re-opening starts afresh
 	r, err := c.hub.acquireRoom(ctx, id)
 	if err != nil {
 		return errorFromDomain(err, false)
