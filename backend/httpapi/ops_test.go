@@ -157,6 +157,7 @@ func TestFrontend(t *testing.T) {
 			t.Errorf("%s: %v %s", path, r.header, r.body)
 		}
 	}
+	wantStatus(t, g.do(nil, "GET", "/api", "", ""), 404)
 	r = g.do(nil, "GET", "/api/gibt-es-nicht", "", "")
 	wantStatus(t, r, 404)
 	r.problem(t)

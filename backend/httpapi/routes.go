@@ -52,6 +52,7 @@ func (s *Server) routes() {
 	e.GET("/api/ws", s.handleLive)
 
 	// Unknown API paths are problems; everything else is the frontend.
+	e.RouteNotFound("/api", s.handleAPINotFound)
 	e.RouteNotFound("/api/*", s.handleAPINotFound)
 	e.GET("/*", s.handleFrontend)
 	e.HEAD("/*", s.handleFrontend)
