@@ -51,6 +51,9 @@ func TestSecurityHeaders(t *testing.T) {
 			h.Get("Permissions-Policy") == "" || h.Get("X-Request-Id") == "" {
 			t.Errorf("%s: headers %v", path, h)
 		}
+		if strings.HasPrefix(path, "/api/") && h.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: Cache-Control %q", path, h.Get("Cache-Control"))
+		}
 		if h.Get("Strict-Transport-Security") != "" {
 			t.Errorf("%s: HSTS without Secure", path)
 		}
