@@ -3,16 +3,12 @@ package store
 import (
 	"context"
 	"io/fs"
-	"time"
 )
 
 // ExecRaw runs raw SQL, for tests that check what the schema itself refuses.
 func (db *DB) ExecRaw(ctx context.Context, query string) error {
 	return db.gdb.WithContext(ctx).Exec(query).Error
 }
-
-// SetNow replaces the store's clock.
-func (db *DB) SetNow(now func() time.Time) { db.now = now }
 
 // MigrateFS applies the migrations in fsys instead of the embedded ones.
 func (db *DB) MigrateFS(ctx context.Context, fsys fs.FS) error { return db.migrate(ctx, fsys) }

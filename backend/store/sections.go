@@ -51,7 +51,7 @@ func (db *DB) CreateSection(ctx context.Context, s *domain.Section) error {
 	row := sectionRow{StrategyID: s.StrategyID, TopicID: s.TopicID, Part: string(s.Part), Position: unplaced,
 		Title: s.Title, Text: s.Text, Status: string(s.Status), UpdatedAt: utc(db.now())}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		if err := strategyExists(tx, s.StrategyID, "strategy_id"); err != nil {
+		if err := lockStrategy(tx, s.StrategyID, "strategy_id"); err != nil {
 			return err
 		}
 		if err := checkSectionTopic(tx, s.StrategyID, s.TopicID); err != nil {
@@ -149,7 +149,7 @@ func (db *DB) UpdateSection(ctx context.Context, id int64, upd domain.SectionUpd
 // ENOTFOUND for an unknown strategy.
 func (db *DB) ReorderSections(ctx context.Context, strategyID int64, ids []int64) error {
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		if err := strategyExists(tx, strategyID, ""); err != nil {
+		if err := lockStrategy(tx, strategyID, ""); err != nil {
 			return err
 		}
 		var rows []positioned

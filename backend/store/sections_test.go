@@ -167,3 +167,23 @@ func sectionOrder(t *testing.T, db *store.DB, strategyID int64) []int64 {
 	}
 	return ids
 }
+
+// Sections created at once still get distinct, dense positions.
+func TestConcurrentCreateSection(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newStrategy(t, db, "S")
+		const n = 8
+		errs := make(chan error, n)
+		for i := range n {
+			go func() {
+				errs <- db.CreateSection(ctx, &domain.Section{StrategyID: s.ID, Title: "A", Part: domain.PartDach, Position: i % 3})
+			}()
+		}
+		for range n {
+			must(t, <-errs)
+		}
+		if got := sectionOrder(t, db, s.ID); len(got) != n {
+			t.Errorf("%d sections, want %d", len(got), n)
+		}
+	})
+}

@@ -96,6 +96,9 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 // WAL so readers never block the writer, a busy timeout, enforced foreign
 // keys, and IMMEDIATE transactions so a transaction that reads before it
 // writes cannot fail with "database is locked" when upgrading its lock.
+// (_time_format must stay unset: the driver stops reading parameters after
+// it, dropping _txlock. Its default already writes the sortable
+// "2006-01-02 15:04:05.999999999-07:00".)
 func sqliteDSN(url string) (string, error) {
 	path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "file:")
 	path = strings.TrimPrefix(path, "//")
@@ -113,7 +116,7 @@ func sqliteDSN(url string) (string, error) {
 	return "file:" + path +
 		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
-		"&_txlock=immediate&_time_format=sqlite", nil
+		"&_txlock=immediate", nil
 }
 
 func (db *DB) configurePool() error {

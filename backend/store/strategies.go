@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 )
@@ -200,14 +201,18 @@ func findStrategy(tx *gorm.DB, id int64) (*domain.Strategy, error) {
 	return rows[0].domain(), nil
 }
 
-// strategyExists returns ENOTFOUND, or EINVALID naming field if field is
-// not empty, when the strategy does not exist.
-func strategyExists(tx *gorm.DB, id int64, field string) error {
-	var n int64
-	if err := tx.Model(&strategyRow{}).Where("id = ?", id).Count(&n).Error; err != nil {
+// lockStrategy locks the strategy row for the rest of tx, so that
+// concurrent changes to its topic and section positions run one after the
+// other (SQLite transactions are serialised anyway). It returns ENOTFOUND,
+// or EINVALID naming field if field is not empty, when the strategy does
+// not exist.
+func lockStrategy(tx *gorm.DB, id int64, field string) error {
+	var rows []strategyRow
+	if err := tx.Clauses(clause.Locking{Strength: "NO KEY UPDATE"}).Select("id").Where("id = ?", id).
+		Find(&rows).Error; err != nil {
 		return err
 	}
-	if n > 0 {
+	if len(rows) > 0 {
 		return nil
 	}
 	if field != "" {
@@ -234,7 +239,7 @@ func (db *DB) AddPhase(ctx context.Context, p *domain.Phase) error {
 	row := phaseRow{StrategyID: p.StrategyID, Kind: string(p.Kind), Title: strings.TrimSpace(p.Title),
 		OpensAt: utcPtr(p.OpensAt), ClosesAt: utcPtr(p.ClosesAt), StartedAt: utc(started), ActorID: p.ActorID}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		if err := strategyExists(tx, p.StrategyID, "strategy_id"); err != nil {
+		if err := lockStrategy(tx, p.StrategyID, "strategy_id"); err != nil {
 			return err
 		}
 		if err := tx.Create(&row).Error; err != nil {

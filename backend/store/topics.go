@@ -36,7 +36,7 @@ func (db *DB) CreateTopic(ctx context.Context, t *domain.Topic) error {
 		return domain.Invalid("title", "Bitte geben Sie einen Titel an.")
 	}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		if err := strategyExists(tx, t.StrategyID, "strategy_id"); err != nil {
+		if err := lockStrategy(tx, t.StrategyID, "strategy_id"); err != nil {
 			return err
 		}
 		sponsorIDs, err := resolveSponsors(tx, t.Sponsors)
@@ -85,6 +85,9 @@ func (db *DB) UpdateTopic(ctx context.Context, id int64, upd domain.TopicUpdate)
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		cur, err := findTopic(tx, id)
 		if err != nil {
+			return err
+		}
+		if err := lockStrategy(tx, cur.StrategyID, ""); err != nil {
 			return err
 		}
 		if upd.Title != nil {
