@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -269,7 +271,18 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%.60q: errors %v, want field %q", tc.body, p["errors"], tc.field)
 		}
 	}
-	// An empty body, and one the client declares too large, fail early.
+	// A body without a declared length is cut off while reading.
+	req, err := http.NewRequest("POST", f.srv.URL+path, io.MultiReader(strings.NewReader(`{"title":"`), strings.NewReader(strings.Repeat("x", 2<<20))))
+	must(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+f.tokens["admin"])
+	resp, err := http.DefaultClient.Do(req)
+	must(t, err)
+	resp.Body.Close()
+	if resp.StatusCode != 413 || req.ContentLength != 0 {
+		t.Errorf("chunked oversized body: %d (length %d)", resp.StatusCode, req.ContentLength)
+	}
+	// An empty body fails early.
 	wantStatus(t, f.do(nil, "POST", path, "", "admin", "Content-Type: application/json"), 400)
 	r := f.do(nil, "PUT", "/api/sections/1", "{}", "admin")
 	wantStatus(t, r, 405)
