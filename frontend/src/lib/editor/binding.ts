@@ -12,6 +12,7 @@ import type { PresenceUser, Range, TextOp } from '../protocol';
 import { changesToOp, cpToUtf16, opToChanges, utf16ToCp, type Utf16Change } from '../unicode';
 import { remoteCursors, setRemoteCursors, PALETTE_SIZE, type RemoteCursor } from './cursors';
 import { applyFormat, type FormatKind } from './format';
+import { adoptEditorStyles } from './csp';
 
 const remote = Annotation.define<boolean>();
 
@@ -48,6 +49,7 @@ export class SectionEditor {
   private cursors = new Map<string, { user: number; ranges: Range[] }>();
 
   constructor(parent: HTMLElement, private opts: SectionEditorOptions) {
+    adoptEditorStyles();
     this.client = new OTClient(opts.section, {
       send: (f) => opts.connection.send(f),
       remoteOp: (op, from) => this.applyRemote(op, from?.user),
