@@ -1,0 +1,301 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// ThreadKind is what a thread contributes to a passage.
+type ThreadKind string
+
+// Thread kinds.
+const (
+	KindKommentar           ThreadKind = "kommentar"
+	KindFrage               ThreadKind = "frage"
+	KindAenderungsvorschlag ThreadKind = "aenderungsvorschlag"
+	KindZustimmung          ThreadKind = "zustimmung"
+	KindEinwand             ThreadKind = "einwand"
+)
+
+// ThreadKinds lists every kind in a stable order (the report's columns).
+var ThreadKinds = []ThreadKind{KindKommentar, KindFrage, KindAenderungsvorschlag, KindZustimmung, KindEinwand}
+
+// Valid reports whether k is a known kind.
+func (k ThreadKind) Valid() bool {
+	for _, x := range ThreadKinds {
+		if k == x {
+			return true
+		}
+	}
+	return false
+}
+
+// ThreadStatus is where a thread stands.
+type ThreadStatus string
+
+// Thread states. Uebernommen and Abgelehnt apply to proposals only.
+const (
+	StatusOffen       ThreadStatus = "offen"
+	StatusErledigt    ThreadStatus = "erledigt"
+	StatusUebernommen ThreadStatus = "uebernommen"
+	StatusAbgelehnt   ThreadStatus = "abgelehnt"
+)
+
+// ThreadStatuses lists every status in a stable order.
+var ThreadStatuses = []ThreadStatus{StatusOffen, StatusErledigt, StatusUebernommen, StatusAbgelehnt}
+
+// Valid reports whether s is a known status.
+func (s ThreadStatus) Valid() bool {
+	for _, x := range ThreadStatuses {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Anchor is a thread's passage: code points [Start, End) of the section's
+// text at Version. Removed is set once every character of the passage has
+// been deleted; Start = End then marks where it was.
+type Anchor struct {
+	Start   int   `json:"start"`
+	End     int   `json:"end"`
+	Version int64 `json:"version"`
+	Removed bool  `json:"removed"`
+}
+
+// Thread is a discussion anchored to a passage of a section. A thread of
+// kind aenderungsvorschlag carries Replacement, the proposed new text.
+type Thread struct {
+	ID         int64        `json:"id"`
+	StrategyID int64        `json:"strategy_id"`
+	SectionID  int64        `json:"section_id"`
+	AuthorID   int64        `json:"author_id"`
+	AuthorName string       `json:"author_name"`
+	OrgID      int64        `json:"org_id"`
+	OrgCode    string       `json:"org_code"`
+	Kind       ThreadKind   `json:"kind"`
+	Status     ThreadStatus `json:"status"`
+	Anchor     Anchor       `json:"anchor"`
+	// Quote is the passage's text when the thread was started; it never
+	// changes, so the thread stays readable after the passage is gone.
+	Quote       string `json:"quote"`
+	Replacement string `json:"replacement,omitempty"`
+	// Affected marks an open proposal whose passage overlapped one that was
+	// accepted: it may no longer fit the text.
+	Affected bool `json:"affected"`
+	// Resolution is the note of the last resolve or reopen, or the reason a
+	// proposal was rejected.
+	Resolution string     `json:"resolution"`
+	ResolvedBy *int64     `json:"resolved_by"`
+	ResolvedAt *time.Time `json:"resolved_at"`
+	AcceptedBy *int64     `json:"accepted_by"`
+	// AcceptedVersion is the version the accepted proposal's op was
+	// committed at.
+	AcceptedVersion *int64     `json:"accepted_version"`
+	Hidden          bool       `json:"hidden"`
+	HiddenReason    string     `json:"hidden_reason,omitempty"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+	Comments        []*Comment `json:"comments"`
+}
+
+// Comment is one Markdown message in a thread; the first one opens it.
+// HTML is rendered on the server and sanitised with an allow-list.
+type Comment struct {
+	ID           int64      `json:"id"`
+	ThreadID     int64      `json:"thread_id"`
+	AuthorID     int64      `json:"author_id"`
+	AuthorName   string     `json:"author_name"`
+	OrgCode      string     `json:"org_code"`
+	Body         string     `json:"body"`
+	HTML         string     `json:"html"`
+	EditedAt     *time.Time `json:"edited_at"` // set when the author changed it ("bearbeitet")
+	Hidden       bool       `json:"hidden"`
+	HiddenReason string     `json:"hidden_reason,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
+}
+
+// CommentReport is a participant's report of a comment to the moderators.
+type CommentReport struct {
+	ID         int64     `json:"id"`
+	CommentID  int64     `json:"comment_id"`
+	ThreadID   int64     `json:"thread_id"`
+	StrategyID int64     `json:"strategy_id"`
+	ReporterID int64     `json:"reporter_id"`
+	Reason     string    `json:"reason"`
+	Open       bool      `json:"open"` // false once the comment was hidden or the report dismissed
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// Position is an organisation's overall stance in a statement.
+type Position string
+
+// Statement positions.
+const (
+	PositionZustimmung               Position = "zustimmung"
+	PositionZustimmungMitAenderungen Position = "zustimmung_mit_aenderungen"
+	PositionAblehnung                Position = "ablehnung"
+	PositionEnthaltung               Position = "enthaltung"
+)
+
+// Valid reports whether p is a known position.
+func (p Position) Valid() bool {
+	switch p {
+	case PositionZustimmung, PositionZustimmungMitAenderungen, PositionAblehnung, PositionEnthaltung:
+		return true
+	}
+	return false
+}
+
+// Statement is one version of an organisation's Stellungnahme in one
+// consultation (a strategy's beteiligung phase). A submitted version is
+// frozen; a new version may follow it.
+type Statement struct {
+	ID          int64      `json:"id"`
+	StrategyID  int64      `json:"strategy_id"`
+	PhaseID     int64      `json:"phase_id"`
+	OrgID       int64      `json:"org_id"`
+	OrgCode     string     `json:"org_code"`
+	Version     int        `json:"version"`
+	Position    Position   `json:"position"`
+	Body        string     `json:"body"`
+	HTML        string     `json:"html"`
+	UpdatedBy   int64      `json:"updated_by"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	SubmittedBy *int64     `json:"submitted_by"`
+	SubmittedAt *time.Time `json:"submitted_at"`
+	CreatedAt   time.Time  `json:"created_at"`
+}
+
+// Submitted reports whether s is frozen.
+func (s *Statement) Submitted() bool { return s.SubmittedAt != nil }
+
+// NotificationKind says what a notification is about.
+type NotificationKind string
+
+// Notification kinds.
+const (
+	NotifyNewThread        NotificationKind = "new_thread"        // on a section of my topic
+	NotifyReply            NotificationKind = "reply"             // in a thread I take part in
+	NotifyProposalAccepted NotificationKind = "proposal_accepted" // my proposal
+	NotifyProposalRejected NotificationKind = "proposal_rejected" // my proposal
+	NotifyHidden           NotificationKind = "hidden"            // my comment or thread
+	NotifyPhaseChanged     NotificationKind = "phase_changed"
+	NotifyDeadline         NotificationKind = "deadline" // 48 hours before closes_at
+)
+
+// Notification is one entry of a user's feed.
+type Notification struct {
+	ID         int64            `json:"id"`
+	UserID     int64            `json:"user_id"`
+	Kind       NotificationKind `json:"kind"`
+	Text       string           `json:"text"`   // German, short, no content of hidden posts
+	Target     string           `json:"target"` // e.g. "thread:12", "strategy:1"
+	StrategyID int64            `json:"strategy_id"`
+	ThreadID   *int64           `json:"thread_id"`
+	// Key deduplicates: a user gets at most one notification per non-empty
+	// key (e.g. one deadline reminder per phase).
+	Key       string     `json:"-"`
+	CreatedAt time.Time  `json:"created_at"`
+	ReadAt    *time.Time `json:"read_at"`
+}
+
+// ThreadFilter narrows FindThreads; zero fields do not filter.
+type ThreadFilter struct {
+	StrategyID int64
+	SectionID  int64
+	Status     ThreadStatus
+	Kind       ThreadKind
+	OrgID      int64
+	IDs        []int64
+}
+
+// ThreadUpdate holds the state changes UpdateThread applies; nil fields
+// stay. IfStatus, if set, makes the update conditional on the current
+// status (ECONFLICT otherwise), so two moderators cannot both accept.
+type ThreadUpdate struct {
+	IfStatus        *ThreadStatus
+	Status          *ThreadStatus
+	Resolution      *string
+	ResolvedBy      **int64
+	ResolvedAt      **time.Time
+	AcceptedBy      *int64
+	AcceptedVersion *int64
+	Anchor          *Anchor
+	Hidden          *bool
+	HiddenReason    *string
+	HiddenBy        *int64
+}
+
+// ConsultationStore persists threads, comments, reports, statements and
+// notifications. It enforces storage invariants only (existence, frozen
+// statements); who may do what is decided by the policy in the service.
+type ConsultationStore interface {
+	// CreateThread inserts t with its first comment c in one transaction
+	// and sets their IDs and times. ENOTFOUND if the section is unknown.
+	CreateThread(ctx context.Context, t *Thread, c *Comment) error
+	// FindThreadByID returns a thread with its comments (oldest first).
+	// ENOTFOUND if absent.
+	FindThreadByID(ctx context.Context, id int64) (*Thread, error)
+	// FindThreads lists threads with their comments, oldest first.
+	FindThreads(ctx context.Context, f ThreadFilter) ([]*Thread, error)
+	// UpdateAnchor stores a as the thread's anchor if the stored anchor is
+	// still at fromVersion, and reports whether it did (false: another
+	// instance was quicker; its anchor is just as good).
+	UpdateAnchor(ctx context.Context, id, fromVersion int64, a Anchor) (bool, error)
+	// UpdateThread applies upd and returns the new state. ENOTFOUND,
+	// ECONFLICT (IfStatus did not match).
+	UpdateThread(ctx context.Context, id int64, upd ThreadUpdate) (*Thread, error)
+	// MarkAffected flags the given threads as affected by an accepted
+	// proposal.
+	MarkAffected(ctx context.Context, ids []int64) error
+
+	// CreateComment appends c to its thread. ENOTFOUND if the thread is
+	// unknown.
+	CreateComment(ctx context.Context, c *Comment) error
+	// FindCommentByID returns one comment, or ENOTFOUND.
+	FindCommentByID(ctx context.Context, id int64) (*Comment, error)
+	// EditComment replaces a comment's body and HTML and sets EditedAt.
+	EditComment(ctx context.Context, id int64, body, html string, at time.Time) (*Comment, error)
+	// HideComment hides a comment with a reason; the text stays stored.
+	// Open reports on it are closed.
+	HideComment(ctx context.Context, id int64, reason string, by int64) (*Comment, error)
+
+	// CreateReport inserts r and sets ID and CreatedAt.
+	CreateReport(ctx context.Context, r *CommentReport) error
+	// FindOpenReports lists open reports, oldest first; strategyID 0 lists
+	// all.
+	FindOpenReports(ctx context.Context, strategyID int64) ([]*CommentReport, error)
+
+	// FindStatements returns the newest version of every organisation's
+	// statement in the consultation phaseID, ordered by organisation.
+	FindStatements(ctx context.Context, phaseID int64) ([]*Statement, error)
+	// FindStatement returns the newest version of orgID's statement in
+	// phaseID, or ENOTFOUND.
+	FindStatement(ctx context.Context, phaseID, orgID int64) (*Statement, error)
+	// FindStatementVersions lists all versions, oldest first.
+	FindStatementVersions(ctx context.Context, phaseID, orgID int64) ([]*Statement, error)
+	// SaveStatementDraft stores s as the organisation's current draft:
+	// it updates the newest version if that is still a draft and inserts
+	// version 1 or (after a submitted version) the next version otherwise.
+	// Sets ID, Version and times.
+	SaveStatementDraft(ctx context.Context, s *Statement) error
+	// SubmitStatement freezes the newest version of orgID's statement.
+	// ENOTFOUND without a draft, ELOCKED if it is already submitted.
+	SubmitStatement(ctx context.Context, phaseID, orgID, by int64, at time.Time) (*Statement, error)
+
+	// CreateNotifications inserts ns, skipping any whose (user, key) exists.
+	// It returns the ones inserted, with IDs.
+	CreateNotifications(ctx context.Context, ns []*Notification) ([]*Notification, error)
+	// FindNotifications lists a user's notifications, newest first.
+	FindNotifications(ctx context.Context, userID int64, unreadOnly bool, limit int) ([]*Notification, error)
+	// CountUnread counts a user's unread notifications.
+	CountUnread(ctx context.Context, userID int64) (int, error)
+	// MarkRead marks the user's notifications ids (all if ids is empty) read.
+	MarkRead(ctx context.Context, userID int64, ids []int64, at time.Time) error
+
+	// VersionAt returns the version a section had at time t: the number of
+	// ops committed before t.
+	VersionAt(ctx context.Context, sectionID int64, t time.Time) (int64, error)
+}

@@ -1,0 +1,152 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+)
+
+type statementRow struct {
+	ID          int64 `gorm:"primaryKey"`
+	StrategyID  int64
+	PhaseID     int64
+	OrgID       int64
+	Version     int
+	Position    string
+	Body        string
+	HTML        string `gorm:"column:html"`
+	UpdatedBy   int64
+	UpdatedAt   time.Time
+	SubmittedBy *int64
+	SubmittedAt *time.Time
+	CreatedAt   time.Time
+}
+
+func (statementRow) TableName() string { return "statements" }
+
+func (db *DB) statementsFrom(tx *gorm.DB, rows []statementRow) ([]*domain.Statement, error) {
+	codes := map[int64]string{}
+	var orgs []orgCode
+	if err := tx.Table("organisations").Select("id, code").Scan(&orgs).Error; err != nil {
+		return nil, fmt.Errorf("load organisations: %w", err)
+	}
+	for _, o := range orgs {
+		codes[o.ID] = o.Code
+	}
+	out := make([]*domain.Statement, len(rows))
+	for i, r := range rows {
+		out[i] = &domain.Statement{ID: r.ID, StrategyID: r.StrategyID, PhaseID: r.PhaseID, OrgID: r.OrgID,
+			OrgCode: codes[r.OrgID], Version: r.Version, Position: domain.Position(r.Position), Body: r.Body,
+			HTML: r.HTML, UpdatedBy: r.UpdatedBy, UpdatedAt: r.UpdatedAt.UTC(), SubmittedBy: r.SubmittedBy,
+			SubmittedAt: utcPtr(r.SubmittedAt), CreatedAt: r.CreatedAt.UTC()}
+	}
+	return out, nil
+}
+
+type orgCode struct {
+	ID   int64
+	Code string
+}
+
+// FindStatements returns the newest version of every organisation's
+// statement in phaseID.
+func (db *DB) FindStatements(ctx context.Context, phaseID int64) ([]*domain.Statement, error) {
+	var rows []statementRow
+	err := db.conn(ctx).Where("phase_id = ? AND version = (SELECT MAX(s2.version) FROM statements s2 "+
+		"WHERE s2.phase_id = statements.phase_id AND s2.org_id = statements.org_id)", phaseID).
+		Order("org_id").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("find statements: %w", err)
+	}
+	return db.statementsFrom(db.conn(ctx), rows)
+}
+
+// FindStatement returns the newest version of orgID's statement.
+func (db *DB) FindStatement(ctx context.Context, phaseID, orgID int64) (*domain.Statement, error) {
+	var rows []statementRow
+	err := db.conn(ctx).Where("phase_id = ? AND org_id = ?", phaseID, orgID).Order("version DESC").Limit(1).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("find statement: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, notFound("Es gibt noch keine Stellungnahme dieser Organisation.")
+	}
+	out, err := db.statementsFrom(db.conn(ctx), rows)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// FindStatementVersions lists all versions, oldest first.
+func (db *DB) FindStatementVersions(ctx context.Context, phaseID, orgID int64) ([]*domain.Statement, error) {
+	var rows []statementRow
+	err := db.conn(ctx).Where("phase_id = ? AND org_id = ?", phaseID, orgID).Order("version").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("find statement versions: %w", err)
+	}
+	return db.statementsFrom(db.conn(ctx), rows)
+}
+
+// SaveStatementDraft updates the newest draft or starts a new version.
+func (db *DB) SaveStatementDraft(ctx context.Context, s *domain.Statement) error {
+	now := utc(db.now())
+	var saved statementRow
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var cur []statementRow
+		if err := db.forUpdate(tx).Where("phase_id = ? AND org_id = ?", s.PhaseID, s.OrgID).
+			Order("version DESC").Limit(1).Find(&cur).Error; err != nil {
+			return err
+		}
+		if len(cur) == 1 && cur[0].SubmittedAt == nil {
+			saved = cur[0]
+			saved.Position, saved.Body, saved.HTML, saved.UpdatedBy, saved.UpdatedAt = string(s.Position), s.Body, s.HTML, s.UpdatedBy, now
+			return tx.Model(&statementRow{}).Where("id = ?", saved.ID).Updates(map[string]any{
+				"position": saved.Position, "body": saved.Body, "html": saved.HTML,
+				"updated_by": saved.UpdatedBy, "updated_at": now}).Error
+		}
+		version := 1
+		if len(cur) == 1 {
+			version = cur[0].Version + 1
+		}
+		saved = statementRow{StrategyID: s.StrategyID, PhaseID: s.PhaseID, OrgID: s.OrgID, Version: version,
+			Position: string(s.Position), Body: s.Body, HTML: s.HTML, UpdatedBy: s.UpdatedBy, UpdatedAt: now, CreatedAt: now}
+		if err := tx.Create(&saved).Error; err != nil {
+			return mapConstraint(err, "org_id", "Die Stellungnahme wurde gleichzeitig geändert; bitte erneut versuchen.",
+				"Unbekannte Organisation oder Beteiligung.")
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save statement: %w", err)
+	}
+	s.ID, s.Version, s.UpdatedAt, s.CreatedAt = saved.ID, saved.Version, saved.UpdatedAt, saved.CreatedAt
+	return nil
+}
+
+// SubmitStatement freezes the newest version of orgID's statement.
+func (db *DB) SubmitStatement(ctx context.Context, phaseID, orgID, by int64, at time.Time) (*domain.Statement, error) {
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var cur []statementRow
+		if err := db.forUpdate(tx).Where("phase_id = ? AND org_id = ?", phaseID, orgID).
+			Order("version DESC").Limit(1).Find(&cur).Error; err != nil {
+			return err
+		}
+		if len(cur) == 0 {
+			return notFound("Es gibt keinen Entwurf, der eingereicht werden könnte.")
+		}
+		if cur[0].SubmittedAt != nil {
+			return domain.Errorf(domain.ELOCKED, "Diese Fassung ist bereits eingereicht; ändern Sie eine neue Fassung.")
+		}
+		return tx.Model(&statementRow{}).Where("id = ?", cur[0].ID).
+			Updates(map[string]any{"submitted_by": by, "submitted_at": utc(at)}).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("submit statement: %w", err)
+	}
+	return db.FindStatement(ctx, phaseID, orgID)
+}
