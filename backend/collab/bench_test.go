@@ -80,6 +80,10 @@ func benchCommit(b *testing.B, db *store.DB, submitters int) {
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.95), "p95-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
+	st := s.Stats()
+	b.ReportMetric(float64(st.Ops)/float64(max(1, st.Batches)), "ops/commit")
+	b.ReportMetric(float64(st.Retries), "retries")
+	b.ReportMetric(float64(st.Fast)*100/float64(max(1, st.Batches)), "fast-%")
 	b.ReportMetric(0, "ns/op")
 	if _, v := f.snapshot(b, s); v != int64(total) {
 		b.Fatalf("section at version %d after %d submits", v, total)

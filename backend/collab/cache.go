@@ -18,29 +18,41 @@ type entry struct {
 // state of the log, which never changes, so it is never wrong, only stale;
 // every transaction compares it with the locked row and catches up.
 type cache struct {
-	loaded  bool
-	version int64
-	doc     *ot.Doc // the text at version; a gap buffer, so typing is cheap
-	recent  []entry // the ops at versions version-len(recent) .. version-1
+	loaded bool
+	// contended is set when another instance wrote to the section since
+	// this one last did; commits then take the row lock.
+	contended bool
+	version   int64
+	doc       *ot.Doc // the text at version; a gap buffer, so typing is cheap
+	recent    []entry // the ops at versions version-len(recent) .. version-1
 }
 
 // work is the state a transaction builds on. It edits the cached Doc in
 // place (copying the text for every batch would cost more than the commit),
 // so a failed transaction must drop the cache; its op list is a copy.
 type work struct {
-	tx      *store.OpLogTx
+	load    loader
 	version int64
 	doc     *ot.Doc
 	base    int64   // version of ops[0]
 	ops     []entry // the ops at versions base .. version-1
 }
 
+// loader reads n committed ops from version from on.
+type loader func(from int64, n int) ([]*store.OpRow, error)
+
+// current returns a work state on the cached version without checking it
+// against the database.
+func (c *cache) current(load loader) *work {
+	return &work{load: load, version: c.version, doc: c.doc,
+		base: c.version - int64(len(c.recent)), ops: c.recent[:len(c.recent):len(c.recent)]}
+}
+
 // start returns the state at the locked head version, from the cache when
 // it is current, by replaying the few ops it missed, or from the row.
 func (c *cache) start(tx *store.OpLogTx, head int64, maxCatchUp int) (*work, error) {
 	if c.loaded && head >= c.version && head-c.version <= int64(maxCatchUp) {
-		w := &work{tx: tx, version: c.version, doc: c.doc,
-			base: c.version - int64(len(c.recent)), ops: c.recent[:len(c.recent):len(c.recent)]}
+		w := c.current(tx.OpsSince)
 		if head == c.version {
 			return w, nil
 		}
@@ -59,7 +71,7 @@ func (c *cache) start(tx *store.OpLogTx, head int64, maxCatchUp int) (*work, err
 	if err != nil {
 		return nil, err
 	}
-	return &work{tx: tx, version: head, doc: ot.NewDoc(text), base: head}, nil
+	return &work{load: tx.OpsSince, version: head, doc: ot.NewDoc(text), base: head}, nil
 }
 
 // replay applies ops committed elsewhere to w.
@@ -94,7 +106,7 @@ func (w *work) apply(op ot.Op, delta int) error {
 // from the database (under the same lock) when the cache does not reach.
 func (w *work) since(from int64) ([]entry, error) {
 	if from < w.base {
-		rows, err := w.tx.OpsSince(from, int(w.base-from))
+		rows, err := w.load(from, int(w.base-from))
 		if err != nil {
 			return nil, err
 		}
@@ -130,4 +142,5 @@ func (c *cache) save(w *work, keep int) {
 // drop forgets the cached text after a failed transaction edited it.
 func (c *cache) drop() {
 	c.loaded, c.doc, c.recent = false, nil, nil
+	c.contended = true
 }

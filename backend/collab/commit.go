@@ -21,22 +21,23 @@ type outcome struct {
 // retrying on write conflicts, resolves every caller and returns the newly
 // committed ops in version order.
 func (s *Service) commitBatch(sec *section, batch []*pending) []*domain.CommittedOp {
-	var (
-		outs []outcome
-		err  error
-	)
-	for attempt := 0; attempt < commitAttempts; attempt++ {
+	outs, ok, err := s.tryFast(sec, batch)
+	for attempt := 0; !ok && attempt < commitAttempts; attempt++ {
 		if attempt > 0 {
 			time.Sleep(time.Duration(attempt*attempt) * time.Millisecond)
 		}
-		// The first attempt skips looking up resent ops: they are rare
+		if err != nil && !store.IsRetryable(err) {
+			break
+		}
+		// Resent ops are not looked up at first: they are rare
 		// (reconnects), and the UNIQUE (section_id, client_id, seq)
 		// constraint rejects the batch if one slips in; the retry then
 		// looks them up. This saves a round trip on every commit.
-		outs, err = s.tryCommit(sec, batch, attempt > 0)
-		if err == nil || !store.IsRetryable(err) {
+		outs, err = s.tryCommit(sec, batch, err != nil)
+		if ok = err == nil; ok || !store.IsRetryable(err) {
 			break
 		}
+		s.retries.Add(1)
 		s.log.Debug("op log commit conflict, retrying", "section", sec.id, "attempt", attempt, "err", err)
 	}
 	if err != nil {
@@ -50,6 +51,12 @@ func (s *Service) commitBatch(sec *section, batch []*pending) []*domain.Committe
 		return nil
 	}
 	var committed []*domain.CommittedOp
+	defer func() {
+		if len(committed) > 0 {
+			s.batches.Add(1)
+			s.committed.Add(int64(len(committed)))
+		}
+	}()
 	for i, p := range batch {
 		o := outs[i]
 		switch {
@@ -66,16 +73,19 @@ func (s *Service) commitBatch(sec *section, batch []*pending) []*domain.Committe
 }
 
 // tryCommit runs one attempt: lock the section, bring the cache up to the
-// locked version, look up resent ops if asked to, transform and apply each submit in queue order, and write
-// all new ops plus the section's new text in the same transaction. The
-// cache is updated only when the transaction committed.
+// locked version, look up resent ops if asked to, transform and apply each
+// submit in queue order, and write all new ops plus the section's new text
+// in the same transaction. The cache is updated only when the transaction
+// committed.
 func (s *Service) tryCommit(sec *section, batch []*pending, lookup bool) ([]outcome, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
 	var w *work
-	outs := make([]outcome, len(batch))
+	var outs []outcome
 	err := s.db.LockSectionForOps(ctx, sec.id, func(tx *store.OpLogTx, head store.SectionHead) error {
-		clear(outs)
+		if sec.cache.loaded && head.Version == sec.cache.version {
+			sec.cache.contended = false // nobody else wrote since our last commit
+		}
 		var err error
 		if w, err = sec.cache.start(tx, head.Version, s.opts.RecentOps); err != nil {
 			return err
@@ -91,38 +101,9 @@ func (s *Service) tryCommit(sec *section, batch []*pending, lookup bool) ([]outc
 		now := s.now()
 		var rows []*store.OpRow
 		var snaps []store.Snapshot
-		if w.version%s.opts.SnapshotEvery == 0 {
-			// Usually version 0: every version stays reproducible even
-			// when the section began with text.
-			snaps = append(snaps, store.Snapshot{Version: w.version, Text: w.doc.String()})
-		}
-		for i, p := range batch {
-			key := store.OpKey{ClientID: p.req.ClientID, Seq: p.req.Seq}
-			if row, ok := known[key]; ok {
-				outs[i] = outcome{row: row, dup: true}
-				continue
-			}
-			if head.Status == domain.SectionFinal {
-				outs[i].err = domain.Errorf(domain.ELOCKED, "Der Abschnitt ist abgeschlossen und kann nicht mehr bearbeitet werden.")
-				continue
-			}
-			row, err := s.transformApply(w, p, now)
-			if err != nil {
-				if domain.ErrorCode(err) == domain.EINTERNAL {
-					return err
-				}
-				outs[i].err = err
-				continue
-			}
-			outs[i].row = row
-			known[key] = row // a resend within the same batch is a duplicate
-			rows = append(rows, row)
-			if w.version%s.opts.SnapshotEvery == 0 {
-				snaps = append(snaps, store.Snapshot{Version: w.version, Text: w.doc.String()})
-			}
-		}
-		if len(rows) == 0 {
-			return nil
+		outs, rows, snaps, err = s.build(w, batch, known, head.Status == domain.SectionFinal, now)
+		if err != nil || len(rows) == 0 {
+			return err
 		}
 		return tx.AppendOps(rows, w.doc.String(), snaps, now)
 	})
@@ -132,6 +113,81 @@ func (s *Service) tryCommit(sec *section, batch []*pending, lookup bool) ([]outc
 	}
 	sec.cache.save(w, s.opts.RecentOps)
 	return outs, nil
+}
+
+// tryFast commits without the row lock when this instance was the last to
+// write the section: it builds the batch on the cache and writes it with
+// one conditional statement (store.AppendOpsIfCurrent). ok is false, with
+// nothing written, when the cache turned out stale, the section is final or
+// the fast path does not apply; the caller then takes the locked path.
+func (s *Service) tryFast(sec *section, batch []*pending) (outs []outcome, ok bool, err error) {
+	c := &sec.cache
+	if s.db.Dialect() != store.DialectPostgres || !c.loaded || c.contended {
+		return nil, false, nil
+	}
+	for _, p := range batch {
+		if p.req.BaseVersion > c.version {
+			return nil, false, nil // maybe stale: let the lock decide
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
+	defer cancel()
+	w := c.current(func(from int64, n int) ([]*store.OpRow, error) { return s.db.OpsSince(ctx, sec.id, from, n) })
+	now := s.now()
+	outs, rows, snaps, err := s.build(w, batch, map[store.OpKey]*store.OpRow{}, false, now)
+	if err == nil && len(rows) > 0 {
+		ok, err = s.db.AppendOpsIfCurrent(ctx, sec.id, rows, w.doc.String(), snaps, now)
+	} else if err == nil {
+		ok = true // only rejected ops: their outcome does not depend on the head
+	}
+	if err != nil || !ok {
+		c.drop()
+		return nil, false, err
+	}
+	c.save(w, s.opts.RecentOps)
+	s.fast.Add(1)
+	return outs, true, nil
+}
+
+// build transforms and applies each submit of the batch on w in queue
+// order and returns every caller's outcome, the rows to insert and the
+// snapshots to store. known holds ops already committed under a batch
+// member's (client, seq). Only an EINTERNAL failure is returned as err.
+func (s *Service) build(w *work, batch []*pending, known map[store.OpKey]*store.OpRow, final bool, now time.Time) ([]outcome, []*store.OpRow, []store.Snapshot, error) {
+	outs := make([]outcome, len(batch))
+	var rows []*store.OpRow
+	var snaps []store.Snapshot
+	if w.version%s.opts.SnapshotEvery == 0 {
+		// Usually version 0: every version stays reproducible even when
+		// the section began with text.
+		snaps = append(snaps, store.Snapshot{Version: w.version, Text: w.doc.String()})
+	}
+	for i, p := range batch {
+		key := store.OpKey{ClientID: p.req.ClientID, Seq: p.req.Seq}
+		if row, ok := known[key]; ok {
+			outs[i] = outcome{row: row, dup: true}
+			continue
+		}
+		if final {
+			outs[i].err = domain.Errorf(domain.ELOCKED, "Der Abschnitt ist abgeschlossen und kann nicht mehr bearbeitet werden.")
+			continue
+		}
+		row, err := s.transformApply(w, p, now)
+		if err != nil {
+			if domain.ErrorCode(err) == domain.EINTERNAL {
+				return nil, nil, nil, err
+			}
+			outs[i].err = err
+			continue
+		}
+		outs[i].row = row
+		known[key] = row // a resend within the same batch is a duplicate
+		rows = append(rows, row)
+		if w.version%s.opts.SnapshotEvery == 0 {
+			snaps = append(snaps, store.Snapshot{Version: w.version, Text: w.doc.String()})
+		}
+	}
+	return outs, rows, snaps, nil
 }
 
 // transformApply transforms p's op past everything committed since its base

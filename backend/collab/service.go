@@ -17,6 +17,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
@@ -74,6 +75,8 @@ type Service struct {
 	mu       sync.Mutex
 	sections map[int64]*section
 
+	batches, committed, retries, fast atomic.Int64
+
 	hooksMu sync.RWMutex
 	hooks   []func(op *domain.CommittedOp)
 	publish chan []*domain.CommittedOp
@@ -107,6 +110,19 @@ func New(db *store.DB, opts Options) *Service {
 	}
 	go s.dispatch()
 	return s
+}
+
+// Stats counts this Service's work since it started, for metrics.
+type Stats struct {
+	Batches int64 // committed transactions
+	Ops     int64 // ops committed in them
+	Retries int64 // transactions retried after a write conflict
+	Fast    int64 // batches committed with one statement, without the row lock
+}
+
+// Stats returns the counters so far.
+func (s *Service) Stats() Stats {
+	return Stats{Batches: s.batches.Load(), Ops: s.committed.Load(), Retries: s.retries.Load(), Fast: s.fast.Load()}
 }
 
 // OnCommit registers fn to be called with every op this Service commits,
