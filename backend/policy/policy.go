@@ -35,6 +35,12 @@ type Resource struct {
 	Strategy *domain.Strategy
 	Section  *domain.Section
 	OrgID    int64
+	// AuthorID and WrittenAt describe a thread or comment the action is
+	// aimed at (editing one's own comment, seeing one's own hidden post).
+	AuthorID  int64
+	WrittenAt time.Time
+	// Submitted marks a statement that has been submitted.
+	Submitted bool
 }
 
 // Check returns nil if u may do a on r at time now. Otherwise it returns a
