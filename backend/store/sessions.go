@@ -124,7 +124,7 @@ func (db *DB) DeleteSessionByPublicID(ctx context.Context, userID int64, publicI
 		return fmt.Errorf("delete session: %w", res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return notFound("Sitzung %q nicht gefunden.", publicID)
+		return notFound("Sitzung „%s“ nicht gefunden.", publicID)
 	}
 	return nil
 }

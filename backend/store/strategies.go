@@ -83,7 +83,7 @@ func (db *DB) FindOrganisationByCode(ctx context.Context, code string) (*domain.
 		return nil, fmt.Errorf("find organisation: %w", err)
 	}
 	if len(rows) == 0 {
-		return nil, notFound("Organisation %q nicht gefunden.", code)
+		return nil, notFound("Organisation „%s“ nicht gefunden.", code)
 	}
 	o := rows[0].domain()
 	return &o, nil
@@ -107,7 +107,7 @@ func (db *DB) CreateOrganisation(ctx context.Context, o *domain.Organisation) er
 	})
 	if err != nil {
 		return fmt.Errorf("create organisation: %w", mapConstraint(err, "code",
-			fmt.Sprintf("Das Kürzel %q ist bereits vergeben.", o.Code), "Ungültige Organisation."))
+			fmt.Sprintf("Das Kürzel „%s“ ist bereits vergeben.", o.Code), "Ungültige Organisation."))
 	}
 	o.ID = row.ID
 	return nil

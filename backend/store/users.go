@@ -86,7 +86,7 @@ func (db *DB) FindUserByID(ctx context.Context, id int64) (*domain.User, error) 
 func (db *DB) FindUserByEmail(ctx context.Context, email string) (*domain.User, error) {
 	email = strings.TrimSpace(email)
 	return db.findOneUser(ctx, "lower(email) = lower(?)", email,
-		fmt.Sprintf("Kein Benutzerkonto mit der E-Mail-Adresse %q.", email))
+		fmt.Sprintf("Kein Benutzerkonto mit der E-Mail-Adresse „%s“.", email))
 }
 
 func (db *DB) findOneUser(ctx context.Context, where string, arg any, missing string) (*domain.User, error) {

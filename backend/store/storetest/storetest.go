@@ -2,6 +2,16 @@
 // temporary directory, and PostgreSQL in a schema of its own when
 // STRATEGIERAUM_TEST_POSTGRES_URL is set, so test packages running in
 // parallel never see each other's rows.
+//
+// Typical use:
+//
+//	func TestSomething(t *testing.T) {
+//		storetest.Each(t, func(t *testing.T, db *store.DB) {
+//			// db is migrated and empty apart from the seeded organisations.
+//		})
+//	}
+//
+// Use Open where SQLite alone is enough (handler tests, end-to-end tests).
 package storetest
 
 import (
