@@ -161,3 +161,36 @@ func BenchmarkSequentialTraces(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSpliceBaseline replays automerge-paper (pure ASCII, so code
+// points are bytes) by splicing a flat []byte: the floor for any text
+// structure, measured beside the Doc numbers so load on the machine shows
+// in both.
+func BenchmarkSpliceBaseline(b *testing.B) {
+	tr := benchTrace(b, "sequential_traces", "automerge-paper")
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		var buf []byte
+		for _, txn := range tr.Txns {
+			for _, p := range txn.Patches {
+				delta := len(p.Ins) - p.Del
+				if delta > 0 {
+					for range delta {
+						buf = append(buf, 0)
+					}
+					copy(buf[p.Pos+len(p.Ins):], buf[p.Pos+p.Del:len(buf)-delta])
+				} else {
+					copy(buf[p.Pos+len(p.Ins):], buf[p.Pos+p.Del:])
+					buf = buf[:len(buf)+delta]
+				}
+				copy(buf[p.Pos:], p.Ins)
+				n++
+			}
+		}
+		if string(buf) != tr.EndContent {
+			b.Fatal("splice replay does not match endContent")
+		}
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "ops/s")
+}
