@@ -82,12 +82,12 @@ func (c Component) kind() byte {
 func (c Component) check() error {
 	switch c.kind() {
 	case 's':
-		if c.Skip < 0 {
-			return fmt.Errorf("ot: skip must be positive, got %d", c.Skip)
+		if c.Skip < 0 || c.Skip > maxCount {
+			return fmt.Errorf("ot: skip must be between 1 and %d, got %d", maxCount, c.Skip)
 		}
 	case 'd':
-		if c.Del < 0 {
-			return fmt.Errorf("ot: delete count must be positive, got %d", c.Del)
+		if c.Del < 0 || c.Del > maxCount {
+			return fmt.Errorf("ot: delete count must be between 1 and %d, got %d", maxCount, c.Del)
 		}
 	case 'i':
 		if !utf8.ValidString(c.Ins) {

@@ -71,8 +71,9 @@ func TestValidate(t *testing.T) {
 	}{
 		{Op{{Skip: 2}, {Del: 1}}, 3, ""},
 		{Op{{Skip: 2}, {Del: 2}}, 3, "covers 4 characters but the document has only 3"},
-		{Op{{Skip: -1}}, 3, "skip must be positive"},
-		{Op{{Del: -1}}, 3, "delete count must be positive"},
+		{Op{{Skip: -1}}, 3, "skip must be between"},
+		{Op{{Del: -1}}, 3, "delete count must be between"},
+		{Op{{Skip: 1 << 40}, {Skip: 1 << 62}, {Skip: 1 << 62}}, 3, "skip must be between"},
 		{Op{{}}, 3, "exactly one of"},
 		{Op{{Skip: 1, Ins: "a"}}, 3, "exactly one of"},
 		{Op{{Ins: "\xff"}}, 3, "not valid UTF-8"},

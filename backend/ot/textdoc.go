@@ -21,7 +21,8 @@ func (d *Doc) isStart(i int) bool { return i >= len(d.buf) || d.buf[i]&0xC0 != 0
 // Doc is a mutable text that applies ops in place. It is a gap buffer over
 // UTF-8 bytes that remembers the gap's position in code points, so an edit
 // costs time proportional to the distance from the previous edit, not to
-// the length of the text: typing never copies the whole section.
+// the length of the text: typing never copies the whole section. A Doc is
+// not safe for concurrent use.
 type Doc struct {
 	buf    []byte // text is buf[:gs] followed by buf[ge:]
 	gs, ge int    // gap start and end, in bytes
