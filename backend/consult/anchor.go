@@ -1,0 +1,125 @@
+package consult
+
+import (
+	"context"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/ot"
+)
+
+// opsPage is how many ops are read at a time while moving anchors.
+const opsPage = 1000
+
+// movePos moves a position over op. push decides an insert exactly at the
+// position: true moves the position behind it (an anchor's start, so text
+// typed just before the passage stays outside), false leaves it in front
+// (an anchor's end, so text typed just after stays outside). A delete
+// around the position pulls it to the delete's start.
+func movePos(pos int, op ot.Op, push bool) int {
+	p := 0
+	for _, c := range op {
+		if p > pos || (p == pos && !(push && c.Ins != "")) {
+			break
+		}
+		switch {
+		case c.Skip != 0:
+			p += c.Skip
+		case c.Ins != "":
+			n := utf8.RuneCountInString(c.Ins)
+			p += n
+			pos += n
+		default:
+			pos -= min(c.Del, pos-p)
+		}
+	}
+	return pos
+}
+
+// moveAnchor moves a over op, which applies at a.Version. Every surviving
+// character of the passage stays inside [Start, End); once none is left the
+// anchor is marked removed and stops moving.
+func moveAnchor(a domain.Anchor, op ot.Op) domain.Anchor {
+	if a.Removed {
+		return a
+	}
+	start, end := movePos(a.Start, op, true), movePos(a.End, op, false)
+	a.Version++
+	if end <= start {
+		return domain.Anchor{Start: start, End: start, Version: a.Version, Removed: true}
+	}
+	a.Start, a.End = start, end
+	return a
+}
+
+// advance moves anchors (all of one section) to the newest committed
+// version, reading the op log once from the oldest of them.
+func (s *Service) advance(ctx context.Context, sectionID int64, anchors []*domain.Anchor) error {
+	from := int64(-1)
+	for _, a := range anchors {
+		if !a.Removed && (from < 0 || a.Version < from) {
+			from = a.Version
+		}
+	}
+	if from < 0 {
+		return nil
+	}
+	for {
+		ops, err := s.d.OpLog.OpsSince(ctx, sectionID, from, opsPage)
+		if err != nil {
+			return err
+		}
+		for _, c := range ops {
+			op, err := ot.Parse(c.Op)
+			if err != nil {
+				return fmt.Errorf("section %d op %d: %w", sectionID, c.Version, err)
+			}
+			for _, a := range anchors {
+				if !a.Removed && a.Version == c.Version {
+					*a = moveAnchor(*a, op)
+				}
+			}
+			from = c.Version + 1
+		}
+		if len(ops) < opsPage {
+			return nil
+		}
+	}
+}
+
+// refresh brings the anchors of threads up to date and stores those that
+// moved. Threads may belong to different sections.
+func (s *Service) refresh(ctx context.Context, threads []*domain.Thread) error {
+	bySection := map[int64][]*domain.Thread{}
+	for _, t := range threads {
+		bySection[t.SectionID] = append(bySection[t.SectionID], t)
+	}
+	for sectionID, ts := range bySection {
+		anchors := make([]*domain.Anchor, len(ts))
+		before := make([]int64, len(ts))
+		for i, t := range ts {
+			a := t.Anchor
+			anchors[i], before[i] = &a, a.Version
+		}
+		if err := s.advance(ctx, sectionID, anchors); err != nil {
+			return err
+		}
+		for i, t := range ts {
+			if anchors[i].Version == before[i] && anchors[i].Removed == t.Anchor.Removed {
+				continue
+			}
+			if _, err := s.d.Store.UpdateAnchor(ctx, t.ID, before[i], *anchors[i]); err != nil {
+				return err
+			}
+			t.Anchor = *anchors[i]
+		}
+	}
+	return nil
+}
+
+// runeSlice returns code points [start, end) of text.
+func runeSlice(text string, start, end int) string {
+	r := []rune(text)
+	return string(r[start:end])
+}

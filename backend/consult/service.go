@@ -1,0 +1,134 @@
+// Package consult is the consultation's logic: threads anchored to passages
+// that move with every committed edit, change proposals applied through the
+// op log, moderation, statements, notifications, the audit trail of all of
+// it and the moderators' report. Every action is authorised by the policy
+// package; storage is behind domain.ConsultationStore.
+package consult
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/policy"
+)
+
+// Limits on user input, in code points.
+const (
+	MaxBodyLen        = 10000 // a comment or statement body
+	MaxReplacementLen = 20000 // a proposal's replacement text
+	MaxQuoteLen       = 20000 // the passage a thread is anchored to
+	MaxReasonLen      = 1000  // a report, hide or reject reason, a resolve note
+)
+
+// Deps are the services a Service works with.
+type Deps struct {
+	Store      domain.ConsultationStore
+	Strategies domain.StrategyService
+	Users      domain.UserService
+	OpLog      domain.OpLogService
+	History    domain.HistoryService
+	Audit      domain.AuditService
+	Logger     *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Service implements the consultation. Safe for concurrent use; several
+// instances may share one database.
+type Service struct {
+	d   Deps
+	log *slog.Logger
+
+	hooksMu sync.RWMutex
+	hooks   []func(userID int64, n *domain.Notification)
+}
+
+// New returns a Service over d.
+func New(d Deps) *Service {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	log := d.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{d: d, log: log}
+}
+
+func (s *Service) now() time.Time { return s.d.Now().UTC() }
+
+// OnNotify registers fn to be called with every notification stored, after
+// it is stored. fn must not block; the realtime layer hands it to the
+// user's connections.
+func (s *Service) OnNotify(fn func(userID int64, n *domain.Notification)) {
+	s.hooksMu.Lock()
+	defer s.hooksMu.Unlock()
+	s.hooks = append(s.hooks, fn)
+}
+
+// check asks the policy and records a denial in the audit log.
+func (s *Service) check(ctx context.Context, u *domain.User, a policy.Action, r policy.Resource, target string) error {
+	err := policy.Check(u, a, r, s.now())
+	if err != nil && u != nil && domain.ErrorCode(err) != domain.EUNAUTHORIZED {
+		s.audit(ctx, u, "denied", target, string(a))
+	}
+	return err
+}
+
+// audit appends an event; a failure is logged, never shown, since the
+// action itself has already happened.
+func (s *Service) audit(ctx context.Context, u *domain.User, action, target, detail string) {
+	e := &domain.AuditEvent{Action: action, Target: target, Detail: detail, At: s.now()}
+	if u != nil {
+		id := u.ID
+		e.ActorID, e.OrgCode = &id, u.Org.Code
+	}
+	if err := s.d.Audit.AppendAudit(ctx, e); err != nil {
+		s.log.Error("audit append failed", "action", action, "target", target, "err", err)
+	}
+}
+
+// sectionAndStrategy loads a section and its strategy (with phases).
+func (s *Service) sectionAndStrategy(ctx context.Context, sectionID int64) (*domain.Section, *domain.Strategy, error) {
+	sec, err := s.d.Strategies.FindSectionByID(ctx, sectionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := s.d.Strategies.FindStrategyByID(ctx, sec.StrategyID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sec, st, nil
+}
+
+// text validates a required text field: trimmed, not empty, at most max
+// code points, no NUL characters.
+func text(field, v string, max int) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", domain.Invalid(field, "Dieses Feld darf nicht leer sein.")
+	}
+	return optionalText(field, v, max)
+}
+
+// optionalText validates an optional text field.
+func optionalText(field, v string, max int) (string, error) {
+	if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+		return "", domain.Invalid(field, "Der Text enthält ungültige Zeichen.")
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		e := domain.Invalid(field, fmt.Sprintf("Der Text ist zu lang (%d Zeichen, höchstens %d).", n, max))
+		e.Code = domain.ETOOLARGE
+		return "", e
+	}
+	return v, nil
+}
+
+func threadTarget(id int64) string  { return fmt.Sprintf("thread:%d", id) }
+func commentTarget(id int64) string { return fmt.Sprintf("comment:%d", id) }
