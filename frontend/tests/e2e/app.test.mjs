@@ -170,14 +170,18 @@ describe('browser', { timeout: 180_000 }, () => {
     await b.context.close();
   });
 
-  test('a reader cannot type but sees edits live', async () => {
+  test('a reader cannot type but sees edits live, announced politely', async () => {
     const r = await newPage(browser, server.base);
     const w = await newPage(browser, server.base);
     await login(r.page, server.base, 'lesen@fitko.example');
     await login(w.page, server.base, 'pate1@hh.example');
     const id = await sectionId(w.page, server.base, SECTION_TITLE);
-    await Promise.all([r.page.goto(`${server.base}/abschnitte/${id}`), w.page.goto(`${server.base}/abschnitte/${id}`)]);
-    await Promise.all([waitSaved(r.page), waitSaved(w.page)]);
+    await r.page.goto(`${server.base}/abschnitte/${id}`);
+    await waitSaved(r.page);
+    await w.page.goto(`${server.base}/abschnitte/${id}`);
+    await waitSaved(w.page);
+    const region = r.page.locator('#announcer');
+    await region.filter({ hasText: 'Nina Petersen (HH) hat den Abschnitt geöffnet.' }).waitFor();
     const before = await editorText(r.page);
     await r.page.getByText('Nur lesen').waitFor();
     assert.equal(await r.page.locator('#section-editor .cm-content').getAttribute('aria-readonly'), 'true');
@@ -198,6 +202,9 @@ describe('browser', { timeout: 180_000 }, () => {
     }
     assert.equal(await editorText(r.page), await serverText(w.page, id));
     assert.ok(!(await serverText(w.page, id)).includes('darf nicht erscheinen'));
+    // One announcement for the whole burst of keystrokes, not one per key.
+    await region.filter({ hasText: 'Nina Petersen (HH) hat den Text geändert.' }).waitFor();
+    assert.equal((await region.textContent()).match(/hat den Text geändert/g).length, 1);
     assert.deepEqual(await axe(r.page), []);
     await screenshot(r.page, 'editor-readonly');
     await r.context.close();
@@ -241,7 +248,37 @@ describe('browser', { timeout: 180_000 }, () => {
     const text = await page.locator('main').textContent();
     assert.match(text, /Schlichtungs/);
     assert.match(text, /Feedback/);
+    // English is one click away; the legal text stays German and says so.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Accessibility statement' }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    await page.getByText('This page is available in German only.').waitFor();
+    await page.getByRole('button', { name: 'Deutsch' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Erklärung zur Barrierefreiheit' }).waitFor();
     await context.close();
+  });
+
+  test('sessions: list them and end another one', async () => {
+    const one = await newPage(browser, server.base);
+    const two = await newPage(browser, server.base);
+    await login(one.page, server.base, 'beteiligung@he.example');
+    await login(two.page, server.base, 'beteiligung@he.example');
+    await one.page.getByRole('link', { name: 'Meine Sitzungen' }).click();
+    await one.page.getByRole('heading', { level: 1, name: 'Meine Sitzungen' }).waitFor();
+    const rows = one.page.locator('table tbody tr');
+    await rows.nth(1).waitFor();
+    assert.equal(await rows.count(), 2);
+    assert.deepEqual(await axe(one.page), []);
+    await screenshot(one.page, 'sessions');
+    const other = rows.filter({ hasNotText: 'Diese Sitzung' });
+    await other.getByRole('button', { name: /beenden/i }).click();
+    await one.page.getByText('Die Sitzung wurde beendet.').waitFor();
+    assert.equal(await rows.count(), 1);
+    // The ended session is signed out on its next request.
+    await two.page.goto(`${server.base}/sitzungen`);
+    await two.page.waitForURL(/\/anmelden/);
+    await one.context.close();
+    await two.context.close();
   });
 
   test('keyboard only: login, overview, editor', async () => {
