@@ -191,5 +191,5 @@ func (s *Server) auditDenied(c echo.Context, detail string) {
 	if u == nil {
 		return
 	}
-	s.audit(c, u, "denied", c.Request().Method+" "+c.Path(), truncate(detail, 200))
+	s.audit(c, u, "denied", truncate(c.Request().Method+" "+c.Request().URL.Path, 200), truncate(detail, 200))
 }
