@@ -36,10 +36,13 @@ func (s *Server) handleLogin(c echo.Context) error {
 	}
 	now, addr := s.now(), c.RealIP()
 	if wait := s.throttle.blocked(email, addr, now); wait > 0 {
-		minutes := int(math.Ceil(wait.Minutes()))
+		when := "einer Minute"
+		if m := int(math.Ceil(wait.Minutes())); m > 1 {
+			when = fmt.Sprintf("%d Minuten", m)
+		}
 		return &rateLimitError{
 			err: domain.Errorf(domain.ERATELIMIT,
-				"Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in %d Minuten erneut.", minutes),
+				"Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in %s erneut.", when),
 			retryAfter: int(math.Ceil(wait.Seconds())),
 		}
 	}
