@@ -6,6 +6,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -167,7 +168,23 @@ func (db *DB) Ping(ctx context.Context) error {
 // tx runs fn in a transaction: committed if fn returns nil, rolled back
 // otherwise (and on panic).
 func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	tx := db.gdb.WithContext(ctx).Begin()
+	return db.runTx(ctx, nil, fn)
+}
+
+// snapshotTx runs fn in a read-only transaction: one consistent snapshot for
+// reads that take several queries. On SQLite it does not take the write
+// lock, so it never waits for writers.
+func (db *DB) snapshotTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return db.runTx(ctx, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+func (db *DB) runTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *gorm.DB) error) error {
+	var tx *gorm.DB
+	if opts != nil {
+		tx = db.gdb.WithContext(ctx).Begin(opts)
+	} else {
+		tx = db.gdb.WithContext(ctx).Begin()
+	}
 	if tx.Error != nil {
 		return fmt.Errorf("begin: %w", tx.Error)
 	}

@@ -163,7 +163,7 @@ func (db *DB) FindStrategies(ctx context.Context) ([]*domain.Strategy, error) {
 // ENOTFOUND.
 func (db *DB) FindStrategyByID(ctx context.Context, id int64) (*domain.Strategy, error) {
 	var s *domain.Strategy
-	err := db.tx(ctx, func(tx *gorm.DB) error {
+	err := db.snapshotTx(ctx, func(tx *gorm.DB) error {
 		var err error
 		if s, err = findStrategy(tx, id); err != nil {
 			return err

@@ -67,7 +67,7 @@ func (db *DB) CreateTopic(ctx context.Context, t *domain.Topic) error {
 // FindTopicByID returns a topic with sponsors, or ENOTFOUND.
 func (db *DB) FindTopicByID(ctx context.Context, id int64) (*domain.Topic, error) {
 	var t *domain.Topic
-	err := db.tx(ctx, func(tx *gorm.DB) error {
+	err := db.snapshotTx(ctx, func(tx *gorm.DB) error {
 		var err error
 		t, err = findTopic(tx, id)
 		return err

@@ -91,7 +91,7 @@ func (db *DB) FindUserByEmail(ctx context.Context, email string) (*domain.User, 
 
 func (db *DB) findOneUser(ctx context.Context, where string, arg any, missing string) (*domain.User, error) {
 	var users []*domain.User
-	err := db.tx(ctx, func(tx *gorm.DB) error {
+	err := db.snapshotTx(ctx, func(tx *gorm.DB) error {
 		var rows []userRow
 		if err := tx.Where(where, arg).Limit(1).Find(&rows).Error; err != nil {
 			return err
@@ -112,7 +112,7 @@ func (db *DB) findOneUser(ctx context.Context, where string, arg any, missing st
 // FindUsers lists users ordered by id.
 func (db *DB) FindUsers(ctx context.Context, f domain.UserFilter) ([]*domain.User, error) {
 	var users []*domain.User
-	err := db.tx(ctx, func(tx *gorm.DB) error {
+	err := db.snapshotTx(ctx, func(tx *gorm.DB) error {
 		q := tx.Order("id")
 		if f.OrgID != nil {
 			q = q.Where("org_id = ?", *f.OrgID)
