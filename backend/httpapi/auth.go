@@ -42,6 +42,11 @@ var errBadToken = domain.Errorf(domain.EUNAUTHORIZED, "Das API-Token ist ungült
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			// Static files and probes need no user; sparing them the
+			// lookups keeps them fast and working while the database is down.
+			return next(c)
+		}
 		var u *domain.User
 		var err error
 		if tok := bearerToken(r); tok != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -42,6 +43,7 @@ func (s *Server) handleReady(c echo.Context) error {
 	}
 	wg.Wait()
 	if len(failed) > 0 {
+		slices.Sort(failed)
 		return domain.Errorf(domain.EUNAVAILABLE, "Nicht erreichbar: %s.", strings.Join(failed, ", "))
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})

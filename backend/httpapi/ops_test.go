@@ -226,3 +226,24 @@ func TestLogsCarryRequestIDAndNoSecrets(t *testing.T) {
 		}
 	}
 }
+
+// brokenSessions fails every session lookup, like a database that is down.
+type brokenSessions struct{ domain.SessionService }
+
+func (brokenSessions) FindSession(context.Context, string) (*domain.Session, error) {
+	return nil, errors.New("dial tcp 10.0.0.5:5432: connection refused")
+}
+
+func TestStorageFailure(t *testing.T) {
+	db := storetest.Open(t)
+	s := httpapi.New(httpapi.Config{}, httpapi.Deps{Users: db, Sessions: brokenSessions{db}, Strategies: db, Audit: db})
+	f := &fixture{t: t, srv: newServer(t, s)}
+	cookie := "Cookie: " + cookieName + "=irgendwas"
+	wantStatus(t, f.do(nil, "GET", "/healthz", "", "", cookie), 200)
+	wantStatus(t, f.do(nil, "GET", "/strategien/1", "", "", cookie), 200)
+	r := f.do(nil, "GET", "/api/me", "", "", cookie)
+	wantStatus(t, r, 500)
+	if p := r.problem(t); strings.Contains(string(r.body), "10.0.0.5") || p["code"] != "internal" {
+		t.Errorf("internal error leaks: %s", r.body)
+	}
+}
