@@ -12,10 +12,11 @@ export function diffOp(a: string, b: string): TextOp {
   let suf = 0;
   while (suf < ca.length - pre && suf < cb.length - pre && ca[ca.length - 1 - suf] === cb[cb.length - 1 - suf]) suf++;
   const op: TextOp = [];
-  if (pre > 0) op.push(pre);
   const ins = cb.slice(pre, cb.length - suf).join('');
-  if (ins) op.push(ins);
   const del = ca.length - pre - suf;
+  if (!ins && del === 0) return op; // equal texts; a lone skip is not a valid op
+  if (pre > 0) op.push(pre);
+  if (ins) op.push(ins);
   if (del > 0) op.push({ d: del });
   return op;
 }
