@@ -193,6 +193,7 @@ func TestUserAdministration(t *testing.T) {
 		t.Errorf("updated %+v", u)
 	}
 	wantStatus(t, f.do(nil, "PATCH", "/api/users/999999", `{"name":"X"}`, "admin"), 404)
+	wantStatus(t, f.do(nil, "PATCH", "/api/users/"+itoa(f.users["admin"].ID), `{"roles":["reader"]}`, "admin"), 400)
 	events, err := f.db.FindAuditEvents(t.Context(), domain.AuditFilter{Action: "role_changed"})
 	must(t, err)
 	if len(events) != 1 || *events[0].ActorID != f.users["admin"].ID {

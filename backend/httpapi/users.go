@@ -134,8 +134,12 @@ func (s *Server) handleUpdateUser(c echo.Context) error {
 		}
 		upd.Roles = req.Roles
 	}
+	// Guard against locking the last administrator out by accident.
 	if id == admin.ID && req.Disabled != nil && *req.Disabled {
 		return domain.Invalid("disabled", "Sie können Ihr eigenes Konto nicht deaktivieren.")
+	}
+	if id == admin.ID && req.Roles != nil && !slices.Contains(*req.Roles, domain.RoleAdmin) {
+		return domain.Invalid("roles", "Sie können sich die Administrationsrolle nicht selbst entziehen.")
 	}
 	ctx := c.Request().Context()
 	before, err := s.deps.Users.FindUserByID(ctx, id)
