@@ -108,7 +108,12 @@ func (db *DB) CreateReport(ctx context.Context, r *domain.CommentReport) error {
 // FindOpenReports lists open reports, oldest first.
 func (db *DB) FindOpenReports(ctx context.Context, strategyID int64) ([]*domain.CommentReport, error) {
 	type joined struct {
-		reportRow
+		ID         int64
+		CommentID  int64
+		ReporterID int64
+		Reason     string
+		Open       bool
+		CreatedAt  time.Time
 		ThreadID   int64
 		StrategyID int64
 	}

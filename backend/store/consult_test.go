@@ -63,7 +63,7 @@ func TestThreadStore(t *testing.T) {
 		must(t, db.CreateReport(ctx, r))
 		reps, err := db.FindOpenReports(ctx, s.ID)
 		must(t, err)
-		if len(reps) != 1 || reps[0].ThreadID != th.ID || reps[0].StrategyID != s.ID {
+		if len(reps) != 1 || reps[0].ID != r.ID || reps[0].Reason != "beleidigend" || reps[0].ThreadID != th.ID || reps[0].StrategyID != s.ID {
 			t.Fatalf("reports = %+v", reps)
 		}
 		hc, err := db.HideComment(ctx, c.ID, "Beleidigung", u.ID)
