@@ -186,7 +186,10 @@ func (db *DB) runTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *gorm.D
 		tx = db.gdb.WithContext(ctx).Begin()
 	}
 	if tx.Error != nil {
-		return fmt.Errorf("begin: %w", tx.Error)
+		// Without a connection nothing else can work; say so rather than
+		// reporting an internal error.
+		return &domain.Error{Code: domain.EUNAVAILABLE, Message: "Die Datenbank ist nicht erreichbar.",
+			Err: fmt.Errorf("begin: %w", tx.Error)}
 	}
 	committed := false
 	defer func() {

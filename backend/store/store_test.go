@@ -43,6 +43,8 @@ func TestPingAfterCloseIsUnavailable(t *testing.T) {
 		must(t, db.Ping(ctx))
 		must(t, db.Close())
 		wantCode(t, db.Ping(ctx), domain.EUNAVAILABLE)
+		_, err := db.FindUsers(ctx, domain.UserFilter{})
+		wantCode(t, err, domain.EUNAVAILABLE)
 	})
 }
 
