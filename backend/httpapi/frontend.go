@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
 // placeholderPage is served when no frontend build is embedded, so that a
@@ -38,6 +40,11 @@ func (s *Server) handleFrontend(c echo.Context) error {
 			http.ServeFileFS(c.Response(), c.Request(), s.deps.Frontend, name)
 			return nil
 		}
+	}
+	if strings.HasPrefix(name, "assets/") || path.Ext(name) != "" {
+		// A missing file is not a client-side route; answering with HTML
+		// would only produce a confusing MIME error in the browser.
+		return domain.Errorf(domain.ENOTFOUND, "Diese Datei gibt es nicht.")
 	}
 	index, err := fs.ReadFile(s.deps.Frontend, "index.html")
 	if err != nil {

@@ -161,6 +161,7 @@ func TestFrontend(t *testing.T) {
 		}
 	}
 	wantStatus(t, g.do(nil, "GET", "/api", "", ""), 404)
+	wantStatus(t, g.do(nil, "GET", "/assets/app-alt.js", "", ""), 404)
 	r = g.do(nil, "GET", "/api/gibt-es-nicht", "", "")
 	wantStatus(t, r, 404)
 	r.problem(t)
