@@ -46,10 +46,13 @@ func (f *fixture) setNow(t time.Time) {
 	f.now = t
 }
 
-func newFixture(t *testing.T, db *store.DB) *fixture {
+func newFixture(t *testing.T, db *store.DB, opts ...func(*domain.Strategy)) *fixture {
 	t.Helper()
 	f := &fixture{db: db, now: time.Now().UTC()}
 	f.strategy = &domain.Strategy{Title: "Föderale Digitalstrategie"}
+	for _, o := range opts {
+		o(f.strategy)
+	}
 	must(t, db.CreateStrategy(ctx, f.strategy))
 	f.topic = &domain.Topic{StrategyID: f.strategy.ID, Title: "Datennutzung"}
 	must(t, db.CreateTopic(ctx, f.topic))

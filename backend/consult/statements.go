@@ -1,0 +1,205 @@
+package consult
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/policy"
+)
+
+// consultation returns the strategy and its consultation: the newest
+// beteiligung phase. ENOTFOUND if there has been none.
+func (s *Service) consultation(ctx context.Context, strategyID int64) (*domain.Strategy, *domain.Phase, error) {
+	st, err := s.d.Strategies.FindStrategyByID(ctx, strategyID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := len(st.Phases) - 1; i >= 0; i-- {
+		if st.Phases[i].Kind == domain.PhaseBeteiligung {
+			return st, st.Phases[i], nil
+		}
+	}
+	return nil, nil, domain.Errorf(domain.ENOTFOUND, "Für diese Strategie gab es noch keine Beteiligung.")
+}
+
+// StatementInput is the editable part of a statement.
+type StatementInput struct {
+	Position domain.Position `json:"position"`
+	Body     string          `json:"body"`
+}
+
+// SaveStatement stores the draft of u's organisation's statement in the
+// strategy's consultation. After a submitted version it starts the next
+// version; the submitted one never changes. Errors: ENOTFOUND,
+// EFORBIDDEN (not a participant of that organisation, outside the window),
+// EINVALID, ETOOLARGE.
+func (s *Service) SaveStatement(ctx context.Context, u *domain.User, strategyID int64, in StatementInput) (*domain.Statement, error) {
+	st, p, err := s.consultation(ctx, strategyID)
+	if err != nil {
+		return nil, err
+	}
+	orgID := int64(0)
+	if u != nil {
+		orgID = u.OrgID
+	}
+	if err := s.check(ctx, u, policy.EditStatement, policy.Resource{Strategy: st, OrgID: orgID}, fmt.Sprintf("strategy:%d", st.ID)); err != nil {
+		return nil, err
+	}
+	if in.Position != "" && !in.Position.Valid() {
+		return nil, domain.Invalid("position", "Erwartet: zustimmung, zustimmung_mit_aenderungen, ablehnung oder enthaltung.")
+	}
+	body, err := optionalText("body", in.Body, MaxStatementLen)
+	if err != nil {
+		return nil, err
+	}
+	stmt := &domain.Statement{StrategyID: st.ID, PhaseID: p.ID, OrgID: u.OrgID, Position: in.Position, Body: body,
+		HTML: RenderMarkdown(body), UpdatedBy: u.ID}
+	if err := s.d.Store.SaveStatementDraft(ctx, stmt); err != nil {
+		return nil, err
+	}
+	return s.d.Store.FindStatement(ctx, p.ID, u.OrgID)
+}
+
+// MaxStatementLen bounds a statement's body in code points.
+const MaxStatementLen = 100000
+
+// SubmitStatement freezes the draft of u's organisation's statement.
+// Errors: ENOTFOUND (no draft), EFORBIDDEN (policy, deadline), EINVALID
+// (no position or empty body), ELOCKED (already submitted).
+func (s *Service) SubmitStatement(ctx context.Context, u *domain.User, strategyID int64) (*domain.Statement, error) {
+	st, p, err := s.consultation(ctx, strategyID)
+	if err != nil {
+		return nil, err
+	}
+	orgID := int64(0)
+	if u != nil {
+		orgID = u.OrgID
+	}
+	if err := s.check(ctx, u, policy.SubmitStatement, policy.Resource{Strategy: st, OrgID: orgID}, fmt.Sprintf("strategy:%d", st.ID)); err != nil {
+		return nil, err
+	}
+	cur, err := s.d.Store.FindStatement(ctx, p.ID, u.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if cur.Submitted() {
+		return nil, domain.Errorf(domain.ELOCKED, "Diese Fassung ist bereits eingereicht; ändern Sie eine neue Fassung.")
+	}
+	if !cur.Position.Valid() {
+		return nil, domain.Invalid("position", "Bitte wählen Sie eine Gesamtposition.")
+	}
+	if cur.Body == "" {
+		return nil, domain.Invalid("body", "Die Stellungnahme ist leer.")
+	}
+	out, err := s.d.Store.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, s.now())
+	if err != nil {
+		return nil, err
+	}
+	s.audit(ctx, u, "statement_submitted", fmt.Sprintf("statement:%d", out.ID),
+		fmt.Sprintf("strategy:%d org:%s version:%d", st.ID, out.OrgCode, out.Version))
+	return out, nil
+}
+
+// StatementStatus says whether an organisation has submitted; everyone may
+// see it. Position is filled only where u may read the statement.
+type StatementStatus struct {
+	OrgID       int64           `json:"org_id"`
+	OrgCode     string          `json:"org_code"`
+	Version     int             `json:"version"` // newest submitted version, 0 if none
+	SubmittedAt *time.Time      `json:"submitted_at"`
+	Position    domain.Position `json:"position,omitempty"`
+	submitted   *domain.Statement
+}
+
+// Statements lists, per organisation with a statement, its newest submitted
+// version (or none), as u may see it.
+func (s *Service) Statements(ctx context.Context, u *domain.User, strategyID int64) ([]*StatementStatus, error) {
+	st, p, err := s.consultation(ctx, strategyID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.check(ctx, u, policy.ReadStrategy, policy.Resource{Strategy: st}, fmt.Sprintf("strategy:%d", st.ID)); err != nil {
+		return nil, err
+	}
+	latest, err := s.d.Store.FindStatements(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*StatementStatus, 0, len(latest))
+	for _, l := range latest {
+		sub, err := s.newestSubmitted(ctx, l)
+		if err != nil {
+			return nil, err
+		}
+		ss := &StatementStatus{OrgID: l.OrgID, OrgCode: l.OrgCode, submitted: sub}
+		if sub != nil {
+			ss.Version, ss.SubmittedAt = sub.Version, sub.SubmittedAt
+			if policy.Allowed(u, policy.ReadStatement, policy.Resource{Strategy: st, OrgID: l.OrgID, Submitted: true}, s.now()) {
+				ss.Position = sub.Position
+			}
+		}
+		out = append(out, ss)
+	}
+	return out, nil
+}
+
+func (s *Service) newestSubmitted(ctx context.Context, latest *domain.Statement) (*domain.Statement, error) {
+	if latest.Submitted() {
+		return latest, nil
+	}
+	if latest.Version == 1 {
+		return nil, nil
+	}
+	vs, err := s.d.Store.FindStatementVersions(ctx, latest.PhaseID, latest.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(vs) - 1; i >= 0; i-- {
+		if vs[i].Submitted() {
+			return vs[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// Statement returns orgID's statement as u may read it: its own
+// organisation and moderators get the newest version (draft included),
+// others the newest submitted version if statements are public.
+// Errors: ENOTFOUND, EFORBIDDEN.
+func (s *Service) Statement(ctx context.Context, u *domain.User, strategyID, orgID int64) (*domain.Statement, error) {
+	st, p, err := s.consultation(ctx, strategyID)
+	if err != nil {
+		return nil, err
+	}
+	latest, err := s.d.Store.FindStatement(ctx, p.ID, orgID)
+	if err != nil {
+		return nil, err
+	}
+	target := fmt.Sprintf("statement:%d", latest.ID)
+	if policy.Allowed(u, policy.ReadStatement, policy.Resource{Strategy: st, OrgID: orgID}, s.now()) {
+		return latest, nil
+	}
+	sub, err := s.newestSubmitted(ctx, latest)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.check(ctx, u, policy.ReadStatement, policy.Resource{Strategy: st, OrgID: orgID, Submitted: sub != nil}, target); err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
+// StatementVersions lists every version of orgID's statement for its own
+// organisation and the moderation. Errors: EFORBIDDEN.
+func (s *Service) StatementVersions(ctx context.Context, u *domain.User, strategyID, orgID int64) ([]*domain.Statement, error) {
+	st, p, err := s.consultation(ctx, strategyID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.check(ctx, u, policy.ReadStatement, policy.Resource{Strategy: st, OrgID: orgID}, fmt.Sprintf("strategy:%d", st.ID)); err != nil {
+		return nil, err
+	}
+	return s.d.Store.FindStatementVersions(ctx, p.ID, orgID)
+}

@@ -1,0 +1,110 @@
+package consult_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/strategieraum/strategieraum/backend/consult"
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/store"
+	"github.com/strategieraum/strategieraum/backend/store/storetest"
+)
+
+func TestStatementLifecycle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		hh := newUser(t, db, "land@hamburg.de", "HH", []domain.Role{domain.RoleLand})
+		sid := f.strategy.ID
+
+		_, err := f.svc.SaveStatement(ctx, f.land, sid, consult.StatementInput{Position: "vielleicht"})
+		wantCode(t, err, domain.EINVALID)
+		_, err = f.svc.SubmitStatement(ctx, f.land, sid)
+		wantCode(t, err, domain.ENOTFOUND)
+		_, err = f.svc.SaveStatement(ctx, f.land, sid, consult.StatementInput{Body: "Entwurf"})
+		must(t, err)
+		_, err = f.svc.SubmitStatement(ctx, f.land, sid)
+		wantCode(t, err, domain.EINVALID) // no position yet
+		// Two members of Bayern edit the same draft.
+		d, err := f.svc.SaveStatement(ctx, f.land2, sid, consult.StatementInput{Position: domain.PositionZustimmungMitAenderungen, Body: "Bayern stimmt **mit Änderungen** zu."})
+		must(t, err)
+		if d.Version != 1 || d.UpdatedBy != f.land2.ID || d.HTML == "" {
+			t.Fatalf("draft = %+v", d)
+		}
+		// Others neither edit nor read the draft.
+		_, err = f.svc.Statement(ctx, hh, sid, f.land.OrgID)
+		wantCode(t, err, domain.EFORBIDDEN)
+		_, err = f.svc.SubmitStatement(ctx, f.pate, sid)
+		wantCode(t, err, domain.EFORBIDDEN)
+
+		sub, err := f.svc.SubmitStatement(ctx, f.land, sid)
+		must(t, err)
+		if !sub.Submitted() || *sub.SubmittedBy != f.land.ID {
+			t.Fatalf("submitted = %+v", sub)
+		}
+		_, err = f.svc.SubmitStatement(ctx, f.land2, sid)
+		wantCode(t, err, domain.ELOCKED)
+		if f.auditCount(t, "statement_submitted") != 1 {
+			t.Fatal("submission not audited")
+		}
+
+		// Editing after submission starts version 2; version 1 is frozen.
+		f.setNow(f.now.Add(time.Minute))
+		v2, err := f.svc.SaveStatement(ctx, f.land2, sid, consult.StatementInput{Position: domain.PositionAblehnung, Body: "Neue Fassung"})
+		must(t, err)
+		if v2.Version != 2 || v2.Submitted() {
+			t.Fatalf("v2 = %+v", v2)
+		}
+		vs, err := f.svc.StatementVersions(ctx, f.moderator, sid, f.land.OrgID)
+		must(t, err)
+		if len(vs) != 2 || vs[0].Body != sub.Body || vs[0].Position != sub.Position || !vs[0].SubmittedAt.Equal(*sub.SubmittedAt) {
+			t.Fatalf("version 1 changed: %+v", vs[0])
+		}
+
+		// Everyone sees who submitted; the position only where readable.
+		list, err := f.svc.Statements(ctx, hh, sid)
+		must(t, err)
+		if len(list) != 1 || list[0].OrgCode != "BY" || list[0].Version != 1 || list[0].SubmittedAt == nil || list[0].Position != "" {
+			t.Fatalf("overview for Hamburg = %+v", list[0])
+		}
+		own, err := f.svc.Statement(ctx, f.land, sid, f.land.OrgID)
+		must(t, err)
+		if own.Version != 2 {
+			t.Fatalf("own organisation reads version %d", own.Version)
+		}
+
+		// After the deadline nothing more is submitted.
+		f.setNow(f.phase.ClosesAt.Add(time.Second))
+		_, err = f.svc.SubmitStatement(ctx, f.land, sid)
+		wantCode(t, err, domain.EFORBIDDEN)
+		_, err = f.svc.SaveStatement(ctx, f.land, sid, consult.StatementInput{Body: "zu spät"})
+		wantCode(t, err, domain.EFORBIDDEN)
+		f.setNow(f.phase.ClosesAt.Add(-time.Second))
+		_, err = f.svc.SubmitStatement(ctx, f.land, sid)
+		must(t, err)
+	})
+}
+
+func TestPublicStatements(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, func(s *domain.Strategy) { s.StatementsPublic = true })
+		hh := newUser(t, db, "land@hamburg.de", "HH", []domain.Role{domain.RoleLand})
+		sid := f.strategy.ID
+		_, err := f.svc.SaveStatement(ctx, f.land, sid, consult.StatementInput{Position: domain.PositionZustimmung, Body: "Ja."})
+		must(t, err)
+		_, err = f.svc.Statement(ctx, hh, sid, f.land.OrgID)
+		wantCode(t, err, domain.EFORBIDDEN) // drafts stay private
+		_, err = f.svc.SubmitStatement(ctx, f.land, sid)
+		must(t, err)
+		_, err = f.svc.SaveStatement(ctx, f.land, sid, consult.StatementInput{Position: domain.PositionAblehnung, Body: "Entwurf 2"})
+		must(t, err)
+		got, err := f.svc.Statement(ctx, hh, sid, f.land.OrgID)
+		must(t, err)
+		if got.Version != 1 || got.Body != "Ja." {
+			t.Fatalf("Hamburg reads %+v", got)
+		}
+		list, _ := f.svc.Statements(ctx, hh, sid)
+		if list[0].Position != domain.PositionZustimmung {
+			t.Fatalf("public position hidden: %+v", list[0])
+		}
+	})
+}
