@@ -41,7 +41,7 @@ func (s *Server) handleFrontend(c echo.Context) error {
 			return nil
 		}
 	}
-	if strings.HasPrefix(name, "assets/") || path.Ext(name) != "" {
+	if name != "index.html" && (strings.HasPrefix(name, "assets/") || path.Ext(name) != "") {
 		// A missing file is not a client-side route; answering with HTML
 		// would only produce a confusing MIME error in the browser.
 		return domain.Errorf(domain.ENOTFOUND, "Diese Datei gibt es nicht.")
