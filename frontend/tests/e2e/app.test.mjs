@@ -207,6 +207,13 @@ describe('browser', { timeout: 180_000 }, () => {
     assert.equal((await region.textContent()).match(/hat den Text geändert/g).length, 1);
     assert.deepEqual(await axe(r.page), []);
     await screenshot(r.page, 'editor-readonly');
+    // 200 % zoom of a 1280 px window and 400 % (320 px) reflow without sideways scrolling.
+    for (const width of [640, 320]) {
+      await r.page.setViewportSize({ width, height: 800 });
+      const overflow = await r.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 1, `horizontal overflow of ${overflow}px at ${width}px`);
+    }
+    await screenshot(r.page, 'editor-320px');
     await r.context.close();
     await w.context.close();
   });
@@ -228,6 +235,14 @@ describe('browser', { timeout: 180_000 }, () => {
     await page.locator('.diff .diff-add, .diff .diff-del').first().waitFor();
     assert.deepEqual(await axe(page), []);
     await screenshot(page, 'history');
+    // Restoring an older version commits it as a new version.
+    const restoreButton = page.getByRole('button', { name: /^Fassung \d+ wiederherstellen$/ }).last();
+    const v = Number((await restoreButton.textContent()).match(/\d+/)[0]);
+    const old = (await (await page.request.get(`${server.base}/api/sections/${id}/text?v=${v}`)).json()).text;
+    page.once('dialog', (d) => d.accept());
+    await restoreButton.click();
+    await page.getByText(`Fassung ${v} wurde als neue Fassung`).waitFor();
+    assert.equal(await serverText(page, id), old);
     assert.deepEqual(page.violations, []);
     await context.close();
   });
@@ -298,6 +313,8 @@ describe('browser', { timeout: 180_000 }, () => {
     await page.keyboard.press('Tab');
     assert.match(await focused(), /Zum Inhalt springen/, 'the skip link comes first');
     await tabTo((f) => f.includes('login-email'));
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, 'none', 'focus is visible');
     await page.keyboard.type('pate1@hh.example');
     await page.keyboard.press('Tab');
     assert.match(await focused(), /login-password/);
