@@ -36,6 +36,7 @@ const (
 	DefaultRecentOps     = 1024
 	DefaultSnapshotEvery = 100
 	DefaultRevisionGap   = 10 * time.Minute
+	DefaultLinger        = time.Millisecond
 	maxOpBytes           = 1 << 20
 	maxClientIDBytes     = 128
 	maxOpsSinceLimit     = 1000
@@ -59,6 +60,10 @@ type Options struct {
 	// RevisionGap splits one author's consecutive ops into separate
 	// revisions when they pause longer than this.
 	RevisionGap time.Duration
+	// Linger (negative: never) is how long the committer may wait for a batch to fill up
+	// to the size of the previous one, when that was large; it trades a
+	// little latency under load for fewer, larger transactions.
+	Linger time.Duration
 	// Logger receives commit failures; nil discards them.
 	Logger *slog.Logger
 }
@@ -92,6 +97,9 @@ func New(db *store.DB, opts Options) *Service {
 	}
 	if opts.SnapshotEvery <= 0 {
 		opts.SnapshotEvery = DefaultSnapshotEvery
+	}
+	if opts.Linger == 0 {
+		opts.Linger = DefaultLinger
 	}
 	if opts.RevisionGap <= 0 {
 		opts.RevisionGap = DefaultRevisionGap
