@@ -103,6 +103,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if p.Status == http.StatusForbidden {
 		s.auditDenied(c, p.Detail)
 	}
+	if p.Status == http.StatusUnauthorized {
+		// RFC 9110 requires a challenge; browsers show no dialog for Bearer.
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="strategieraum"`)
+	}
 	var rl *rateLimitError
 	if errors.As(err, &rl) {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(rl.retryAfter))

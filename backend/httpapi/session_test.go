@@ -194,7 +194,11 @@ func TestAPITokens(t *testing.T) {
 	}
 	wantStatus(t, f.do(nil, "DELETE", "/api/tokens/"+itoa(created.ID), "", "land"), 404)
 	wantStatus(t, f.do(c, "DELETE", "/api/tokens/"+itoa(created.ID), "", ""), 204)
-	wantStatus(t, f.do(nil, "GET", "/api/me", "", "", bearer), 401)
+	r = f.do(nil, "GET", "/api/me", "", "", bearer)
+	wantStatus(t, r, 401)
+	if !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
+		t.Errorf("401 without a Bearer challenge: %v", r.header)
+	}
 	wantStatus(t, f.do(nil, "GET", "/api/me", "", "", "Authorization: Bearer srt_erfunden"), 401)
 	wantStatus(t, f.do(nil, "GET", "/api/me", "", "", "Authorization: Bearer kein-token"), 401)
 }
