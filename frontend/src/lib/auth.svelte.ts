@@ -1,16 +1,22 @@
 // Who is signed in. The session itself is an HttpOnly cookie; the browser
 // only learns the user from GET /api/me.
-import { api, call, type User } from './api/client';
+import { api, call, ApiError, type User } from './api/client';
 
-/** The signed-in user (null when signed out); checked turns true after the first GET /api/me. */
-export const auth = $state<{ user: User | null; checked: boolean }>({ user: null, checked: false });
+/**
+ * The signed-in user (null when signed out); checked turns true after the
+ * first GET /api/me; expired is set when a session ended under the user.
+ */
+export const auth = $state<{ user: User | null; checked: boolean; expired: boolean }>({ user: null, checked: false, expired: false });
 
-/** Reloads the current user; a 401 means signed out. */
+/**
+ * Reloads the current user. Only a 401 signs the user out: while the
+ * network is gone an open editor must keep its unsaved text.
+ */
 export async function loadMe(): Promise<void> {
   try {
     auth.user = await call(api.GET('/api/me'));
-  } catch {
-    auth.user = null;
+  } catch (e) {
+    if (!auth.checked || (e instanceof ApiError && e.status === 401)) auth.user = null;
   } finally {
     auth.checked = true;
   }
@@ -19,6 +25,7 @@ export async function loadMe(): Promise<void> {
 /** Signs in; throws ApiError with the server's German detail on failure. */
 export async function login(email: string, password: string): Promise<void> {
   auth.user = await call(api.POST('/api/session', { body: { email, password } }));
+  auth.expired = false;
 }
 
 /** Signs out; the cookie is gone even if the request fails. */
