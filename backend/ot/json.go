@@ -11,9 +11,12 @@ import (
 const maxCount = math.MaxInt32
 
 // Parse decodes an op from JSON strictly and returns it normalised. It
-// rejects anything ot-text-unicode would reject and, beyond that, invalid
-// UTF-8, unpaired surrogate escapes, non-integer numbers and unknown keys,
-// because such input never comes from a well-behaved client.
+// rejects what ot-text-unicode's checkOp rejects (empty inserts, empty or
+// zero deletes, skips below 1) and, beyond that, invalid UTF-8, unpaired
+// surrogate escapes, non-integer numbers, other JSON types and unknown
+// keys, because such input never comes from a well-behaved client. Unlike
+// checkOp it accepts adjacent and trailing skips and merges or drops them,
+// as normalising leaves the op's effect unchanged.
 func Parse(data []byte) (Op, error) {
 	p := parser{data: data}
 	op, err := p.op()
