@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"runtime/debug"
@@ -78,7 +79,11 @@ func (s *Server) logMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if u := domain.UserFromContext(c.Request().Context()); u != nil {
 			attrs = append(attrs, "user_id", u.ID)
 		}
-		s.log.InfoContext(c.Request().Context(), "http request", attrs...)
+		level := slog.LevelInfo
+		if isProbe(c.Path()) && c.Response().Status < 400 {
+			level = slog.LevelDebug // scraped every few seconds
+		}
+		s.log.Log(c.Request().Context(), level, "http request", attrs...)
 		return nil
 	}
 }
@@ -171,6 +176,10 @@ func (s *Server) crossOrigin() echo.MiddlewareFunc {
 
 func isWebsocketHandshake(r *http.Request) bool {
 	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") || r.URL.Path == "/api/ws"
+}
+
+func isProbe(route string) bool {
+	return route == "/healthz" || route == "/readyz" || route == "/metrics"
 }
 
 func truncate(s string, n int) string {
