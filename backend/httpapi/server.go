@@ -1,6 +1,3 @@
-// Package httpapi is Strategieraum's HTTP transport: the JSON API under
-// /api, health and metrics endpoints, the websocket handshake and the
-// single-page frontend, all served by one echo instance.
 package httpapi
 
 import (
