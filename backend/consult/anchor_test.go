@@ -21,6 +21,7 @@ import (
 // every surviving character of a thread's quote must lie inside the
 // thread's range, and a thread marked removed must have none left.
 func TestAnchorsSurviveConcurrentEdits(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		cols := []*collab.Service{f.col, collab.New(db, collab.Options{})}

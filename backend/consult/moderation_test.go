@@ -12,6 +12,7 @@ import (
 )
 
 func TestResolveAndReopen(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		th := f.thread(t, f.land, domain.KindFrage, "Daten", "")
@@ -41,6 +42,7 @@ func TestResolveAndReopen(t *testing.T) {
 }
 
 func TestHideAndReport(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		th := f.thread(t, f.land, domain.KindKommentar, "Daten", "")
@@ -109,6 +111,7 @@ func TestHideAndReport(t *testing.T) {
 }
 
 func TestPhasesAndDeadline(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		th := f.thread(t, f.land, domain.KindKommentar, "Daten", "")

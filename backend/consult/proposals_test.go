@@ -9,6 +9,7 @@ import (
 )
 
 func TestAcceptProposal(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		p := f.thread(t, f.land, domain.KindAenderungsvorschlag, "sicher geteilt", "sicher und datensparsam geteilt")
@@ -64,6 +65,7 @@ func TestAcceptProposal(t *testing.T) {
 }
 
 func TestAcceptChangedPassageNeedsConfirm(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		p := f.thread(t, f.land, domain.KindAenderungsvorschlag, "handeln gemeinsam", "handeln abgestimmt")
@@ -86,6 +88,7 @@ func TestAcceptChangedPassageNeedsConfirm(t *testing.T) {
 }
 
 func TestRejectProposal(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		p := f.thread(t, f.land, domain.KindAenderungsvorschlag, "digital", "analog")

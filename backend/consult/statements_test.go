@@ -11,6 +11,7 @@ import (
 )
 
 func TestStatementLifecycle(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		hh := newUser(t, db, "land@hamburg.de", "HH", []domain.Role{domain.RoleLand})
@@ -85,6 +86,7 @@ func TestStatementLifecycle(t *testing.T) {
 }
 
 func TestPublicStatements(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db, func(s *domain.Strategy) { s.StatementsPublic = true })
 		hh := newUser(t, db, "land@hamburg.de", "HH", []domain.Role{domain.RoleLand})

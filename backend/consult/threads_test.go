@@ -13,6 +13,7 @@ import (
 )
 
 func TestCreateThreadAndAnchorMoves(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		th := f.thread(t, f.land, domain.KindEinwand, "einmal erhoben", "")
@@ -54,6 +55,7 @@ func TestCreateThreadAndAnchorMoves(t *testing.T) {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func TestThreadBadInputChangesNothing(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		text, v := f.text(t)
@@ -105,6 +107,7 @@ func TestThreadBadInputChangesNothing(t *testing.T) {
 }
 
 func TestMarkdownIsSanitised(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		th := f.thread(t, f.land, domain.KindFrage, "digital", "")
@@ -129,6 +132,7 @@ func TestMarkdownIsSanitised(t *testing.T) {
 }
 
 func TestEditCommentWindow(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		th := f.thread(t, f.land, domain.KindKommentar, "digital", "")

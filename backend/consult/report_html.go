@@ -1,0 +1,30 @@
+package consult
+
+import (
+	"embed"
+	"html/template"
+	"io"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+)
+
+//go:embed templates/report.html
+var templatesFS embed.FS
+
+var reportTemplate = template.Must(template.New("report.html").Funcs(template.FuncMap{
+	"berlin":      Berlin,
+	"countHeader": countHeader,
+	"countRecord": countRecord,
+	"kind":        func(k domain.ThreadKind) string { return kindLabels[k] },
+	"status":      func(s domain.ThreadStatus) string { return statusLabels[s] },
+	"position":    func(p domain.Position) string { return positionLabels[p] },
+	// Comment HTML was rendered from Markdown and sanitised with an
+	// allow-list when it was stored.
+	"safe": func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // sanitised on write
+}).ParseFS(templatesFS, "templates/report.html"))
+
+// WriteHTML writes the report as a self-contained page that prints cleanly
+// (A4, page breaks per section, no external resources).
+func (r *Report) WriteHTML(w io.Writer) error {
+	return reportTemplate.Execute(w, r)
+}

@@ -1,0 +1,153 @@
+package consult_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/strategieraum/strategieraum/backend/consult"
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/store"
+	"github.com/strategieraum/strategieraum/backend/store/storetest"
+)
+
+func TestReport(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		p := f.thread(t, f.land, domain.KindAenderungsvorschlag, "sicher geteilt", "sicher und sparsam geteilt")
+		q := f.thread(t, f.land2, domain.KindFrage, "digital", "")
+		f.thread(t, f.pate, domain.KindKommentar, "Bund", "")
+		xss, err := f.svc.Reply(ctx, f.land2, q.ID, "Warum? <script>alert(1)</script>")
+		must(t, err)
+		_, err = f.svc.Accept(ctx, f.pate, p.ID, false)
+		must(t, err)
+		_, err = f.svc.Resolve(ctx, f.pate, q.ID, "Beantwortet.")
+		must(t, err)
+		_, err = f.svc.SaveStatement(ctx, f.land, f.strategy.ID, consult.StatementInput{Position: domain.PositionZustimmung, Body: "Ja."})
+		must(t, err)
+		_, err = f.svc.SubmitStatement(ctx, f.land, f.strategy.ID)
+		must(t, err)
+
+		_, err = f.svc.BuildReport(ctx, f.land, f.strategy.ID)
+		wantCode(t, err, domain.EFORBIDDEN)
+		r, err := f.svc.BuildReport(ctx, f.moderator, f.strategy.ID)
+		must(t, err)
+
+		var by *consult.CountRow
+		for _, c := range r.Counts {
+			if c.OrgCode == "BY" {
+				by = c
+			}
+		}
+		if len(r.Counts) != 2 || by == nil || by.Total != 2 || by.ByKind[domain.KindAenderungsvorschlag] != 1 ||
+			by.ByStatus[domain.StatusUebernommen] != 1 || by.ByStatus[domain.StatusErledigt] != 1 || by.Position != domain.PositionZustimmung {
+			t.Fatalf("counts = %+v", r.Counts)
+		}
+		sec := r.Sections[0]
+		if sec.FromVersion != 0 || sec.ToVersion != 1 || len(sec.Threads) != 3 {
+			t.Fatalf("section report = %+v", sec)
+		}
+		var ins, del string
+		for _, c := range sec.Changes {
+			switch c.Kind {
+			case consult.Inserted:
+				ins += c.Text
+			case consult.Deleted:
+				del += c.Text
+			}
+		}
+		if !strings.Contains(ins, "und sparsam") || del != "" {
+			t.Fatalf("synopsis insert %q delete %q", ins, del)
+		}
+
+		var html bytes.Buffer
+		must(t, r.WriteHTML(&html))
+		page := html.String()
+		for _, want := range []string{"Auswertung der Beteiligung", "@media print", "<ins>und sparsam </ins>", "Beantwortet.", "sicher geteilt", "Zustimmung"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("HTML report lacks %q", want)
+			}
+		}
+		if strings.Contains(page, "<script>alert") {
+			t.Fatal("HTML report carries the XSS payload")
+		}
+		if !strings.Contains(page, "Warum?") || strings.Contains(xss.HTML, "<script") {
+			t.Fatal("comment missing or unsanitised")
+		}
+
+		var buf bytes.Buffer
+		must(t, r.WriteCSV(&buf))
+		cr := csv.NewReader(&buf)
+		cr.FieldsPerRecord = -1
+		recs, err := cr.ReadAll()
+		must(t, err)
+		if recs[0][0] != "Abschnitt" || len(recs) != 1+2+1+3 {
+			t.Fatalf("CSV has %d rows: %q", len(recs), recs)
+		}
+
+		buf.Reset()
+		must(t, r.WriteXLSX(&buf))
+		x, err := excelize.OpenReader(&buf)
+		must(t, err)
+		defer x.Close()
+		if got := x.GetSheetList(); strings.Join(got, ",") != "Übersicht,Stellungnahmen,Diskussionen,Synopse" {
+			t.Fatalf("sheets = %v", got)
+		}
+		rows, err := x.GetRows("Diskussionen")
+		must(t, err)
+		if len(rows) != 4 {
+			t.Fatalf("Diskussionen has %d rows", len(rows))
+		}
+		st, _ := x.GetRows("Stellungnahmen")
+		if len(st) != 2 || st[1][0] != "BY" || st[1][1] != "Zustimmung" {
+			t.Fatalf("Stellungnahmen = %v", st)
+		}
+	})
+}
+
+func TestAuditLogAndExport(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		th := f.thread(t, f.land, domain.KindKommentar, "Daten", "")
+		_, err := f.svc.Resolve(ctx, f.land, th.ID, "") // denied
+		wantCode(t, err, domain.EFORBIDDEN)
+		_, err = f.svc.Resolve(ctx, f.pate, th.ID, "Geheime Notiz")
+		must(t, err)
+
+		_, err = f.svc.AuditLog(ctx, f.pate, domain.AuditFilter{})
+		wantCode(t, err, domain.EFORBIDDEN)
+		evs, err := f.svc.AuditLog(ctx, f.moderator, domain.AuditFilter{Action: "thread_resolved"})
+		must(t, err)
+		if len(evs) != 1 || evs[0].OrgCode != "HH" || evs[0].Target != "thread:"+itoa(int(th.ID)) || *evs[0].ActorID != f.pate.ID {
+			t.Fatalf("events = %+v", evs)
+		}
+		var buf bytes.Buffer
+		must(t, f.svc.ExportAuditCSV(ctx, f.moderator, domain.AuditFilter{}, &buf))
+		recs, err := csv.NewReader(&buf).ReadAll()
+		must(t, err)
+		actions := map[string]int{}
+		for _, r := range recs[1:] {
+			actions[r[4]]++
+		}
+		// denied: the resolve above and the pate's audit listing.
+		if recs[0][4] != "aktion" || actions["thread_created"] != 1 || actions["thread_resolved"] != 1 || actions["denied"] != 2 {
+			t.Fatalf("export = %v", actions)
+		}
+		// Audit rows hold no content: neither comment bodies nor notes.
+		all := buf.String()
+		for _, r := range recs {
+			all += strings.Join(r, " ")
+		}
+		if strings.Contains(all, "Begründung") || strings.Contains(all, "Geheime Notiz") {
+			t.Fatal("audit log contains content")
+		}
+		if f.auditCount(t, "audit_exported") != 1 {
+			t.Fatal("export not audited")
+		}
+	})
+}
