@@ -23,6 +23,8 @@ type diffCase struct {
 	TPos      []int  `json:"tpos"`
 }
 
+// diffSeed is fixed so failures reproduce; OT_DIFFTEST_SEED picks another
+// one to explore further.
 const diffSeed, diffCount = "20261122", "10000"
 
 // TestDifferential compares every operation with ot-text-unicode 4.0.0 on
@@ -37,7 +39,11 @@ func TestDifferential(t *testing.T) {
 	if _, err := os.Stat(filepath.Join("difftest", "node_modules", "ot-text-unicode", "package.json")); err != nil {
 		t.Fatalf("ot-text-unicode is not installed: %v; %s", err, hint)
 	}
-	cmd := exec.Command(node, filepath.Join("difftest", "gen.mjs"), "--seed", diffSeed, "--count", diffCount)
+	seed := diffSeed
+	if s := os.Getenv("OT_DIFFTEST_SEED"); s != "" {
+		seed = s
+	}
+	cmd := exec.Command(node, filepath.Join("difftest", "gen.mjs"), "--seed", seed, "--count", diffCount)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -56,7 +62,7 @@ func TestDifferential(t *testing.T) {
 	failures := 0
 	for i, c := range res.Cases {
 		if err := checkDiffCase(c); err != "" {
-			t.Errorf("case %d: %s\n  doc=%q a=%s b=%s c=%s", i, err, c.Doc, c.A, c.B, c.C)
+			t.Errorf("seed %s case %d: %s\n  doc=%q a=%s b=%s c=%s", seed, i, err, c.Doc, c.A, c.B, c.C)
 			if failures++; failures > 10 {
 				t.Fatal("too many failures")
 			}

@@ -53,7 +53,7 @@ const randOp = (doc, invertible) => {
   const op = []
   let pos = 0
   const len = cpLen(doc)
-  const steps = 1 + randInt(4)
+  const steps = 1 + randInt(6)
   for (let i = 0; i < steps; i++) {
     const rem = len - pos
     const r = randInt(3)
