@@ -1,0 +1,92 @@
+package consult_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/store"
+	"github.com/strategieraum/strategieraum/backend/store/storetest"
+)
+
+func TestNotifications(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		var mu sync.Mutex
+		delivered := map[int64]int{}
+		f.svc.OnNotify(func(userID int64, n *domain.Notification) {
+			mu.Lock()
+			defer mu.Unlock()
+			if n.ID == 0 || n.UserID != userID {
+				t.Errorf("hook got unstored notification %+v", n)
+			}
+			delivered[userID]++
+		})
+		unread := func(u *domain.User) int {
+			n, err := f.svc.UnreadCount(ctx, u)
+			must(t, err)
+			return n
+		}
+
+		// A new thread on the topic's section reaches its Themenpaten only.
+		th := f.thread(t, f.land, domain.KindFrage, "Daten", "")
+		if unread(f.pate) != 1 || unread(f.otherPate) != 0 || unread(f.land) != 0 {
+			t.Fatalf("after new thread: pate %d, other pate %d, author %d", unread(f.pate), unread(f.otherPate), unread(f.land))
+		}
+		// A reply reaches everyone who wrote in the thread but the replier.
+		_, err := f.svc.Reply(ctx, f.pate, th.ID, "Antwort")
+		must(t, err)
+		_, err = f.svc.Reply(ctx, f.land2, th.ID, "Nachfrage")
+		must(t, err)
+		ns, err := f.svc.Notifications(ctx, f.land, true, 0)
+		must(t, err)
+		if len(ns) != 2 || ns[0].Kind != domain.NotifyReply || ns[0].ThreadID == nil || *ns[0].ThreadID != th.ID {
+			t.Fatalf("author's feed = %+v", ns)
+		}
+		if unread(f.pate) != 2 || unread(f.land2) != 0 {
+			t.Fatalf("pate %d, replier %d", unread(f.pate), unread(f.land2))
+		}
+		must(t, f.svc.MarkRead(ctx, f.land, []int64{ns[0].ID}))
+		if unread(f.land) != 1 {
+			t.Fatal("mark one read")
+		}
+		must(t, f.svc.MarkRead(ctx, f.land2, []int64{ns[1].ID})) // someone else's id is ignored
+		if unread(f.land) != 1 {
+			t.Fatal("another user marked my notification read")
+		}
+		must(t, f.svc.MarkRead(ctx, f.land, nil))
+		if unread(f.land) != 0 {
+			t.Fatal("mark all read")
+		}
+
+		// Deadline reminders: not too early, then once per user and phase.
+		must(t, f.svc.NotifyDeadlines(ctx))
+		if unread(f.land) != 0 {
+			t.Fatal("reminded a week ahead")
+		}
+		f.setNow(f.phase.ClosesAt.Add(-47 * time.Hour))
+		must(t, f.svc.NotifyDeadlines(ctx))
+		must(t, f.svc.NotifyDeadlines(ctx))
+		ns, _ = f.svc.Notifications(ctx, f.land, true, 0)
+		if len(ns) != 1 || ns[0].Kind != domain.NotifyDeadline || unread(f.pate) != 2 {
+			t.Fatalf("deadline feed = %+v (pate unread %d)", ns, unread(f.pate))
+		}
+
+		// Phase changes reach everyone, once.
+		p := &domain.Phase{StrategyID: f.strategy.ID, Kind: domain.PhaseAuswertung}
+		must(t, db.AddPhase(ctx, p))
+		f.reload(t)
+		f.svc.PhaseChanged(ctx, f.strategy, p)
+		f.svc.PhaseChanged(ctx, f.strategy, p)
+		if unread(f.reader) != 1 || unread(f.moderator) != 1 {
+			t.Fatalf("phase change: reader %d, moderator %d", unread(f.reader), unread(f.moderator))
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if delivered[f.pate.ID] != 3 || delivered[f.reader.ID] != 1 {
+			t.Fatalf("hook deliveries = %v", delivered)
+		}
+	})
+}
