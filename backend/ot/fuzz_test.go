@@ -84,6 +84,10 @@ func FuzzTransformConvergence(f *testing.F) {
 		if err := d.Apply(a); err != nil || d.String() != da {
 			t.Fatalf("Doc.Apply = %q, %v; want %q", d.String(), err, da)
 		}
+		// A second op on the same Doc moves its gap back and forth.
+		if err := d.Apply(ba); err != nil || d.String() != x || d.Len() != utf8.RuneCountInString(x) {
+			t.Fatalf("Doc.Apply(b') = %q, %v; want %q", d.String(), err, x)
+		}
 	})
 }
 
