@@ -29,8 +29,8 @@ type HubConfig struct {
 	WriteTimeout   time.Duration // a frame not written within this drops the peer; 10 s
 	GapWait        time.Duration // how long an out-of-order op waits before the log is read; 150 ms
 	IdleCheck      time.Duration // a quiet section is compared with the log this often; 2 s
-	PresenceTTL    time.Duration // presence of a dead instance disappears after this; 8 s
-	PresenceBeat   time.Duration // presence is rewritten this often; 2.5 s
+	PresenceTTL    time.Duration // presence of a dead instance disappears after this; 7 s
+	PresenceBeat   time.Duration // presence is rewritten and re-read this often; 2 s
 	PermissionTTL  time.Duration // edit permission is re-checked after this; 2 s
 }
 
@@ -47,8 +47,8 @@ func (c *HubConfig) defaults() {
 	setDefault(&c.WriteTimeout, 10*time.Second)
 	setDefault(&c.GapWait, 150*time.Millisecond)
 	setDefault(&c.IdleCheck, 2*time.Second)
-	setDefault(&c.PresenceTTL, 8*time.Second)
-	setDefault(&c.PresenceBeat, 2500*time.Millisecond)
+	setDefault(&c.PresenceTTL, 7*time.Second)
+	setDefault(&c.PresenceBeat, 2*time.Second)
 	setDefault(&c.PermissionTTL, 2*time.Second)
 }
 
@@ -186,6 +186,14 @@ func (h *Hub) Close() {
 	h.mu.Unlock()
 	for _, c := range conns {
 		c.closeWith(websocket.StatusGoingAway, "Server wird neu gestartet")
+	}
+	// Withdraw this instance's presence now rather than after its ttl.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	for _, r := range h.roomList() {
+		if h.deps.Broker.SetPresence(ctx, h.cfg.Instance, r.id, nil, 0) == nil {
+			_ = h.deps.Broker.Publish(ctx, &Message{Kind: KindPresence, Section: r.id, Instance: h.cfg.Instance})
+		}
 	}
 	h.cancel()
 }

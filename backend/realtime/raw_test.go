@@ -41,7 +41,7 @@ func smallBufferClient() *http.Client {
 	return &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
 		if err == nil {
-			c.(*net.TCPConn).SetReadBuffer(4096)
+			c.(*net.TCPConn).SetReadBuffer(32 << 10)
 		}
 		return c, err
 	}}}

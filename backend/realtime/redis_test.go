@@ -15,6 +15,9 @@ import (
 
 const redisEnv = "STRATEGIERAUM_TEST_REDIS_URL"
 
+// redisEnvURL returns the shared test Redis URL or "".
+func redisEnvURL() string { return os.Getenv(redisEnv) }
+
 // redisURL returns the shared test Redis, skipping when it is not set.
 func redisURL(t *testing.T) string {
 	u := os.Getenv(redisEnv)
