@@ -22,10 +22,23 @@
 //
 // # Versions
 //
-// The type is identified as "text-unicode" (URI
+// A section's text has a version number that counts the ops applied to it.
+// An op is always made against some version v; to apply it at a later
+// version it is transformed, in order, past every op committed after v
+// (Transform with side Left for the incoming op, as ShareDB's server does),
+// and the result becomes version v+1 of the log. Cursors and comment anchors
+// move the same way with TransformPosition.
+//
+// The type itself is identified as "text-unicode" (URI
 // http://sharejs.org/types/text-unicode) and follows ot-text-unicode 4.0.0.
 // The differential test in difftest/ pins that exact package version in its
-// package-lock.json and compares results case by case.
+// package-lock.json and compares results case by case. Where this package
+// is stricter, on purpose: Apply and Validate reject a delete that runs past
+// the end of the document (the package ignores the excess), and Parse
+// rejects input the package would let through by accident (see Parse).
+//
+// Doc is the mutable text to keep per live section: it applies ops in
+// place, in time proportional to the distance between edits.
 package ot
 
 import (
