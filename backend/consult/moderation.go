@@ -58,6 +58,7 @@ func (s *Service) setStatus(ctx context.Context, u *domain.User, threadID int64,
 		return nil, err
 	}
 	s.audit(ctx, u, action, threadTarget(t.ID), fmt.Sprintf("section:%d", sec.ID))
+	s.threadChanged(t, map[domain.ThreadStatus]string{domain.StatusOffen: "reopened", domain.StatusErledigt: "resolved"}[to])
 	return s.redact(u, out), nil
 }
 
@@ -84,6 +85,7 @@ func (s *Service) HideThread(ctx context.Context, u *domain.User, threadID int64
 		return nil, err
 	}
 	s.audit(ctx, u, "thread_hidden", threadTarget(t.ID), fmt.Sprintf("section:%d", sec.ID))
+	s.threadChanged(t, "hidden")
 	s.notify(ctx, []*domain.Notification{threadNote(t.AuthorID, domain.NotifyHidden, t,
 		"Ihre Diskussion wurde von der Moderation ausgeblendet. Grund: "+reason)})
 	return s.redact(u, out), nil
@@ -114,6 +116,7 @@ func (s *Service) HideComment(ctx context.Context, u *domain.User, commentID int
 		return nil, err
 	}
 	s.audit(ctx, u, "comment_hidden", commentTarget(c.ID), threadTarget(t.ID))
+	s.threadChanged(t, "hidden")
 	s.notify(ctx, []*domain.Notification{threadNote(c.AuthorID, domain.NotifyHidden, t,
 		"Ihr Beitrag wurde von der Moderation ausgeblendet. Grund: "+reason)})
 	return out, nil

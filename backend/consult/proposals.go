@@ -99,6 +99,7 @@ func (s *Service) Accept(ctx context.Context, u *domain.User, threadID int64, co
 		return nil, err
 	}
 	s.audit(ctx, u, "proposal_accepted", threadTarget(t.ID), fmt.Sprintf("section:%d version:%d", sec.ID, v))
+	s.threadChanged(t, "accepted")
 	if t.AuthorID != u.ID {
 		s.notify(ctx, []*domain.Notification{threadNote(t.AuthorID, domain.NotifyProposalAccepted, t,
 			fmt.Sprintf("Ihr Änderungsvorschlag zu „%s“ wurde übernommen.", sec.Title))})
@@ -213,6 +214,7 @@ func (s *Service) Reject(ctx context.Context, u *domain.User, threadID int64, re
 		return nil, err
 	}
 	s.audit(ctx, u, "proposal_rejected", threadTarget(t.ID), fmt.Sprintf("section:%d", sec.ID))
+	s.threadChanged(t, "rejected")
 	if t.AuthorID != u.ID {
 		s.notify(ctx, []*domain.Notification{threadNote(t.AuthorID, domain.NotifyProposalRejected, t,
 			fmt.Sprintf("Ihr Änderungsvorschlag zu „%s“ wurde abgelehnt.", sec.Title))})

@@ -37,6 +37,9 @@ type Deps struct {
 	Logger     *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// DenialsAuditedElsewhere skips the "denied" audit rows for callers
+	// (like the HTTP layer) that already record every refusal they answer.
+	DenialsAuditedElsewhere bool
 }
 
 // Service implements the consultation. Safe for concurrent use; several
@@ -45,8 +48,37 @@ type Service struct {
 	d   Deps
 	log *slog.Logger
 
-	hooksMu sync.RWMutex
-	hooks   []func(userID int64, n *domain.Notification)
+	hooksMu     sync.RWMutex
+	hooks       []func(userID int64, n *domain.Notification)
+	threadHooks []func(ThreadEvent)
+}
+
+// ThreadEvent tells listeners that a thread changed. It carries no
+// content: receivers fetch the thread with their own permissions, so hidden
+// posts never travel to those who may not see them.
+type ThreadEvent struct {
+	StrategyID int64  `json:"strategy_id"`
+	SectionID  int64  `json:"section_id"`
+	ThreadID   int64  `json:"thread_id"`
+	Event      string `json:"event"` // created, replied, edited, accepted, rejected, resolved, reopened, hidden
+}
+
+// OnThreadEvent registers fn to be called after every change to a thread,
+// e.g. to refresh everyone's thread sidebar live. fn must not block.
+func (s *Service) OnThreadEvent(fn func(ThreadEvent)) {
+	s.hooksMu.Lock()
+	defer s.hooksMu.Unlock()
+	s.threadHooks = append(s.threadHooks, fn)
+}
+
+func (s *Service) threadChanged(t *domain.Thread, event string) {
+	s.hooksMu.RLock()
+	hooks := s.threadHooks
+	s.hooksMu.RUnlock()
+	e := ThreadEvent{StrategyID: t.StrategyID, SectionID: t.SectionID, ThreadID: t.ID, Event: event}
+	for _, fn := range hooks {
+		fn(e)
+	}
 }
 
 // New returns a Service over d.
@@ -75,7 +107,7 @@ func (s *Service) OnNotify(fn func(userID int64, n *domain.Notification)) {
 // check asks the policy and records a denial in the audit log.
 func (s *Service) check(ctx context.Context, u *domain.User, a policy.Action, r policy.Resource, target string) error {
 	err := policy.Check(u, a, r, s.now())
-	if err != nil && u != nil && domain.ErrorCode(err) != domain.EUNAUTHORIZED {
+	if err != nil && u != nil && !s.d.DenialsAuditedElsewhere && domain.ErrorCode(err) != domain.EUNAUTHORIZED {
 		s.audit(ctx, u, "denied", target, string(a))
 	}
 	return err

@@ -3,6 +3,7 @@ package consult
 import (
 	"context"
 	"fmt"
+	"time"
 	"unicode/utf8"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
@@ -95,6 +96,7 @@ func (s *Service) CreateThread(ctx context.Context, u *domain.User, req NewThrea
 	}
 	s.audit(ctx, u, "thread_created", threadTarget(t.ID), fmt.Sprintf("section:%d kind:%s", sec.ID, t.Kind))
 	s.notifyNewThread(ctx, u, sec, t)
+	s.threadChanged(t, "created")
 	return s.Thread(ctx, u, t.ID)
 }
 
@@ -119,6 +121,7 @@ func (s *Service) Reply(ctx context.Context, u *domain.User, threadID int64, bod
 		return nil, err
 	}
 	s.notifyReply(ctx, u, t)
+	s.threadChanged(t, "replied")
 	return s.d.Store.FindCommentByID(ctx, c.ID)
 }
 
@@ -147,7 +150,12 @@ func (s *Service) EditComment(ctx context.Context, u *domain.User, commentID int
 	if body == c.Body {
 		return c, nil
 	}
-	return s.d.Store.EditComment(ctx, c.ID, body, RenderMarkdown(body), s.now())
+	out, err := s.d.Store.EditComment(ctx, c.ID, body, RenderMarkdown(body), s.now())
+	if err != nil {
+		return nil, err
+	}
+	s.threadChanged(t, "edited")
+	return out, nil
 }
 
 // threadContext loads a thread with its section and strategy after checking
@@ -227,4 +235,64 @@ func (s *Service) redact(u *domain.User, t *domain.Thread) *domain.Thread {
 		out.Comments[i] = &cc
 	}
 	return &out
+}
+
+// ThreadQuery narrows StrategyThreads, e.g. for the moderators' dashboard.
+type ThreadQuery struct {
+	Status  domain.ThreadStatus
+	Kind    domain.ThreadKind
+	OrgID   int64
+	TopicID int64
+	// OlderThan keeps threads created at least this long ago (0: all).
+	OlderThan time.Duration
+}
+
+// StrategyThreads lists the threads of every section of a strategy that u
+// may read, filtered by q, as u may see them.
+func (s *Service) StrategyThreads(ctx context.Context, u *domain.User, strategyID int64, q ThreadQuery) ([]*domain.Thread, error) {
+	st, err := s.d.Strategies.FindStrategyByID(ctx, strategyID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.check(ctx, u, policy.ReadStrategy, policy.Resource{Strategy: st}, fmt.Sprintf("strategy:%d", st.ID)); err != nil {
+		return nil, err
+	}
+	if q.Status != "" && !q.Status.Valid() {
+		return nil, domain.Invalid("status", "Unbekannter Status.")
+	}
+	if q.Kind != "" && !q.Kind.Valid() {
+		return nil, domain.Invalid("kind", "Unbekannte Art.")
+	}
+	sections, err := s.d.Strategies.FindSections(ctx, st.ID)
+	if err != nil {
+		return nil, err
+	}
+	readable := map[int64]bool{}
+	for _, sec := range sections {
+		if q.TopicID != 0 && (sec.TopicID == nil || *sec.TopicID != q.TopicID) {
+			continue
+		}
+		readable[sec.ID] = policy.Allowed(u, policy.ReadSection, policy.Resource{Strategy: st, Section: sec}, s.now())
+	}
+	all, err := s.d.Store.FindThreads(ctx, domain.ThreadFilter{StrategyID: st.ID, Status: q.Status, Kind: q.Kind, OrgID: q.OrgID})
+	if err != nil {
+		return nil, err
+	}
+	cutoff := s.now().Add(-q.OlderThan)
+	var out []*domain.Thread
+	for _, t := range all {
+		if readable[t.SectionID] && (q.OlderThan <= 0 || !t.CreatedAt.After(cutoff)) {
+			out = append(out, t)
+		}
+	}
+	if err := s.refresh(ctx, out); err != nil {
+		return nil, err
+	}
+	for i, t := range out {
+		out[i] = s.redact(u, t)
+	}
+	if out == nil {
+		out = []*domain.Thread{}
+	}
+	return out, nil
 }

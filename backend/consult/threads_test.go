@@ -154,3 +154,50 @@ func TestEditCommentWindow(t *testing.T) {
 		}
 	})
 }
+
+func TestThreadAtOlderVersionAndEvents(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		var events []string
+		f.svc.OnThreadEvent(func(e consult.ThreadEvent) {
+			if e.SectionID != f.section.ID || e.ThreadID == 0 {
+				t.Errorf("event %+v", e)
+			}
+			events = append(events, e.Event)
+		})
+		f.edit(t, f.pate, "c", 1, 0, `["Präambel. "]`)
+		// The client still shows version 0: the quote comes from there and
+		// the anchor is moved to the newest version.
+		s, e := find(t, sectionText, "Bund und Länder")
+		th, err := f.svc.CreateThread(ctx, f.land, consult.NewThread{SectionID: f.section.ID, Kind: domain.KindZustimmung,
+			Start: s, End: e, Version: 0, Body: "Richtig so."})
+		must(t, err)
+		text, v := f.text(t)
+		if th.Quote != "Bund und Länder" || th.Anchor.Version != v || string([]rune(text)[th.Anchor.Start:th.Anchor.End]) != "Bund und Länder" {
+			t.Fatalf("thread at old version: %+v", th.Anchor)
+		}
+		_, err = f.svc.Reply(ctx, f.pate, th.ID, "Danke")
+		must(t, err)
+		_, err = f.svc.Resolve(ctx, f.pate, th.ID, "")
+		must(t, err)
+		if strings.Join(events, ",") != "created,replied,resolved" {
+			t.Fatalf("events = %v", events)
+		}
+
+		// The dashboard filters by status, kind, organisation and topic.
+		f.thread(t, f.land2, domain.KindEinwand, "digital", "")
+		list, err := f.svc.StrategyThreads(ctx, f.moderator, f.strategy.ID, consult.ThreadQuery{Status: domain.StatusOffen})
+		must(t, err)
+		if len(list) != 1 || list[0].Kind != domain.KindEinwand {
+			t.Fatalf("open threads = %+v", list)
+		}
+		list, err = f.svc.StrategyThreads(ctx, f.moderator, f.strategy.ID, consult.ThreadQuery{TopicID: f.topic.ID + 1})
+		must(t, err)
+		if len(list) != 0 {
+			t.Fatalf("other topic lists %d threads", len(list))
+		}
+		_, err = f.svc.StrategyThreads(ctx, f.moderator, f.strategy.ID, consult.ThreadQuery{Kind: "lob"})
+		wantCode(t, err, domain.EINVALID)
+	})
+}
