@@ -1,7 +1,11 @@
 package consult_test
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/strategieraum/strategieraum/backend/collab"
+	"github.com/strategieraum/strategieraum/backend/consult"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/store"
@@ -111,5 +115,34 @@ func TestRejectProposal(t *testing.T) {
 		c := f.thread(t, f.land, domain.KindKommentar, "Daten", "")
 		_, err = f.svc.Accept(ctx, f.pate, c.ID, false)
 		wantCode(t, err, domain.ECONFLICT)
+	})
+}
+
+// TestConcurrentAcceptAppliesOnce has two instances accept the same
+// proposal at once: the text changes exactly once and one accept fails.
+func TestConcurrentAcceptAppliesOnce(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		p := f.thread(t, f.land, domain.KindAenderungsvorschlag, "arbeitet digital", "arbeitet vollständig digital")
+		other := f.service(collab.New(db, collab.Options{}))
+		errs := make(chan error, 2)
+		for _, svc := range []*consult.Service{f.svc, other} {
+			go func(svc *consult.Service) {
+				_, err := svc.Accept(ctx, f.moderator, p.ID, false)
+				errs <- err
+			}(svc)
+		}
+		failed := 0
+		for range 2 {
+			if err := <-errs; err != nil {
+				wantCode(t, err, domain.ECONFLICT)
+				failed++
+			}
+		}
+		text, v := f.text(t)
+		if failed != 1 || v != 1 || strings.Count(text, "vollständig") != 1 {
+			t.Fatalf("failed %d, version %d, text %q", failed, v, text)
+		}
 	})
 }
