@@ -79,11 +79,12 @@ func (p *pending) resolve(res *domain.SubmitResult, err error) {
 type section struct {
 	id int64
 
-	mu      sync.Mutex
-	queue   []*pending
-	running bool
-	waiting int           // queue length the committer lingers for; 0: none
-	wake    chan struct{} // closed when the queue reaches waiting
+	mu        sync.Mutex
+	queue     []*pending
+	running   bool
+	idleSince time.Time     // when the committer last stopped
+	waiting   int           // queue length the committer lingers for; 0: none
+	wake      chan struct{} // closed when the queue reaches waiting
 
 	cache cache
 }
@@ -96,6 +97,9 @@ func (sec *section) enqueue(s *Service, p *pending) {
 	sec.queue = append(sec.queue, p)
 	start := !sec.running
 	sec.running = true
+	if start {
+		s.work.Add(1) // the caller's own count keeps the counter above zero
+	}
 	if sec.waiting > 0 && len(sec.queue) >= sec.waiting {
 		sec.waiting = 0
 		close(sec.wake)
@@ -114,6 +118,7 @@ func (sec *section) next(max int) []*pending {
 	n := min(len(sec.queue), max)
 	if n == 0 {
 		sec.running = false
+		sec.idleSince = time.Now()
 		return nil
 	}
 	batch := make([]*pending, n)
@@ -166,6 +171,7 @@ func (s *Service) commitLoop(sec *section) {
 		batch := sec.next(s.opts.MaxBatch)
 		last = len(batch)
 		if batch == nil {
+			s.work.Done()
 			return
 		}
 		committed := s.commitBatch(sec, batch)

@@ -79,12 +79,19 @@ type Service struct {
 
 	mu       sync.Mutex
 	sections map[int64]*section
+	closed   bool
+	lookups  int       // section lookups since the last sweep
+	swept    time.Time // when idle sections were last swept
+	// work counts running Submit calls and committers, so that Close can
+	// wait for them before it stops the dispatcher.
+	work sync.WaitGroup
 
 	batches, committed, retries, fast atomic.Int64
 
-	hooksMu sync.RWMutex
-	hooks   []func(op *domain.CommittedOp)
-	publish chan []*domain.CommittedOp
+	hooksMu      sync.RWMutex
+	hooks        []func(op *domain.CommittedOp)
+	publish      chan []*domain.CommittedOp
+	dispatchDone chan struct{}
 }
 
 // New returns a Service that stores the op log in db.
@@ -115,6 +122,8 @@ func New(db *store.DB, opts Options) *Service {
 		now:      func() time.Time { return time.Now().UTC() },
 		sections: make(map[int64]*section),
 		publish:  make(chan []*domain.CommittedOp, 1024),
+
+		dispatchDone: make(chan struct{}),
 	}
 	go s.dispatch()
 	return s
@@ -144,28 +153,21 @@ func (s *Service) OnCommit(fn func(op *domain.CommittedOp)) {
 	s.hooks = append(s.hooks, fn)
 }
 
-// dispatch calls the hooks for each committed batch in the order the
-// committers handed them over, decoupling slow hooks from the commit path.
-func (s *Service) dispatch() {
-	for ops := range s.publish {
-		s.hooksMu.RLock()
-		hooks := s.hooks
-		s.hooksMu.RUnlock()
-		for _, op := range ops {
-			for _, fn := range hooks {
-				fn(op)
-			}
-		}
-	}
-}
-
 // Submit implements domain.OpLogService.
 func (s *Service) Submit(ctx context.Context, req domain.SubmitRequest) (*domain.SubmitResult, error) {
 	p, err := newPending(req)
 	if err != nil {
 		return nil, err
 	}
-	s.section(req.SectionID).enqueue(s, p)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sec, err := s.acquire(req.SectionID)
+	if err != nil {
+		return nil, err
+	}
+	defer s.work.Done()
+	sec.enqueue(s, p)
 	select {
 	case <-p.done:
 		return p.res, p.err
@@ -202,20 +204,6 @@ func (s *Service) Snapshot(ctx context.Context, sectionID int64) (string, int64,
 		return "", 0, err
 	}
 	return text, head.Version, nil
-}
-
-// section returns the in-process state of one section, creating it on first
-// use. Entries live as long as the Service; their memory is bounded by
-// RecentOps and the section's text.
-func (s *Service) section(id int64) *section {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sec := s.sections[id]
-	if sec == nil {
-		sec = &section{id: id}
-		s.sections[id] = sec
-	}
-	return sec
 }
 
 // marshalOp encodes an op in the wire format; ot.Op marshals itself.

@@ -3,6 +3,7 @@ package collab_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -205,4 +206,38 @@ func waitPublished(t *testing.T, mu *sync.Mutex, got *[]*domain.CommittedOp, n i
 		sleep()
 	}
 	t.Fatalf("OnCommit delivered %d ops, want %d", len(*got), n)
+}
+
+func TestCloseDrainsHooksAndRejects(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, "")
+		s := collab.New(db, collab.Options{})
+		var mu sync.Mutex
+		var got []int64
+		s.OnCommit(func(op *domain.CommittedOp) { panic("hook bug") })
+		s.OnCommit(func(op *domain.CommittedOp) { mu.Lock(); got = append(got, op.Version); mu.Unlock() })
+		var wg sync.WaitGroup
+		for i := range 10 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				f.submit(t, s, f.anna, fmt.Sprint("c", i), 1, 0, `["x"]`)
+			}()
+		}
+		wg.Wait()
+		s.Close()
+		// Close returns only after every hook ran, despite the panicking one.
+		mu.Lock()
+		n := len(got)
+		mu.Unlock()
+		if n != 10 {
+			t.Fatalf("hooks saw %d ops before Close returned, want 10", n)
+		}
+		_, err := s.Submit(context.Background(), f.req(f.anna, "late", 1, 10, `["y"]`))
+		wantCode(t, err, domain.EUNAVAILABLE)
+		if text, v := f.snapshot(t, s); text != "xxxxxxxxxx" || v != 10 {
+			t.Fatalf("after Close: %q at %d", text, v)
+		}
+		s.Close() // a second Close is harmless
+	})
 }

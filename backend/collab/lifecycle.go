@@ -1,0 +1,97 @@
+package collab
+
+import (
+	"time"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+)
+
+// Idle sections are forgotten after idleTTL, checked at most every
+// sweepEvery lookups and once per sweepInterval, so that the cache holds
+// only sections being edited.
+const (
+	idleTTL       = 10 * time.Minute
+	sweepEvery    = 256
+	sweepInterval = time.Minute
+)
+
+// acquire returns the in-process state of a section, creating it on first
+// use, and counts the caller in s.work; the caller must call s.work.Done.
+// EUNAVAILABLE once Close has begun.
+func (s *Service) acquire(id int64) (*section, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, &domain.Error{Code: domain.EUNAVAILABLE, Message: "Der Dienst wird gerade beendet. Bitte versuchen Sie es gleich noch einmal."}
+	}
+	s.work.Add(1)
+	if s.lookups++; s.lookups >= sweepEvery && time.Since(s.swept) > sweepInterval {
+		s.sweep()
+	}
+	sec := s.sections[id]
+	if sec == nil {
+		sec = &section{id: id}
+		s.sections[id] = sec
+	}
+	return sec, nil
+}
+
+// sweep drops sections whose committer has been idle for idleTTL. A caller
+// still holding a dropped section's pointer stays correct: the database
+// serialises its commits with those of the section's new entry.
+func (s *Service) sweep() {
+	now := time.Now()
+	s.lookups, s.swept = 0, now
+	for id, sec := range s.sections {
+		sec.mu.Lock()
+		idle := !sec.running && len(sec.queue) == 0 && now.Sub(sec.idleSince) > idleTTL
+		sec.mu.Unlock()
+		if idle {
+			delete(s.sections, id)
+		}
+	}
+}
+
+// dispatch calls the hooks for each committed batch in the order the
+// committers handed them over, decoupling slow hooks from the commit path.
+func (s *Service) dispatch() {
+	defer close(s.dispatchDone)
+	for ops := range s.publish {
+		s.hooksMu.RLock()
+		hooks := s.hooks
+		s.hooksMu.RUnlock()
+		for _, op := range ops {
+			for _, fn := range hooks {
+				s.callHook(fn, op)
+			}
+		}
+	}
+}
+
+// callHook runs one hook; a panicking hook is logged and does not stop the
+// delivery of later ops.
+func (s *Service) callHook(fn func(*domain.CommittedOp), op *domain.CommittedOp) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("op log commit hook panicked", "section", op.SectionID, "version", op.Version, "panic", r)
+		}
+	}()
+	fn(op)
+}
+
+// Close stops accepting submits (EUNAVAILABLE), waits until every queued
+// op is committed or failed and every hook has been called, and stops the
+// dispatcher. Reads keep working.
+func (s *Service) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		<-s.dispatchDone
+		return
+	}
+	s.closed = true
+	s.mu.Unlock()
+	s.work.Wait()
+	close(s.publish)
+	<-s.dispatchDone
+}
