@@ -2,7 +2,10 @@ package collab
 
 import (
 	"context"
+	"database/sql/driver"
+	"errors"
 	"fmt"
+	"net"
 	"time"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
@@ -26,7 +29,7 @@ func (s *Service) commitBatch(sec *section, batch []*pending) []*domain.Committe
 		if attempt > 0 {
 			time.Sleep(time.Duration(attempt*attempt) * time.Millisecond)
 		}
-		if err != nil && !store.IsRetryable(err) {
+		if err != nil && !retryable(err) {
 			break
 		}
 		// Resent ops are not looked up at first: they are rare
@@ -34,7 +37,7 @@ func (s *Service) commitBatch(sec *section, batch []*pending) []*domain.Committe
 		// constraint rejects the batch if one slips in; the retry then
 		// looks them up. This saves a round trip on every commit.
 		outs, err = s.tryCommit(sec, batch, err != nil)
-		if ok = err == nil; ok || !store.IsRetryable(err) {
+		if ok = err == nil; ok || !retryable(err) {
 			break
 		}
 		s.retries.Add(1)
@@ -43,7 +46,7 @@ func (s *Service) commitBatch(sec *section, batch []*pending) []*domain.Committe
 	if err != nil {
 		if domain.ErrorCode(err) == domain.EINTERNAL {
 			s.log.Error("op log commit failed", "section", sec.id, "ops", len(batch), "err", err)
-			err = &domain.Error{Code: domain.EINTERNAL, Message: "Die Änderung konnte nicht gespeichert werden.", Err: err}
+			err = internalError(err)
 		}
 		for _, p := range batch {
 			p.resolve(nil, err)
@@ -101,7 +104,8 @@ func (s *Service) tryCommit(sec *section, batch []*pending, lookup bool) ([]outc
 		now := s.now()
 		var rows []*store.OpRow
 		var snaps []store.Snapshot
-		outs, rows, snaps, err = s.build(w, batch, known, head.Status == domain.SectionFinal, now)
+		lookedUp := lookup || head.Status == domain.SectionFinal
+		outs, rows, snaps, err = s.build(w, batch, known, lookedUp, head.Status == domain.SectionFinal, now)
 		if err != nil || len(rows) == 0 {
 			return err
 		}
@@ -134,7 +138,7 @@ func (s *Service) tryFast(sec *section, batch []*pending) (outs []outcome, ok bo
 	defer cancel()
 	w := c.current(func(from int64, n int) ([]*store.OpRow, error) { return s.db.OpsSince(ctx, sec.id, from, n) })
 	now := s.now()
-	outs, rows, snaps, err := s.build(w, batch, map[store.OpKey]*store.OpRow{}, false, now)
+	outs, rows, snaps, err := s.build(w, batch, map[store.OpKey]*store.OpRow{}, false, false, now)
 	if err == nil && len(rows) > 0 {
 		ok, err = s.db.AppendOpsIfCurrent(ctx, sec.id, rows, w.doc.String(), snaps, now)
 	} else if err == nil {
@@ -152,8 +156,9 @@ func (s *Service) tryFast(sec *section, batch []*pending) (outs []outcome, ok bo
 // build transforms and applies each submit of the batch on w in queue
 // order and returns every caller's outcome, the rows to insert and the
 // snapshots to store. known holds ops already committed under a batch
-// member's (client, seq). Only an EINTERNAL failure is returned as err.
-func (s *Service) build(w *work, batch []*pending, known map[store.OpKey]*store.OpRow, final bool, now time.Time) ([]outcome, []*store.OpRow, []store.Snapshot, error) {
+// member's (client, seq), complete if lookedUp. Only an EINTERNAL failure
+// or errNeedLookup is returned as err.
+func (s *Service) build(w *work, batch []*pending, known map[store.OpKey]*store.OpRow, lookedUp, final bool, now time.Time) ([]outcome, []*store.OpRow, []store.Snapshot, error) {
 	outs := make([]outcome, len(batch))
 	var rows []*store.OpRow
 	var snaps []store.Snapshot
@@ -173,6 +178,11 @@ func (s *Service) build(w *work, batch []*pending, known map[store.OpKey]*store.
 			continue
 		}
 		row, err := s.transformApply(w, p, now)
+		if errors.Is(err, ErrVersionTooOld) && !lookedUp {
+			// It may be a resend of an op committed long ago, which
+			// must be acknowledged rather than refused.
+			return nil, nil, nil, errNeedLookup
+		}
 		if err != nil {
 			if domain.ErrorCode(err) == domain.EINTERNAL {
 				return nil, nil, nil, err
@@ -200,6 +210,14 @@ func (s *Service) transformApply(w *work, p *pending, now time.Time) (*store.OpR
 			Message: fmt.Sprintf("Die Änderung bezieht sich auf Version %d, der Abschnitt ist erst bei Version %d. Bitte neu laden.", p.req.BaseVersion, w.version),
 			Fields:  map[string]string{"v": "version_ahead"},
 			Err:     ErrVersionAhead,
+		}
+	}
+	if w.version-p.req.BaseVersion > s.opts.MaxTransformSpan {
+		return nil, &domain.Error{
+			Code:    domain.ECONFLICT,
+			Message: "Die Änderung bezieht sich auf eine zu alte Version des Abschnitts. Bitte laden Sie den Abschnitt neu.",
+			Fields:  map[string]string{"v": "version_too_old"},
+			Err:     ErrVersionTooOld,
 		}
 	}
 	others, err := w.since(p.req.BaseVersion)
@@ -250,4 +268,22 @@ func keysOf(batch []*pending) []store.OpKey {
 		keys[i] = store.OpKey{ClientID: p.req.ClientID, Seq: p.req.Seq}
 	}
 	return keys
+}
+
+// errNeedLookup aborts an attempt that must look up resent ops first.
+var errNeedLookup = errors.New("collab: resent ops must be looked up")
+
+// retryable reports whether a failed attempt should be run again.
+func retryable(err error) bool {
+	return store.IsRetryable(err) || errors.Is(err, errNeedLookup)
+}
+
+// internalError wraps an unexpected commit failure; an unreachable or
+// timed-out database is EUNAVAILABLE, anything else EINTERNAL.
+func internalError(err error) error {
+	var netErr net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) || errors.As(err, &netErr) {
+		return &domain.Error{Code: domain.EUNAVAILABLE, Message: "Die Datenbank ist nicht erreichbar. Die Änderung wurde nicht gespeichert.", Err: err}
+	}
+	return &domain.Error{Code: domain.EINTERNAL, Message: "Die Änderung konnte nicht gespeichert werden.", Err: err}
 }

@@ -32,21 +32,28 @@ var (
 
 // Defaults for Options.
 const (
-	DefaultMaxBatch      = 256
-	DefaultRecentOps     = 1024
-	DefaultSnapshotEvery = 100
-	DefaultRevisionGap   = 10 * time.Minute
-	DefaultLinger        = time.Millisecond
-	maxOpBytes           = 1 << 20
-	maxClientIDBytes     = 128
-	maxOpsSinceLimit     = 1000
-	commitAttempts       = 8
-	commitTimeout        = 15 * time.Second
+	DefaultMaxBatch         = 256
+	DefaultRecentOps        = 1024
+	DefaultSnapshotEvery    = 100
+	DefaultRevisionGap      = 10 * time.Minute
+	DefaultLinger           = time.Millisecond
+	maxOpBytes              = 1 << 20
+	maxClientIDBytes        = 128
+	maxOpsSinceLimit        = 1000
+	DefaultMaxTransformSpan = 20000
+	commitAttempts          = 8
+	commitTimeout           = 15 * time.Second
 )
 
 // ErrVersionAhead is wrapped by the ECONFLICT error Submit returns when the
 // client claims a version the section has not reached ("version_ahead").
 var ErrVersionAhead = errors.New("version_ahead")
+
+// ErrVersionTooOld is wrapped by the ECONFLICT error Submit returns when the
+// client's version lies more than Options.MaxTransformSpan versions behind
+// ("version_too_old"): transforming that far would let one request load the
+// whole log.
+var ErrVersionTooOld = errors.New("version_too_old")
 
 // Options tunes a Service; zero values take the defaults.
 type Options struct {
@@ -55,6 +62,8 @@ type Options struct {
 	// RecentOps is how many recent ops per section stay in memory for
 	// transforming without reading the database.
 	RecentOps int
+	// MaxTransformSpan is how many versions behind a submit may be.
+	MaxTransformSpan int64
 	// SnapshotEvery stores the full text every this many versions.
 	SnapshotEvery int64
 	// RevisionGap splits one author's consecutive ops into separate
@@ -101,6 +110,9 @@ func New(db *store.DB, opts Options) *Service {
 	}
 	if opts.RecentOps <= 0 {
 		opts.RecentOps = DefaultRecentOps
+	}
+	if opts.MaxTransformSpan <= 0 {
+		opts.MaxTransformSpan = DefaultMaxTransformSpan
 	}
 	if opts.SnapshotEvery <= 0 {
 		opts.SnapshotEvery = DefaultSnapshotEvery

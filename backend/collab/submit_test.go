@@ -241,3 +241,25 @@ func TestCloseDrainsHooksAndRejects(t *testing.T) {
 		s.Close() // a second Close is harmless
 	})
 }
+
+func TestSubmitTooOld(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, "")
+		s := collab.New(db, collab.Options{MaxTransformSpan: 3})
+		for i := range 5 {
+			f.submit(t, s, f.anna, "a", int64(i+1), int64(i), `["x"]`)
+		}
+		_, err := s.Submit(context.Background(), f.req(f.bernd, "b", 1, 1, `["y"]`))
+		wantCode(t, err, domain.ECONFLICT)
+		if !errors.Is(err, collab.ErrVersionTooOld) {
+			t.Fatalf("%v does not wrap ErrVersionTooOld", err)
+		}
+		// A resend from that far back is still acknowledged.
+		if res := f.submit(t, s, f.anna, "a", 1, 0, `["x"]`); !res.Duplicate || res.Op.Version != 0 {
+			t.Fatalf("old resend: %+v duplicate=%v", res.Op, res.Duplicate)
+		}
+		if res := f.submit(t, s, f.bernd, "b", 2, 2, `["y"]`); res.Op.Version != 5 {
+			t.Fatalf("committed at %d, want 5", res.Op.Version)
+		}
+	})
+}
