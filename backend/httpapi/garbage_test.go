@@ -55,7 +55,9 @@ var garbagePathValues = []string{"0", "-1", "abc", "99999999999999999999", "%ff%
 // and asserts that nothing answers 5xx and that every error is a problem
 // document.
 func TestGarbage(t *testing.T) {
+	t.Parallel() // the slowest test; its stores are its own
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		t.Parallel()
 		live := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 		f := newFixture(t, db, options{live: live, cfg: httpapi.Config{MaxBodyBytes: 64 << 10}})
 		routes := httpapi.New(httpapi.Config{}, httpapi.Deps{Users: db, Sessions: db, Strategies: db, Audit: db}).Routes()
