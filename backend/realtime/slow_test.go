@@ -25,7 +25,7 @@ func TestSlowReaderResyncsOthersUnaffected(t *testing.T) {
 
 	// The watcher reads all the time and must get every op, in order, and
 	// no resync.
-	const rounds = 150
+	const rounds = 60
 	const total = 2 * rounds
 	watched := make(chan error, 1)
 	go func() {
@@ -50,7 +50,7 @@ func TestSlowReaderResyncsOthersUnaffected(t *testing.T) {
 	}()
 	// The typist inserts and deletes large blocks; the slow client does not
 	// read meanwhile.
-	block := strings.Repeat("Breitband für alle Kommunen. ", 1200) // ~35k characters
+	block := strings.Repeat("Breitband für alle Kommunen. ", 3000) // ~87k characters
 	n := len([]rune(block))
 	var v int64
 	for i := range rounds {
