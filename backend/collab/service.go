@@ -3,12 +3,14 @@
 // saw, the server transforms them past everything committed since, commits
 // them at the next version and tells the realtime layer.
 //
-// Correctness across server instances rests on the database alone: every
-// commit locks the section row, checks the version it read against the
-// cache, and the UNIQUE (section_id, version) constraint rejects any commit
-// that slipped past; such a commit is re-read, re-transformed and retried.
-// In-process, concurrent submits to one section are queued and committed
-// together in one transaction (group commit) for throughput.
+// Correctness across server instances rests on the database alone: a
+// commit either locks the section row or writes only if the row is still at
+// the version the batch was built on, and the UNIQUE (section_id, version)
+// and (section_id, client_id, seq) constraints reject anything that slipped
+// past; such a commit is re-read, re-transformed and retried. In-process,
+// concurrent submits to one section are queued and committed together in one
+// transaction (group commit) for throughput. docs/realtime.md ("Committing
+// ops") describes the whole path.
 package collab
 
 import (
@@ -34,15 +36,19 @@ var (
 const (
 	DefaultMaxBatch         = 256
 	DefaultRecentOps        = 1024
+	DefaultMaxTransformSpan = 20000
 	DefaultSnapshotEvery    = 100
 	DefaultRevisionGap      = 10 * time.Minute
 	DefaultLinger           = time.Millisecond
-	maxOpBytes              = 1 << 20
-	maxClientIDBytes        = 128
-	maxOpsSinceLimit        = 1000
-	DefaultMaxTransformSpan = 20000
-	commitAttempts          = 8
-	commitTimeout           = 15 * time.Second
+)
+
+// Fixed limits.
+const (
+	maxOpBytes       = 1 << 20
+	maxClientIDBytes = 128
+	maxOpsSinceLimit = 1000
+	commitAttempts   = 8
+	commitTimeout    = 15 * time.Second
 )
 
 // ErrVersionAhead is wrapped by the ECONFLICT error Submit returns when the
@@ -69,9 +75,9 @@ type Options struct {
 	// RevisionGap splits one author's consecutive ops into separate
 	// revisions when they pause longer than this.
 	RevisionGap time.Duration
-	// Linger (negative: never) is how long the committer may wait for a batch to fill up
-	// to the size of the previous one, when that was large; it trades a
-	// little latency under load for fewer, larger transactions.
+	// Linger is how long the committer may wait for a batch to fill up to
+	// the size of the previous one, when that was large (negative: never);
+	// it trades a little latency under load for fewer, larger transactions.
 	Linger time.Duration
 	// Logger receives commit failures; nil discards them.
 	Logger *slog.Logger
