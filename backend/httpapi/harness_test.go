@@ -49,7 +49,7 @@ func (c *clock) Add(d time.Duration) {
 
 // fixture is a running server on a seeded store.
 type fixture struct {
-	t        *testing.T
+	t        testing.TB
 	db       *store.DB
 	srv      *httptest.Server
 	clock    *clock
@@ -71,7 +71,7 @@ type options struct {
 	logger    *slog.Logger
 }
 
-func newFixture(t *testing.T, db *store.DB, opt options) *fixture {
+func newFixture(t testing.TB, db *store.DB, opt options) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{t: t, db: db, clock: &clock{t: time.Now().UTC()}, reg: prometheus.NewRegistry(),
@@ -243,7 +243,7 @@ func (h *fakeHistory) Restore(ctx context.Context, actor *domain.User, sectionID
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-func newServer(t *testing.T, s *httpapi.Server) *httptest.Server {
+func newServer(t testing.TB, s *httpapi.Server) *httptest.Server {
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return srv
