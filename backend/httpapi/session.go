@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,9 +20,7 @@ type loginRequest struct {
 
 var errBadLogin = domain.Errorf(domain.EUNAUTHORIZED, "E-Mail-Adresse oder Passwort ist falsch.")
 
-// handleLogin checks the password and starts a new session. The answer for
-// an unknown e-mail and for a wrong password is the same, in content and in
-// time (auth.VerifyDummy).
+// handleLogin checks the password and starts a new session.
 func (s *Server) handleLogin(c echo.Context) error {
 	var req loginRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -34,50 +33,62 @@ func (s *Server) handleLogin(c echo.Context) error {
 	if req.Password == "" || len(req.Password) > auth.MaxPasswordLen {
 		return domain.Invalid("password", "Bitte geben Sie Ihr Passwort an.")
 	}
-	now, addr := s.now(), c.RealIP()
-	if wait := s.throttle.blocked(email, addr, now); wait > 0 {
-		when := "einer Minute"
-		if m := int(math.Ceil(wait.Minutes())); m > 1 {
-			when = fmt.Sprintf("%d Minuten", m)
-		}
-		return &rateLimitError{
-			err: domain.Errorf(domain.ERATELIMIT,
-				"Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in %s erneut.", when),
-			retryAfter: int(math.Ceil(wait.Seconds())),
-		}
+	if wait := s.throttle.blocked(email, c.RealIP(), s.now()); wait > 0 {
+		return throttled(wait)
 	}
-	ctx := c.Request().Context()
-	u, err := s.deps.Users.FindUserByEmail(ctx, email)
-	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		auth.VerifyDummy(req.Password)
-		s.throttle.fail(email, addr, now)
-		s.audit(c, nil, "login_failed", "", "unbekanntes Konto")
-		return errBadLogin
-	} else if err != nil {
+	u, err := s.checkPassword(c, email, req.Password)
+	if err != nil {
 		return err
 	}
-	hash, err := s.deps.Users.PasswordHash(ctx, u.ID)
-	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
-		return err
-	}
-	if !auth.VerifyPassword(hash, req.Password) {
-		s.throttle.fail(email, addr, now)
-		s.audit(c, nil, "login_failed", fmt.Sprintf("user:%d", u.ID), "falsches Passwort")
-		return errBadLogin
-	}
-	s.throttle.succeed(email)
 	if u.Disabled {
 		s.audit(c, u, "login_failed", fmt.Sprintf("user:%d", u.ID), "Konto deaktiviert")
 		return domain.Errorf(domain.EFORBIDDEN, "Ihr Konto ist deaktiviert. Bitte wenden Sie sich an die Administration.")
 	}
-	// A new session id at every login: a planted cookie never becomes
-	// authenticated (session fixation).
-	if old := currentSessionID(c); old != "" {
+	if err := s.startSession(c, u); err != nil {
+		return err
+	}
+	s.audit(c, u, "login", fmt.Sprintf("user:%d", u.ID), "")
+	return c.JSON(http.StatusOK, u)
+}
+
+// checkPassword returns the account if the password is right. The answer
+// for an unknown e-mail and for a wrong password is the same, in content
+// and in time (auth.VerifyDummy), and both count against the throttle.
+func (s *Server) checkPassword(c echo.Context, email, password string) (*domain.User, error) {
+	ctx, now, addr := c.Request().Context(), s.now(), c.RealIP()
+	u, err := s.deps.Users.FindUserByEmail(ctx, email)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		auth.VerifyDummy(password)
+		s.throttle.fail(email, addr, now)
+		s.audit(c, nil, "login_failed", "", "unbekanntes Konto")
+		return nil, errBadLogin
+	} else if err != nil {
+		return nil, err
+	}
+	hash, err := s.deps.Users.PasswordHash(ctx, u.ID)
+	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
+		return nil, err
+	}
+	if !auth.VerifyPassword(hash, password) {
+		s.throttle.fail(email, addr, now)
+		s.audit(c, nil, "login_failed", fmt.Sprintf("user:%d", u.ID), "falsches Passwort")
+		return nil, errBadLogin
+	}
+	s.throttle.succeed(email)
+	return u, nil
+}
+
+// startSession ends the session the browser came with, if any, and starts
+// a new one: a new id at every login, so a planted cookie never becomes
+// authenticated (session fixation).
+func (s *Server) startSession(c echo.Context, u *domain.User) error {
+	ctx, now := c.Request().Context(), s.now()
+	old := currentSessionID(c)
+	if ck, err := c.Cookie(s.cookie); old == "" && err == nil && ck.Value != "" {
+		old = auth.HashSecret(ck.Value)
+	}
+	if old != "" {
 		if err := s.deps.Sessions.DeleteSession(ctx, old); err != nil {
-			return err
-		}
-	} else if ck, err := c.Cookie(s.cookie); err == nil && ck.Value != "" {
-		if err := s.deps.Sessions.DeleteSession(ctx, auth.HashSecret(ck.Value)); err != nil {
 			return err
 		}
 	}
@@ -95,8 +106,21 @@ func (s *Server) handleLogin(c echo.Context) error {
 		return err
 	}
 	s.setCookie(c, token)
-	s.audit(c, u, "login", fmt.Sprintf("user:%d", u.ID), "")
-	return c.JSON(http.StatusOK, u)
+	return nil
+}
+
+// throttled is the 429 for a blocked login, with a German hint on when to
+// try again.
+func throttled(wait time.Duration) error {
+	when := "einer Minute"
+	if m := int(math.Ceil(wait.Minutes())); m > 1 {
+		when = fmt.Sprintf("%d Minuten", m)
+	}
+	return &rateLimitError{
+		err: domain.Errorf(domain.ERATELIMIT,
+			"Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in %s erneut.", when),
+		retryAfter: int(math.Ceil(wait.Seconds())),
+	}
 }
 
 // handleLogout ends the current session and clears the cookie. It succeeds
