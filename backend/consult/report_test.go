@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -148,6 +149,39 @@ func TestAuditLogAndExport(t *testing.T) {
 		}
 		if f.auditCount(t, "audit_exported") != 1 {
 			t.Fatal("export not audited")
+		}
+	})
+}
+
+// TestSynopsisStartsAtConsultation checks that the Synopse compares the
+// text as it was when the newest beteiligung phase started, found through
+// the op log's timestamps, with the current text.
+func TestSynopsisStartsAtConsultation(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		f.edit(t, f.pate, "c", 1, 0, `["Entwurf: "]`) // before the new consultation
+		time.Sleep(5 * time.Millisecond)
+		opens, closes := f.clock().Add(-time.Minute), f.clock().Add(time.Hour)
+		must(t, db.AddPhase(ctx, &domain.Phase{StrategyID: f.strategy.ID, Kind: domain.PhaseBeteiligung, OpensAt: &opens, ClosesAt: &closes}))
+		time.Sleep(5 * time.Millisecond)
+		f.edit(t, f.pate, "c", 2, 1, `[9, {"d":3}, "Eine"]`) // "Die" → "Eine"
+		r, err := f.svc.BuildReport(ctx, f.moderator, f.strategy.ID)
+		must(t, err)
+		sec := r.Sections[0]
+		if sec.FromVersion != 1 || sec.ToVersion != 2 {
+			t.Fatalf("synopsis from %d to %d, want 1 to 2", sec.FromVersion, sec.ToVersion)
+		}
+		var ins, del string
+		for _, c := range sec.Changes {
+			if c.Kind == consult.Inserted {
+				ins += c.Text
+			} else if c.Kind == consult.Deleted {
+				del += c.Text
+			}
+		}
+		if strings.Contains(ins, "Entwurf") || ins != "Eine" || del != "Die" {
+			t.Fatalf("changes: inserted %q, deleted %q", ins, del)
 		}
 	})
 }
