@@ -113,26 +113,9 @@ func (s *Server) handleUpdateUser(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	upd := domain.UserUpdate{TopicIDs: req.TopicIDs, Disabled: req.Disabled}
-	if req.Name != nil {
-		n, err := text("name", *req.Name, 200)
-		if err != nil {
-			return err
-		}
-		upd.Name = &n
-	}
-	if req.Org != nil {
-		org, err := s.orgByCode(c, *req.Org)
-		if err != nil {
-			return err
-		}
-		upd.OrgID = &org.ID
-	}
-	if req.Roles != nil {
-		if err := validRoles(*req.Roles); err != nil {
-			return err
-		}
-		upd.Roles = req.Roles
+	upd, err := s.userUpdate(c, req)
+	if err != nil {
+		return err
 	}
 	// Guard against locking the last administrator out by accident.
 	if id == admin.ID && req.Disabled != nil && *req.Disabled {
@@ -161,6 +144,32 @@ func (s *Server) handleUpdateUser(c echo.Context) error {
 		s.audit(c, admin, "user_disabled", target, "")
 	}
 	return c.JSON(http.StatusOK, u)
+}
+
+// userUpdate validates a change request and resolves the organisation code.
+func (s *Server) userUpdate(c echo.Context, req updateUserRequest) (domain.UserUpdate, error) {
+	upd := domain.UserUpdate{TopicIDs: req.TopicIDs, Disabled: req.Disabled}
+	if req.Name != nil {
+		n, err := text("name", *req.Name, 200)
+		if err != nil {
+			return upd, err
+		}
+		upd.Name = &n
+	}
+	if req.Org != nil {
+		org, err := s.orgByCode(c, *req.Org)
+		if err != nil {
+			return upd, err
+		}
+		upd.OrgID = &org.ID
+	}
+	if req.Roles != nil {
+		if err := validRoles(*req.Roles); err != nil {
+			return upd, err
+		}
+		upd.Roles = req.Roles
+	}
+	return upd, nil
 }
 
 func (s *Server) orgByCode(c echo.Context, code string) (*domain.Organisation, error) {
