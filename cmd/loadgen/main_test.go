@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/strategieraum/strategieraum/backend/collab"
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/realtime"
+	"github.com/strategieraum/strategieraum/backend/store/storetest"
+)
+
+// serve starts a hub on a fresh database whose handler accepts the bearer
+// token "geheim" for a Themenpate, and returns its URL and section.
+func serve(t *testing.T) (string, int64) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	he, err := db.FindOrganisationByCode(ctx, "HE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &domain.Strategy{Title: "Föderale Digitalstrategie"}
+	if err := db.CreateStrategy(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	topic := &domain.Topic{StrategyID: st.ID, Title: "Digitale Infrastruktur", Sponsors: []domain.Organisation{*he}}
+	if err := db.CreateTopic(ctx, topic); err != nil {
+		t.Fatal(err)
+	}
+	sec := &domain.Section{StrategyID: st.ID, TopicID: &topic.ID, Part: domain.PartSchwerpunkt, Title: "Zielbild", Text: "Glasfaser."}
+	if err := db.CreateSection(ctx, sec); err != nil {
+		t.Fatal(err)
+	}
+	u := &domain.User{Email: "pate@hessen.example", Name: "Pate", OrgID: he.ID, Roles: []domain.Role{domain.RoleThemenpate}, TopicIDs: []int64{topic.ID}}
+	if err := db.CreateUser(ctx, u, "x"); err != nil {
+		t.Fatal(err)
+	}
+	svc := collab.New(db, collab.Options{})
+	hub := realtime.NewHub(realtime.HubConfig{}, realtime.Deps{OpLog: svc, Strategies: db})
+	rctx, cancel := context.WithCancel(ctx)
+	go hub.Run(rctx)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "Bearer geheim" {
+			r = r.WithContext(domain.WithUser(r.Context(), u))
+		}
+		hub.Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() { srv.CloseClientConnections(); hub.Close(); srv.Close(); cancel() })
+	return srv.URL, sec.ID
+}
+
+func TestRunMeasuresLatencies(t *testing.T) {
+	url, section := serve(t)
+	var out bytes.Buffer
+	args := []string{"-url", url, "-section", strconv.FormatInt(section, 10), "-clients", "6", "-editors", "2", "-rate", "40", "-duration", "1s"}
+	getenv := func(k string) string { return map[string]string{"STRATEGIERAUM_TOKEN": "geheim"}[k] }
+	if err := run(context.Background(), args, getenv, &out); err != nil {
+		t.Fatal(err)
+	}
+	report := out.String()
+	t.Log(report)
+	if !strings.Contains(report, "6 of 6 clients connected") || !strings.Contains(report, "errors          none") {
+		t.Fatalf("report:\n%s", report)
+	}
+	m := regexp.MustCompile(`(\d+) ops submitted, (\d+) acknowledged`).FindStringSubmatch(report)
+	if m == nil || m[1] != m[2] || m[1] == "0" {
+		t.Fatalf("submitted and acknowledged differ or are zero:\n%s", report)
+	}
+	acked, _ := strconv.Atoi(m[2])
+	d := regexp.MustCompile(`edit→delivery   n=(\d+)`).FindStringSubmatch(report)
+	if d == nil {
+		t.Fatalf("no delivery latencies:\n%s", report)
+	}
+	if n, _ := strconv.Atoi(d[1]); n != acked*5 {
+		t.Fatalf("%d deliveries measured, want %d (every op at the 5 other clients)", n, acked*5)
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	env := func(string) string { return "" }
+	for _, args := range [][]string{
+		{"-section", "1"}, // no credentials
+		{"-token", "x"},   // no section
+		{"-token", "x", "-section", "1", "-clients", "2", "-editors", "3"},
+		{"-token", "x", "-section", "1", "-url", " , "},
+	} {
+		if err := run(context.Background(), args, env, &bytes.Buffer{}); err == nil {
+			t.Errorf("%v: no error", args)
+		}
+	}
+}
+
+func TestLoginCreatesToken(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/api/session":
+			var req map[string]string
+			json.NewDecoder(r.Body).Decode(&req)
+			if req["email"] != "a@b.example" || req["password"] != "pw" {
+				http.Error(w, "nein", http.StatusUnauthorized)
+				return
+			}
+			http.SetCookie(w, &http.Cookie{Name: "sid", Value: "s1", Path: "/"})
+		case "/api/tokens":
+			if c, err := r.Cookie("sid"); err != nil || c.Value != "s1" {
+				http.Error(w, "nein", http.StatusUnauthorized)
+				return
+			}
+			w.WriteHeader(http.StatusCreated)
+			w.Write([]byte(`{"id":1,"secret":"srt_abc"}`))
+		}
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	tok, err := login(ctx, srv.URL, "a@b.example", "pw")
+	if err != nil || tok != "srt_abc" {
+		t.Fatalf("login: %q %v", tok, err)
+	}
+	if _, err := login(ctx, srv.URL, "a@b.example", "falsch"); err == nil {
+		t.Fatal("a wrong password was accepted")
+	}
+}
