@@ -118,8 +118,11 @@ func (s *Service) refresh(ctx context.Context, threads []*domain.Thread) error {
 	return nil
 }
 
-// runeSlice returns code points [start, end) of text.
+// runeSlice returns code points [start, end) of text, clamped to the text
+// so that a stale range can never panic.
 func runeSlice(text string, start, end int) string {
 	r := []rune(text)
+	end = min(max(end, 0), len(r))
+	start = min(max(start, 0), end)
 	return string(r[start:end])
 }
