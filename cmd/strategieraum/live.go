@@ -98,8 +98,3 @@ type demoStore interface {
 	domain.UserService
 	domain.StrategyService
 }
-
-// sessionCleaner is what the expiry loop needs.
-type sessionCleaner interface {
-	DeleteExpiredSessions(ctx context.Context, t time.Time) (int, error)
-}

@@ -30,6 +30,7 @@ type serveConfig struct {
 	DemoPassword string
 	LogFormat    string
 	LogLevel     string
+	TrustProxy   bool
 }
 
 func parseServe(args []string, e env) (serveConfig, error) {
@@ -42,6 +43,8 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&c.PublicURL, "public-url", e.get("STRATEGIERAUM_PUBLIC_URL", ""),
 		"the URL users open, e.g. https://strategieraum.example; https enables Secure cookies (env STRATEGIERAUM_PUBLIC_URL)")
 	fs.BoolVar(&c.Demo, "demo", false, "seed demo data into an empty database")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", e.get("STRATEGIERAUM_TRUST_PROXY", "") == "true",
+		"take client addresses from X-Forwarded-For; only behind a reverse proxy that sets it (env STRATEGIERAUM_TRUST_PROXY=true)")
 	fs.StringVar(&c.LogFormat, "log-format", e.get("STRATEGIERAUM_LOG_FORMAT", "text"), "log format: text or json (env STRATEGIERAUM_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", e.get("STRATEGIERAUM_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env STRATEGIERAUM_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
@@ -113,9 +116,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 		origins = append(origins, strings.TrimRight(c.PublicURL, "/"))
 	}
 	api := httpapi.New(httpapi.Config{
-		Secure:         secure,
-		AllowedOrigins: origins,
-		Version:        version,
+		Secure:            secure,
+		AllowedOrigins:    origins,
+		Version:           version,
+		TrustProxyHeaders: c.TrustProxy,
 	}, httpapi.Deps{
 		Users:      db,
 		Sessions:   db,
@@ -144,7 +148,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	logger.Info("listening", "addr", ln.Addr().String(), "version", version, "redis", c.RedisURL != "")
 	fmt.Fprintf(e.stdout, "Strategieraum läuft auf http://%s\n", displayAddr(ln.Addr()))
 
-	go cleanSessions(ctx, db, logger)
+	go api.PurgeSessions(ctx, 5*time.Minute)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -190,22 +194,4 @@ func seedDemo(ctx context.Context, c serveConfig, e env, db demoStore, logger *s
 		fmt.Fprintf(e.stdout, "Demo-Passwort für alle Demo-Konten (nur jetzt angezeigt): %s\n", password)
 	}
 	return nil
-}
-
-// cleanSessions deletes expired sessions every few minutes.
-func cleanSessions(ctx context.Context, db sessionCleaner, logger *slog.Logger) {
-	t := time.NewTicker(5 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case now := <-t.C:
-			if n, err := db.DeleteExpiredSessions(ctx, now); err != nil {
-				logger.Warn("deleting expired sessions", "err", err)
-			} else if n > 0 {
-				logger.Info("expired sessions deleted", "count", n)
-			}
-		}
-	}
 }

@@ -12,30 +12,7 @@ export interface paths {
             cookie?: never;
         };
         /** Lebenszeichen */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Der Prozess läuft. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            status?: "ok";
-                            version?: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["health"];
         put?: never;
         post?: never;
         delete?: never;
@@ -52,30 +29,7 @@ export interface paths {
             cookie?: never;
         };
         /** Bereitschaft aller Abhängigkeiten */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Alle Abhängigkeiten sind erreichbar. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            status?: "ready";
-                        };
-                    };
-                };
-                503: components["responses"]["Problem"];
-            };
-        };
+        get: operations["ready"];
         put?: never;
         post?: never;
         delete?: never;
@@ -95,26 +49,7 @@ export interface paths {
          * Prometheus-Metriken
          * @description http_requests_total und http_request_duration_seconds nach Methode, Routenvorlage und Status.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Metriken im Prometheus-Textformat. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/plain": string;
-                    };
-                };
-            };
-        };
+        get: operations["metrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -131,26 +66,7 @@ export interface paths {
             cookie?: never;
         };
         /** Dieses Dokument */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OpenAPI-Beschreibung. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/yaml": string;
-                    };
-                };
-            };
-        };
+        get: operations["openapi"];
         put?: never;
         post?: never;
         delete?: never;
@@ -175,57 +91,9 @@ export interface paths {
          *     Antwort. Nach 5 Fehlversuchen je Konto oder 20 je Adresse in
          *     15 Minuten antwortet der Server mit 429 und Retry-After.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        email: string;
-                        password: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Angemeldet; das Sitzungs-Cookie ist gesetzt. */
-                200: {
-                    headers: {
-                        "Set-Cookie"?: string;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["User"];
-                    };
-                };
-                400: components["responses"]["Problem"];
-                401: components["responses"]["Problem"];
-                403: components["responses"]["Problem"];
-                429: components["responses"]["RateLimited"];
-            };
-        };
+        post: operations["login"];
         /** Abmelden */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Abgemeldet; das Cookie ist gelöscht. */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["logout"];
         options?: never;
         head?: never;
         patch?: never;
@@ -239,27 +107,7 @@ export interface paths {
             cookie?: never;
         };
         /** Das eigene Konto */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Angemeldeter Benutzer. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["User"];
-                    };
-                };
-                401: components["responses"]["Problem"];
-            };
-        };
+        get: operations["getMe"];
         put?: never;
         post?: never;
         delete?: never;
@@ -276,27 +124,7 @@ export interface paths {
             cookie?: never;
         };
         /** Eigene Sitzungen */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Laufende Sitzungen, neueste zuerst; `current` markiert diese. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Session"][];
-                    };
-                };
-                401: components["responses"]["Problem"];
-            };
-        };
+        get: operations["listSessions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -316,28 +144,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Eine eigene Sitzung beenden */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Beendet. */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                401: components["responses"]["Problem"];
-                404: components["responses"]["Problem"];
-            };
-        };
+        delete: operations["endSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -351,62 +158,13 @@ export interface paths {
             cookie?: never;
         };
         /** Eigene API-Token */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Token ohne Geheimnis. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["APIToken"][];
-                    };
-                };
-                401: components["responses"]["Problem"];
-            };
-        };
+        get: operations["listTokens"];
         put?: never;
         /**
          * API-Token anlegen
          * @description Das Geheimnis (`secret`) wird nur in dieser Antwort gezeigt.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Angelegt. */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["APIToken"] & {
-                            secret?: string;
-                        };
-                    };
-                };
-                400: components["responses"]["Problem"];
-                401: components["responses"]["Problem"];
-            };
-        };
+        post: operations["createToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -424,29 +182,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** API-Token widerrufen */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Positive ganze Zahl; alles andere ergibt 400. */
-                    id: components["parameters"]["ID"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Widerrufen. */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                401: components["responses"]["Problem"];
-                404: components["responses"]["Problem"];
-            };
-        };
+        delete: operations["deleteToken"];
         options?: never;
         head?: never;
         patch?: never;
@@ -460,27 +196,7 @@ export interface paths {
             cookie?: never;
         };
         /** Organisationen (Bund, Länder, FITKO, Spitzenverbände) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Alle Organisationen. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Organisation"][];
-                    };
-                };
-                401: components["responses"]["Problem"];
-            };
-        };
+        get: operations["listOrganisations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -497,27 +213,7 @@ export interface paths {
             cookie?: never;
         };
         /** Strategien */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Strategien ohne Themen und Phasen. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Strategy"][];
-                    };
-                };
-                401: components["responses"]["Problem"];
-            };
-        };
+        get: operations["listStrategies"];
         put?: never;
         post?: never;
         delete?: never;
@@ -534,32 +230,7 @@ export interface paths {
             cookie?: never;
         };
         /** Eine Strategie mit Themen, Phasen und aktueller Phase */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Positive ganze Zahl; alles andere ergibt 400. */
-                    id: components["parameters"]["ID"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Strategie. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Strategy"];
-                    };
-                };
-                400: components["responses"]["Problem"];
-                401: components["responses"]["Problem"];
-                404: components["responses"]["Problem"];
-            };
-        };
+        get: operations["getStrategy"];
         put?: never;
         post?: never;
         delete?: never;
@@ -579,69 +250,10 @@ export interface paths {
          * Inhaltsverzeichnis
          * @description Die für den Benutzer lesbaren Abschnitte in ihrer Reihenfolge, ohne Text.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Positive ganze Zahl; alles andere ergibt 400. */
-                    id: components["parameters"]["ID"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Abschnitte. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SectionSummary"][];
-                    };
-                };
-                400: components["responses"]["Problem"];
-                401: components["responses"]["Problem"];
-                404: components["responses"]["Problem"];
-            };
-        };
+        get: operations["listSections"];
         put?: never;
         /** Abschnitt anlegen (Moderation, Administration) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Positive ganze Zahl; alles andere ergibt 400. */
-                    id: components["parameters"]["ID"];
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        title: string;
-                        topic_id?: number | null;
-                        part: components["schemas"]["Part"];
-                    };
-                };
-            };
-            responses: {
-                /** @description Angelegt (Status draft, Version 0). */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Section"];
-                    };
-                };
-                400: components["responses"]["Problem"];
-                401: components["responses"]["Problem"];
-                403: components["responses"]["Problem"];
-                404: components["responses"]["Problem"];
-            };
-        };
+        post: operations["createSection"];
         delete?: never;
         options?: never;
         head?: never;
@@ -657,38 +269,7 @@ export interface paths {
         };
         get?: never;
         /** Abschnitte umsortieren */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Positive ganze Zahl; alles andere ergibt 400. */
-                    id: components["parameters"]["ID"];
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description Alle Abschnitts-IDs der Strategie in der neuen Reihenfolge. */
-                        ids: number[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Umsortiert. */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["Problem"];
-                401: components["responses"]["Problem"];
-                403: components["responses"]["Problem"];
-                404: components["responses"]["Problem"];
-            };
-        };
+        put: operations["reorderSections"];
         post?: never;
         delete?: never;
         options?: never;
@@ -706,37 +287,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Schwerpunktthema anlegen */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Positive ganze Zahl; alles andere ergibt 400. */
-                    id: components["parameters"]["ID"];
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": WithRequired<components["schemas"]["TopicInput"], "title">;
-                };
-            };
-            responses: {
-                /** @description Angelegt. */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Topic"];
-                    };
-                };
-                400: components["responses"]["Problem"];
-                401: components["responses"]["Problem"];
-                403: components["responses"]["Problem"];
-                404: components["responses"]["Problem"];
-            };
-        };
+        post: operations["createTopic"];
         delete?: never;
         options?: never;
         head?: never;
@@ -756,44 +307,7 @@ export interface paths {
          * Neue Phase beginnen (Moderation, Administration)
          * @description Eine Beteiligung braucht opens_at und closes_at (ISO 8601) mit closes_at nach opens_at; andere Phasen haben keine Frist.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Positive ganze Zahl; alles andere ergibt 400. */
-                    id: components["parameters"]["ID"];
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        kind: components["schemas"]["PhaseKind"];
-                        title: string;
-                        /** Format: date-time */
-                        opens_at?: string | null;
-                        /** Format: date-time */
-                        closes_at?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Die neue aktuelle Phase. */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Phase"];
-                    };
-                };
-                400: components["responses"]["Problem"];
-                401: components["responses"]["Problem"];
-                403: components["responses"]["Problem"];
-                404: components["responses"]["Problem"];
-            };
-        };
+        post: operations["createPhase"];
         delete?: never;
         options?: never;
         head?: never;
@@ -808,102 +322,18 @@ export interface paths {
             cookie?: never;
         };
         /** Ein Abschnitt mit Text */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Positive ganze Zahl; alles andere ergibt 400. */
-                    id: components["parameters"]["ID"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Abschnitt. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Section"];
-                    };
-                };
-                400: components["responses"]["Problem"];
-                401: components["responses"]["Problem"];
-                403: components["responses"]["Problem"];
-                404: components["responses"]["Problem"];
-            };
-        };
+        get: operations["getSection"];
         put?: never;
         post?: never;
         /** Abschnitt löschen */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Positive ganze Zahl; alles andere ergibt 400. */
-                    id: components["parameters"]["ID"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Gelöscht. */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                401: components["responses"]["Problem"];
-                403: components["responses"]["Problem"];
-                404: components["responses"]["Problem"];
-            };
-        };
+        delete: operations["deleteSection"];
         options?: never;
         head?: never;
         /**
          * Metadaten eines Abschnitts ändern
          * @description Fehlende Felder bleiben; `topic_id` null löst den Abschnitt vom Thema.
          */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Positive ganze Zahl; alles andere ergibt 400. */
-                    id: components["parameters"]["ID"];
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        title?: string;
-                        topic_id?: number | null;
-                        part?: components["schemas"]["Part"];
-                        status?: components["schemas"]["SectionStatus"];
-                    };
-                };
-            };
-            responses: {
-                /** @description Geändert. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Section"];
-                    };
-                };
-                400: components["responses"]["Problem"];
-                401: components["responses"]["Problem"];
-                403: components["responses"]["Problem"];
-                404: components["responses"]["Problem"];
-            };
-        };
+        patch: operations["updateSection"];
         trace?: never;
     };
     "/api/sections/{id}/history": {
@@ -914,38 +344,7 @@ export interface paths {
             cookie?: never;
         };
         /** Versionsgeschichte, neueste zuerst */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Nur Revisionen bis zu dieser Version (0: alle). */
-                    before?: number;
-                    limit?: number;
-                };
-                header?: never;
-                path: {
-                    /** @description Positive ganze Zahl; alles andere ergibt 400. */
-                    id: components["parameters"]["ID"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Revisionen. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Revision"][];
-                    };
-                };
-                400: components["responses"]["Problem"];
-                401: components["responses"]["Problem"];
-                403: components["responses"]["Problem"];
-                404: components["responses"]["Problem"];
-                503: components["responses"]["Problem"];
-            };
-        };
+        get: operations["listRevisions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -962,40 +361,7 @@ export interface paths {
             cookie?: never;
         };
         /** Text einer früheren Fassung */
-        get: {
-            parameters: {
-                query: {
-                    v: number;
-                };
-                header?: never;
-                path: {
-                    /** @description Positive ganze Zahl; alles andere ergibt 400. */
-                    id: components["parameters"]["ID"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Text der Fassung v. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            section_id?: number;
-                            version?: number;
-                            text?: string;
-                        };
-                    };
-                };
-                400: components["responses"]["Problem"];
-                401: components["responses"]["Problem"];
-                403: components["responses"]["Problem"];
-                404: components["responses"]["Problem"];
-                503: components["responses"]["Problem"];
-            };
-        };
+        get: operations["getTextAt"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1017,44 +383,7 @@ export interface paths {
          * Frühere Fassung wiederherstellen
          * @description Die Wiederherstellung ist eine neue Bearbeitung; die Geschichte bleibt vollständig.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Positive ganze Zahl; alles andere ergibt 400. */
-                    id: components["parameters"]["ID"];
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        version: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Wiederhergestellt. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            section_id?: number;
-                            version?: number;
-                        };
-                    };
-                };
-                400: components["responses"]["Problem"];
-                401: components["responses"]["Problem"];
-                403: components["responses"]["Problem"];
-                404: components["responses"]["Problem"];
-                423: components["responses"]["Problem"];
-                503: components["responses"]["Problem"];
-            };
-        };
+        post: operations["restoreVersion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1075,64 +404,11 @@ export interface paths {
          * Schwerpunktthema löschen
          * @description Seine Abschnitte bleiben ohne Thema bestehen.
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Positive ganze Zahl; alles andere ergibt 400. */
-                    id: components["parameters"]["ID"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Gelöscht. */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                401: components["responses"]["Problem"];
-                403: components["responses"]["Problem"];
-                404: components["responses"]["Problem"];
-            };
-        };
+        delete: operations["deleteTopic"];
         options?: never;
         head?: never;
         /** Schwerpunktthema ändern */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Positive ganze Zahl; alles andere ergibt 400. */
-                    id: components["parameters"]["ID"];
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["TopicInput"];
-                };
-            };
-            responses: {
-                /** @description Geändert. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Topic"];
-                    };
-                };
-                400: components["responses"]["Problem"];
-                401: components["responses"]["Problem"];
-                403: components["responses"]["Problem"];
-                404: components["responses"]["Problem"];
-            };
-        };
+        patch: operations["updateTopic"];
         trace?: never;
     };
     "/api/users": {
@@ -1143,73 +419,13 @@ export interface paths {
             cookie?: never;
         };
         /** Alle Konten (Administration) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Konten. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["User"][];
-                    };
-                };
-                401: components["responses"]["Problem"];
-                403: components["responses"]["Problem"];
-            };
-        };
+        get: operations["listUsers"];
         put?: never;
         /**
          * Konto anlegen (Administration)
          * @description Ohne `password` erzeugt der Server eines und zeigt es nur in dieser Antwort.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: email */
-                        email: string;
-                        name: string;
-                        /** @description Code der Organisation */
-                        org: string;
-                        roles: components["schemas"]["Role"][];
-                        topic_ids?: number[];
-                        password?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Angelegt. */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["User"] & {
-                            /** @description nur bei erzeugtem Passwort */
-                            password?: string;
-                        };
-                    };
-                };
-                400: components["responses"]["Problem"];
-                401: components["responses"]["Problem"];
-                403: components["responses"]["Problem"];
-                409: components["responses"]["Problem"];
-            };
-        };
+        post: operations["createUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1233,43 +449,7 @@ export interface paths {
          * Konto ändern (Administration)
          * @description Deaktivieren beendet alle Sitzungen des Kontos sofort.
          */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Positive ganze Zahl; alles andere ergibt 400. */
-                    id: components["parameters"]["ID"];
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name?: string;
-                        org?: string;
-                        roles?: components["schemas"]["Role"][];
-                        topic_ids?: number[];
-                        disabled?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Geändert. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["User"];
-                    };
-                };
-                400: components["responses"]["Problem"];
-                401: components["responses"]["Problem"];
-                403: components["responses"]["Problem"];
-                404: components["responses"]["Problem"];
-            };
-        };
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/api/ws": {
@@ -1283,27 +463,7 @@ export interface paths {
          * Websocket für die gemeinsame Bearbeitung
          * @description Nur angemeldet und vom eigenen Ursprung (Origin-Prüfung auch beim Handshake).
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Protokollwechsel zu Websocket. */
-                101: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                401: components["responses"]["Problem"];
-                403: components["responses"]["Problem"];
-                503: components["responses"]["Problem"];
-            };
-        };
+        get: operations["live"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1341,64 +501,64 @@ export interface components {
         /** @enum {string} */
         PhaseKind: "entwurf" | "beteiligung" | "auswertung" | "beschlossen";
         Organisation: {
-            id?: number;
-            code?: string;
-            name?: string;
+            id: number;
+            code: string;
+            name: string;
             /** @enum {string} */
-            kind?: "bund" | "land" | "fitko" | "kommunal";
+            kind: "bund" | "land" | "fitko" | "kommunal";
         };
         User: {
-            id?: number;
-            email?: string;
-            name?: string;
-            org_id?: number;
-            organisation?: components["schemas"]["Organisation"];
-            roles?: components["schemas"]["Role"][];
-            topic_ids?: number[];
-            disabled?: boolean;
+            id: number;
+            email: string;
+            name: string;
+            org_id: number;
+            organisation: components["schemas"]["Organisation"];
+            roles: components["schemas"]["Role"][];
+            topic_ids: number[];
+            disabled: boolean;
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
         };
         Session: {
-            id?: string;
-            user_id?: number;
+            id: string;
+            user_id: number;
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
             /** Format: date-time */
-            last_seen_at?: string;
+            last_seen_at: string;
             /** Format: date-time */
-            expires_at?: string;
-            user_agent?: string;
-            current?: boolean;
+            expires_at: string;
+            user_agent: string;
+            current: boolean;
         };
         APIToken: {
-            id?: number;
-            user_id?: number;
-            name?: string;
-            prefix?: string;
+            id: number;
+            user_id: number;
+            name: string;
+            prefix: string;
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
             /** Format: date-time */
-            last_used_at?: string | null;
+            last_used_at: string | null;
         };
         Strategy: {
-            id?: number;
-            title?: string;
-            description?: string;
-            edit_during_consultation?: boolean;
-            statements_public?: boolean;
+            id: number;
+            title: string;
+            description: string;
+            edit_during_consultation: boolean;
+            statements_public: boolean;
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
             topics?: components["schemas"]["Topic"][];
             phases?: components["schemas"]["Phase"][];
             current_phase?: components["schemas"]["Phase"];
         };
         Topic: {
-            id?: number;
-            strategy_id?: number;
-            title?: string;
-            position?: number;
-            sponsors?: components["schemas"]["Organisation"][];
+            id: number;
+            strategy_id: number;
+            title: string;
+            position: number;
+            sponsors: components["schemas"]["Organisation"][];
         };
         TopicInput: {
             title?: string;
@@ -1407,54 +567,54 @@ export interface components {
             sponsors?: string[];
         };
         Phase: {
-            id?: number;
-            strategy_id?: number;
-            kind?: components["schemas"]["PhaseKind"];
-            title?: string;
+            id: number;
+            strategy_id: number;
+            kind: components["schemas"]["PhaseKind"];
+            title: string;
             /** Format: date-time */
-            opens_at?: string | null;
+            opens_at: string | null;
             /** Format: date-time */
-            closes_at?: string | null;
+            closes_at: string | null;
             /** Format: date-time */
-            started_at?: string;
-            actor_id?: number | null;
+            started_at: string;
+            actor_id: number | null;
         };
         SectionSummary: {
-            id?: number;
-            title?: string;
-            topic_id?: number | null;
-            part?: components["schemas"]["Part"];
-            position?: number;
-            status?: components["schemas"]["SectionStatus"];
-            version?: number;
+            id: number;
+            title: string;
+            topic_id: number | null;
+            part: components["schemas"]["Part"];
+            position: number;
+            status: components["schemas"]["SectionStatus"];
+            version: number;
             /** Format: date-time */
-            updated_at?: string;
+            updated_at: string;
         };
         Section: {
-            id?: number;
-            strategy_id?: number;
-            topic_id?: number | null;
-            part?: components["schemas"]["Part"];
-            position?: number;
-            title?: string;
-            text?: string;
-            version?: number;
-            status?: components["schemas"]["SectionStatus"];
+            id: number;
+            strategy_id: number;
+            topic_id: number | null;
+            part: components["schemas"]["Part"];
+            position: number;
+            title: string;
+            text: string;
+            version: number;
+            status: components["schemas"]["SectionStatus"];
             /** Format: date-time */
-            updated_at?: string;
+            updated_at: string;
         };
         Revision: {
-            from_version?: number;
-            to_version?: number;
-            user_id?: number;
-            user_name?: string;
-            org_code?: string;
+            from_version: number;
+            to_version: number;
+            user_id: number;
+            user_name: string;
+            org_code: string;
             /** Format: date-time */
-            started_at?: string;
+            started_at: string;
             /** Format: date-time */
-            ended_at?: string;
-            inserted?: number;
-            deleted?: number;
+            ended_at: string;
+            inserted: number;
+            deleted: number;
         };
     };
     responses: {
@@ -1488,7 +648,880 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
+export interface operations {
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Der Prozess läuft. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status?: "ok";
+                        version?: string;
+                    };
+                };
+            };
+        };
+    };
+    ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alle Abhängigkeiten sind erreichbar. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status?: "ready";
+                    };
+                };
+            };
+            503: components["responses"]["Problem"];
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Metriken im Prometheus-Textformat. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    openapi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OpenAPI-Beschreibung. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/yaml": string;
+                };
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Angemeldet; das Sitzungs-Cookie ist gesetzt. */
+            200: {
+                headers: {
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Abgemeldet; das Cookie ist gelöscht. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Angemeldeter Benutzer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            401: components["responses"]["Problem"];
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Laufende Sitzungen, neueste zuerst; `current` markiert diese. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"][];
+                };
+            };
+            401: components["responses"]["Problem"];
+        };
+    };
+    endSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Beendet. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    listTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Token ohne Geheimnis. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIToken"][];
+                };
+            };
+            401: components["responses"]["Problem"];
+        };
+    };
+    createToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Angelegt. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIToken"] & {
+                        secret?: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+        };
+    };
+    deleteToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Widerrufen. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    listOrganisations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alle Organisationen. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organisation"][];
+                };
+            };
+            401: components["responses"]["Problem"];
+        };
+    };
+    listStrategies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Strategien ohne Themen und Phasen. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Strategy"][];
+                };
+            };
+            401: components["responses"]["Problem"];
+        };
+    };
+    getStrategy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Strategie. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Strategy"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    listSections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Abschnitte. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SectionSummary"][];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    createSection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    topic_id?: number | null;
+                    part: components["schemas"]["Part"];
+                };
+            };
+        };
+        responses: {
+            /** @description Angelegt (Status draft, Version 0). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Section"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    reorderSections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Alle Abschnitts-IDs der Strategie in der neuen Reihenfolge. */
+                    ids: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description Umsortiert. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    createTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": WithRequired<components["schemas"]["TopicInput"], "title">;
+            };
+        };
+        responses: {
+            /** @description Angelegt. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Topic"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    createPhase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    kind: components["schemas"]["PhaseKind"];
+                    title: string;
+                    /** Format: date-time */
+                    opens_at?: string | null;
+                    /** Format: date-time */
+                    closes_at?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Die neue aktuelle Phase. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Phase"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    getSection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Abschnitt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Section"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    deleteSection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Gelöscht. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    updateSection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    topic_id?: number | null;
+                    part?: components["schemas"]["Part"];
+                    status?: components["schemas"]["SectionStatus"];
+                };
+            };
+        };
+        responses: {
+            /** @description Geändert. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Section"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    listRevisions: {
+        parameters: {
+            query?: {
+                /** @description Nur Revisionen bis zu dieser Version (0: alle). */
+                before?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revisionen. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revision"][];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getTextAt: {
+        parameters: {
+            query: {
+                v: number;
+            };
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Text der Fassung v. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        section_id?: number;
+                        version?: number;
+                        text?: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    restoreVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Wiederhergestellt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        section_id?: number;
+                        version?: number;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            423: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    deleteTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Gelöscht. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    updateTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TopicInput"];
+            };
+        };
+        responses: {
+            /** @description Geändert. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Topic"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Konten. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"][];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                    name: string;
+                    /** @description Code der Organisation, z. B. HE */
+                    org: string;
+                    roles: components["schemas"]["Role"][];
+                    topic_ids?: number[];
+                    password?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Angelegt. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"] & {
+                        /** @description nur bei erzeugtem Passwort */
+                        password?: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    org?: string;
+                    roles?: components["schemas"]["Role"][];
+                    topic_ids?: number[];
+                    disabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Geändert. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Protokollwechsel zu Websocket. */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+}
 type WithRequired<T, K extends keyof T> = T & {
     [P in K]-?: T[P];
 };
-export type operations = Record<string, never>;
