@@ -243,3 +243,37 @@ func checkTextAt(t *testing.T, f *fixture, s *collab.Service) {
 		wantCode(t, err, domain.EINVALID)
 	}
 }
+
+// TestResendRacesAcrossInstances sends every op to two instances at once, as
+// a client does that reconnects elsewhere before its first ack arrives:
+// exactly one of them commits it, and both report the same version.
+func TestResendRacesAcrossInstances(t *testing.T) {
+	urls := map[string]func(t testing.TB) string{
+		"sqlite":   func(t testing.TB) string { return filepath.Join(t.TempDir(), "resend.db") },
+		"postgres": storetest.PostgresURL,
+	}
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			url := urls[name](t)
+			dbA, dbB := openStore(t, url), openStore(t, url)
+			f := newFixture(t, dbA, "")
+			services := []*collab.Service{collab.New(dbA, collab.Options{}), collab.New(dbB, collab.Options{})}
+			const n = 30
+			for seq := int64(1); seq <= n; seq++ {
+				results := make([]*domain.SubmitResult, 2)
+				runWorkers(t, 2, func(i int) (err error) {
+					results[i], err = services[i].Submit(context.Background(), f.req(f.anna, "c", seq, seq-1, `["x"]`))
+					return err
+				})
+				if results[0].Duplicate == results[1].Duplicate || results[0].Op.Version != results[1].Op.Version || results[0].Op.Version != seq-1 {
+					t.Fatalf("seq %d: results %+v (dup %v) and %+v (dup %v)", seq,
+						results[0].Op, results[0].Duplicate, results[1].Op, results[1].Duplicate)
+				}
+			}
+			if text, v := f.snapshot(t, services[0]); v != n || text != strings.Repeat("x", n) {
+				t.Fatalf("text %q at %d, want %d x at %d", text, v, n, n)
+			}
+			f.replayLog(t, services[1])
+		})
+	}
+}
