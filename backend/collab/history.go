@@ -46,18 +46,21 @@ func (s *Service) Restore(ctx context.Context, actor *domain.User, sectionID, v 
 	if err != nil {
 		return 0, err
 	}
-	raw, err := marshalOp(ot.Diff(current, old))
+	op := ot.Diff(current, old)
+	raw, err := marshalOp(op)
 	if err != nil {
 		return 0, err
 	}
-	res, err := s.Submit(ctx, domain.SubmitRequest{
+	// Queued directly: the diff of a long section may exceed the size
+	// limit for ops from clients, and it is well-formed by construction.
+	res, err := s.submit(ctx, &pending{req: domain.SubmitRequest{
 		SectionID:   sectionID,
 		BaseVersion: version,
 		Op:          raw,
 		UserID:      actor.ID,
 		ClientID:    restoreClientID(),
 		Seq:         0,
-	})
+	}, op: op, done: make(chan struct{})})
 	if err != nil {
 		return 0, err
 	}

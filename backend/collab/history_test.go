@@ -2,6 +2,7 @@ package collab_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -109,5 +110,21 @@ func TestRestore(t *testing.T) {
 		wantCode(t, err, domain.EINVALID)
 		_, err = s.Restore(context.Background(), nil, f.section.ID, 0)
 		wantCode(t, err, domain.EUNAUTHORIZED)
+	})
+}
+
+func TestRestoreLongSection(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		// Longer than the 1 MiB limit on ops from clients.
+		long := strings.Repeat("Digitale Verwaltung für alle. ", 40000)
+		f := newFixture(t, db, long)
+		s := collab.New(db, collab.Options{})
+		f.submit(t, s, f.anna, "a", 1, 0, `[{"d": 1200000}]`)
+		if _, err := s.Restore(context.Background(), f.anna, f.section.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		if text, v := f.snapshot(t, s); text != long || v != 2 {
+			t.Fatalf("restored %d code points at %d, want %d at 2", len([]rune(text)), v, len([]rune(long)))
+		}
 	})
 }

@@ -177,10 +177,15 @@ func (s *Service) Submit(ctx context.Context, req domain.SubmitRequest) (*domain
 	if err != nil {
 		return nil, err
 	}
+	return s.submit(ctx, p)
+}
+
+// submit queues p and waits for its outcome.
+func (s *Service) submit(ctx context.Context, p *pending) (*domain.SubmitResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	sec, err := s.acquire(req.SectionID)
+	sec, err := s.acquire(p.req.SectionID)
 	if err != nil {
 		return nil, err
 	}
