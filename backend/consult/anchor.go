@@ -105,14 +105,16 @@ func (s *Service) refresh(ctx context.Context, threads []*domain.Thread) error {
 		if err := s.advance(ctx, sectionID, anchors); err != nil {
 			return err
 		}
+		var ups []domain.AnchorUpdate
 		for i, t := range ts {
 			if anchors[i].Version == before[i] && anchors[i].Removed == t.Anchor.Removed {
 				continue
 			}
-			if _, err := s.d.Store.UpdateAnchor(ctx, t.ID, before[i], *anchors[i]); err != nil {
-				return err
-			}
+			ups = append(ups, domain.AnchorUpdate{ThreadID: t.ID, FromVersion: before[i], Anchor: *anchors[i]})
 			t.Anchor = *anchors[i]
+		}
+		if _, err := s.d.Store.UpdateAnchors(ctx, ups); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -46,7 +46,7 @@ func (f *fixture) setNow(t time.Time) {
 	f.now = t
 }
 
-func newFixture(t *testing.T, db *store.DB, opts ...func(*domain.Strategy)) *fixture {
+func newFixture(t testing.TB, db *store.DB, opts ...func(*domain.Strategy)) *fixture {
 	t.Helper()
 	f := &fixture{db: db, now: time.Now().UTC()}
 	f.strategy = &domain.Strategy{Title: "Föderale Digitalstrategie"}
@@ -87,7 +87,7 @@ func (f *fixture) service(col *collab.Service) *consult.Service {
 		Audit: f.db, Now: f.clock})
 }
 
-func newUser(t *testing.T, db *store.DB, email, org string, roles []domain.Role, topics ...int64) *domain.User {
+func newUser(t testing.TB, db *store.DB, email, org string, roles []domain.Role, topics ...int64) *domain.User {
 	t.Helper()
 	o, err := db.FindOrganisationByCode(ctx, org)
 	must(t, err)

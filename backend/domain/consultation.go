@@ -228,6 +228,13 @@ type ThreadUpdate struct {
 	HiddenBy        *int64
 }
 
+// AnchorUpdate moves one thread's anchor from FromVersion to Anchor.
+type AnchorUpdate struct {
+	ThreadID    int64
+	FromVersion int64
+	Anchor      Anchor
+}
+
 // ConsultationStore persists threads, comments, reports, statements and
 // notifications. It enforces storage invariants only (existence, frozen
 // statements); who may do what is decided by the policy in the service.
@@ -240,10 +247,11 @@ type ConsultationStore interface {
 	FindThreadByID(ctx context.Context, id int64) (*Thread, error)
 	// FindThreads lists threads with their comments, oldest first.
 	FindThreads(ctx context.Context, f ThreadFilter) ([]*Thread, error)
-	// UpdateAnchor stores a as the thread's anchor if the stored anchor is
-	// still at fromVersion, and reports whether it did (false: another
-	// instance was quicker; its anchor is just as good).
-	UpdateAnchor(ctx context.Context, id, fromVersion int64, a Anchor) (bool, error)
+	// UpdateAnchors stores each update's anchor if the thread's stored
+	// anchor is still at its FromVersion, all in one transaction, and
+	// returns how many were stored (the others had been moved by another
+	// instance already, which is just as good).
+	UpdateAnchors(ctx context.Context, ups []AnchorUpdate) (int, error)
 	// UpdateThread applies upd and returns the new state. ENOTFOUND,
 	// ECONFLICT (IfStatus did not match).
 	UpdateThread(ctx context.Context, id int64, upd ThreadUpdate) (*Thread, error)

@@ -35,14 +35,14 @@ func TestThreadStore(t *testing.T) {
 		wantCode(t, err, domain.ENOTFOUND)
 
 		// The anchor moves only from the version it was read at.
-		ok, err := db.UpdateAnchor(ctx, th.ID, 0, domain.Anchor{Start: 2, End: 6, Version: 3})
+		n, err := db.UpdateAnchors(ctx, []domain.AnchorUpdate{{ThreadID: th.ID, FromVersion: 0, Anchor: domain.Anchor{Start: 2, End: 6, Version: 3}}})
 		must(t, err)
-		if !ok {
+		if n != 1 {
 			t.Fatal("first anchor update refused")
 		}
-		ok, err = db.UpdateAnchor(ctx, th.ID, 0, domain.Anchor{Start: 9, End: 9, Version: 3})
+		n, err = db.UpdateAnchors(ctx, []domain.AnchorUpdate{{ThreadID: th.ID, FromVersion: 0, Anchor: domain.Anchor{Start: 9, End: 9, Version: 3}}})
 		must(t, err)
-		if ok {
+		if n != 0 {
 			t.Fatal("stale anchor update applied")
 		}
 

@@ -206,19 +206,30 @@ func commentFromRow(c commentRow, names map[int64]author) *domain.Comment {
 		HiddenReason: c.HiddenReason, CreatedAt: c.CreatedAt.UTC()}
 }
 
-// UpdateAnchor stores a if the stored anchor is still at fromVersion.
-func (db *DB) UpdateAnchor(ctx context.Context, id, fromVersion int64, a domain.Anchor) (bool, error) {
+// UpdateAnchors stores the anchors whose stored version is still the one
+// they were moved from.
+func (db *DB) UpdateAnchors(ctx context.Context, ups []domain.AnchorUpdate) (int, error) {
+	if len(ups) == 0 {
+		return 0, nil
+	}
 	var n int64
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&threadRow{}).Where("id = ? AND anchor_version = ?", id, fromVersion).Updates(map[string]any{
-			"anchor_start": a.Start, "anchor_end": a.End, "anchor_version": a.Version, "anchor_removed": a.Removed})
-		n = res.RowsAffected
-		return res.Error
+		n = 0
+		for _, u := range ups {
+			a := u.Anchor
+			res := tx.Model(&threadRow{}).Where("id = ? AND anchor_version = ?", u.ThreadID, u.FromVersion).Updates(map[string]any{
+				"anchor_start": a.Start, "anchor_end": a.End, "anchor_version": a.Version, "anchor_removed": a.Removed})
+			if res.Error != nil {
+				return res.Error
+			}
+			n += res.RowsAffected
+		}
+		return nil
 	})
 	if err != nil {
-		return false, fmt.Errorf("update anchor: %w", err)
+		return 0, fmt.Errorf("update anchors: %w", err)
 	}
-	return n == 1, nil
+	return int(n), nil
 }
 
 // UpdateThread applies upd and returns the new state.
