@@ -25,6 +25,7 @@ type liveParts struct {
 	history domain.HistoryService
 	handler http.Handler
 	hub     *realtime.Hub
+	ops     *collab.Service
 	ready   []httpapi.NamedPinger
 	closers []func()
 	runDone chan struct{}
@@ -61,6 +62,7 @@ func newLive(ctx context.Context, c serveConfig, db *store.DB, logger *slog.Logg
 		Metrics:    reg,
 	})
 	ops.OnCommit(hub.Committed)
+	l.ops = ops
 	go func() {
 		defer close(l.runDone)
 		if err := hub.Run(ctx); err != nil && ctx.Err() == nil {
@@ -77,9 +79,11 @@ func (l *liveParts) pingers(db *store.DB) []httpapi.NamedPinger {
 }
 
 // Shutdown disconnects live clients with "going away" so they reconnect to
-// another instance, and waits for the hub to stop.
+// another instance, lets every queued op commit, and waits for the hub to
+// stop. It must run before the database closes.
 func (l *liveParts) Shutdown(ctx context.Context) {
 	l.hub.Close()
+	l.ops.Close()
 	select {
 	case <-l.runDone:
 	case <-ctx.Done():
