@@ -75,14 +75,20 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 	h.conns[c] = struct{}{}
 	h.mu.Unlock()
 	h.metrics.connections.Inc()
-	defer func() {
-		c.cleanup()
-		h.mu.Lock()
-		delete(h.conns, c)
-		h.mu.Unlock()
-		h.metrics.connections.Dec()
+	// The connection is hijacked, so the handler may return: the read loop
+	// runs on a fresh goroutine whose stack is not grown by the HTTP server's
+	// frames, and the request's memory is freed. That keeps an idle
+	// connection small.
+	go func() {
+		defer func() {
+			c.cleanup()
+			h.mu.Lock()
+			delete(h.conns, c)
+			h.mu.Unlock()
+			h.metrics.connections.Dec()
+		}()
+		c.readLoop(context.Background())
 	}()
-	c.readLoop(r.Context())
 }
 
 func (c *conn) readLoop(ctx context.Context) {

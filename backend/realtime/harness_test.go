@@ -26,7 +26,7 @@ import (
 // world is a database with one strategy, an editable and a final section,
 // an editor and a reader, and any number of instances serving it.
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	url     string
 	db      *store.DB // used for seeding and checks
 	users   map[int64]*domain.User
@@ -48,7 +48,7 @@ func databases(t *testing.T, fn func(t *testing.T, w *world)) {
 	}
 }
 
-func openStore(t *testing.T, url string) *store.DB {
+func openStore(t testing.TB, url string) *store.DB {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -63,7 +63,7 @@ func openStore(t *testing.T, url string) *store.DB {
 	return db
 }
 
-func newWorld(t *testing.T, url string) *world {
+func newWorld(t testing.TB, url string) *world {
 	ctx := context.Background()
 	w := &world{t: t, url: url, db: openStore(t, url), users: map[int64]*domain.User{}}
 	must := func(err error) {
@@ -165,7 +165,7 @@ func (in *instance) wsURL(user int64) string {
 }
 
 // metric returns the value of a counter or gauge of the instance.
-func (in *instance) metric(t *testing.T, name string) float64 {
+func (in *instance) metric(t testing.TB, name string) float64 {
 	mfs, err := in.reg.Gather()
 	if err != nil {
 		t.Fatal(err)
@@ -209,7 +209,7 @@ func (w *world) committed(svc domain.OpLogService, section int64) []*domain.Comm
 
 // newWorldSQLite is a world on SQLite only, for tests of protocol details
 // that do not depend on the database.
-func newWorldSQLite(t *testing.T) *world {
+func newWorldSQLite(t testing.TB) *world {
 	return newWorld(t, filepath.Join(t.TempDir(), "rt.db"))
 }
 

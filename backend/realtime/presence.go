@@ -1,7 +1,6 @@
 package realtime
 
 import (
-	"bytes"
 	"context"
 	"hash/fnv"
 	"slices"
@@ -123,6 +122,15 @@ func (h *Hub) updatePresence(ctx context.Context, section int64, flags int) {
 	r.sendPresence()
 }
 
+// maxPresence caps the entries of one presence list: a section read by
+// thousands shows the first of them and the total, and the lists stay small
+// enough to send to everyone.
+const maxPresence = 50
+
+// presenceEvery is the least time between two presence lists of one room,
+// so that a crowd opening a section causes a few lists, not one per person.
+const presenceEvery = 250 * time.Millisecond
+
 // presenceList returns everyone in the room, local and remote, by conn id.
 func (r *room) presenceList() []*Presence {
 	out := make([]*Presence, 0, len(r.subs)+len(r.remote))
@@ -136,11 +144,35 @@ func (r *room) presenceList() []*Presence {
 	return out
 }
 
+// othersOf returns at most maxPresence entries of all without conn.
+func othersOf(all []*Presence, conn string) []*Presence {
+	others := make([]*Presence, 0, min(len(all), maxPresence))
+	for _, p := range all {
+		if p.Conn != conn && len(others) < maxPresence {
+			others = append(others, p)
+		}
+	}
+	return others
+}
+
 // sendPresence sends the list of everyone else to each local subscriber
-// when the set of connections has changed since the last time.
+// when the set of connections has changed since the last time, at most
+// every presenceEvery.
 func (r *room) sendPresence() {
+	if wait := presenceEvery - time.Since(r.presenceSent); wait > 0 {
+		if !r.presenceDue {
+			r.presenceDue = true
+			time.AfterFunc(wait, func() {
+				r.mu.Lock()
+				defer r.mu.Unlock()
+				r.presenceDue = false
+				r.sendPresence()
+			})
+		}
+		return
+	}
 	all := r.presenceList()
-	var key bytes.Buffer
+	var key strings.Builder
 	for _, p := range all {
 		key.WriteString(p.Conn)
 		key.WriteByte(' ')
@@ -148,15 +180,10 @@ func (r *room) sendPresence() {
 	if key.String() == r.sentUsers {
 		return
 	}
-	r.sentUsers = key.String()
+	r.sentUsers, r.presenceSent = key.String(), time.Now()
 	for _, s := range r.subs {
-		others := make([]*Presence, 0, len(all))
-		for _, p := range all {
-			if p.Conn != s.self.Conn {
-				others = append(others, p)
-			}
-		}
-		s.c.enqueue(s, outItem{section: r.id, frame: mustJSON(presenceOut{T: typePresence, Section: r.id, Users: others})})
+		frame := presenceOut{T: typePresence, Section: r.id, Users: othersOf(all, s.self.Conn), Count: len(all) - 1}
+		s.c.enqueue(s, outItem{section: r.id, frame: mustJSON(frame)})
 	}
 }
 

@@ -195,12 +195,14 @@ type snapshotOut struct {
 	V        int64       `json:"v"`
 	Text     string      `json:"text"`
 	Presence []*Presence `json:"presence"`
+	Count    int         `json:"count"` // others with the section open; Presence lists at most 50
 }
 
 type presenceOut struct {
 	T       string      `json:"t"`
 	Section int64       `json:"section"`
 	Users   []*Presence `json:"users"`
+	Count   int         `json:"count"` // others with the section open; Users lists at most 50
 }
 
 type cursorOut struct {

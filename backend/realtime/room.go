@@ -23,16 +23,18 @@ type room struct {
 	id   int64
 	refs int // guarded by hub.mu
 
-	mu        sync.Mutex
-	subs      map[*conn]*sub
-	next      int64                         // next version to deliver; -1 until known
-	pending   map[int64]*domain.CommittedOp // arrived ahead of next
-	gapSince  time.Time                     // when the oldest pending op arrived
-	checkAt   time.Time                     // when to compare with the log next
-	repairing bool
-	recent    []*domain.CommittedOp // the last delivered ops, in order
-	remote    map[string]*Presence  // other instances' connections
-	sentUsers string                // last presence list sent, to skip repeats
+	mu           sync.Mutex
+	subs         map[*conn]*sub
+	next         int64                         // next version to deliver; -1 until known
+	pending      map[int64]*domain.CommittedOp // arrived ahead of next
+	gapSince     time.Time                     // when the oldest pending op arrived
+	checkAt      time.Time                     // when to compare with the log next
+	repairing    bool
+	recent       []*domain.CommittedOp // the last delivered ops, in order
+	remote       map[string]*Presence  // other instances' connections
+	sentUsers    string                // last presence list sent, to skip repeats
+	presenceSent time.Time             // when it was sent
+	presenceDue  bool                  // a delayed send is scheduled
 }
 
 // sub is one connection's view of a room.

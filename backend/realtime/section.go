@@ -61,7 +61,8 @@ func (c *conn) open(ctx context.Context, id int64, from *int64) *frameError {
 	if from != nil {
 		start = *from
 	} else {
-		first = mustJSON(snapshotOut{T: typeSnapshot, Section: id, V: v, Text: text, Presence: r.presenceList()})
+		all := r.presenceList()
+		first = mustJSON(snapshotOut{T: typeSnapshot, Section: id, V: v, Text: text, Presence: othersOf(all, c.id), Count: len(all)})
 	}
 	entries, ferr := c.catchUp(ctx, id, start, r.next)
 	if ferr != nil {
