@@ -68,13 +68,6 @@ type Deps struct {
 	Metrics    prometheus.Registerer // nil: metrics are kept but not registered
 }
 
-// CommitNotifier is implemented by op logs that report each commit, in
-// version order per section (collab.Service does). NewHub subscribes to it,
-// so that commits reach the broker without further wiring.
-type CommitNotifier interface {
-	OnCommit(fn func(*domain.CommittedOp))
-}
-
 // Hub serves the live channel of one instance: it owns the connections,
 // one room per open section, and the link to the broker.
 type Hub struct {
@@ -115,19 +108,17 @@ func NewHub(cfg HubConfig, deps Deps) *Hub {
 		pubq: make(chan *Message, 8192), presenceq: make(chan struct{}, 1), presWork: map[int64]int{},
 		ctx: ctx, cancel: cancel, done: make(chan struct{}),
 	}
-	if n, ok := deps.OpLog.(CommitNotifier); ok {
-		n.OnCommit(h.Committed)
-	}
 	return h
 }
 
 // Instance returns this hub's instance name.
 func (h *Hub) Instance() string { return h.cfg.Instance }
 
-// Committed takes an op this instance has just committed: it is delivered
-// to local connections at once and published to the other instances. It
-// never blocks; if the broker falls behind, the message is dropped and the
-// receivers repair from the log.
+// Committed takes an op this instance has just committed; wire it to the op
+// log's commit hook (collab.Service.OnCommit), which calls it in version
+// order per section. The op is delivered to local connections at once and
+// published to the other instances. It never blocks: if the broker falls
+// behind, the message is dropped and the receivers repair from the log.
 func (h *Hub) Committed(op *domain.CommittedOp) {
 	h.deliverOp(op)
 	select {

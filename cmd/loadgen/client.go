@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -24,6 +25,7 @@ type client struct {
 	id     string
 	editor bool
 	ws     *websocket.Conn
+	ending atomic.Bool // set before loadgen closes the connection itself
 
 	mu       sync.Mutex
 	doc      string
@@ -94,26 +96,21 @@ func read(ctx context.Context, ws *websocket.Conn) (*serverFrame, error) {
 	return &f, json.Unmarshal(data, &f)
 }
 
-// drain reads and discards frames so that an idle connection stays healthy.
-func (c *client) drain(ctx context.Context) {
-	for {
-		if _, _, err := c.ws.Read(ctx); err != nil {
-			return
-		}
-	}
+func (c *client) close() {
+	c.ending.Store(true)
+	c.ws.Close(websocket.StatusNormalClosure, "")
 }
 
-func (c *client) close() { c.ws.Close(websocket.StatusNormalClosure, "") }
-
-// run reads until the connection closes; editors also type until typing ends.
-func (c *client) run(ctx, typing context.Context) {
-	if c.editor {
-		go c.typeLoop(ctx, typing)
+// run reads until the connection closes; editors also type from start on
+// for the configured duration.
+func (c *client) run(ctx context.Context, start <-chan struct{}) {
+	if c.editor && !c.cfg.idle {
+		go c.typeLoop(ctx, start)
 	}
 	for {
 		f, err := read(ctx, c.ws)
 		if err != nil {
-			if ctx.Err() == nil && websocket.CloseStatus(err) != websocket.StatusNormalClosure {
+			if ctx.Err() == nil && !c.ending.Load() {
 				c.stats.error("connection lost")
 			}
 			return
@@ -168,14 +165,21 @@ func (c *client) remote(f *serverFrame, now time.Time) {
 	c.v++
 }
 
-// typeLoop types until typing ends; what it sends uses ctx, so that the
-// last op is not cut off when typing ends.
-func (c *client) typeLoop(ctx, typing context.Context) {
+// typeLoop types for the configured duration once start is closed.
+func (c *client) typeLoop(ctx context.Context, start <-chan struct{}) {
+	select {
+	case <-ctx.Done():
+		return
+	case <-start:
+	}
 	tick := time.NewTicker(time.Duration(float64(time.Second) / c.cfg.rate))
 	defer tick.Stop()
+	stop := time.After(c.cfg.duration)
 	for {
 		select {
-		case <-typing.Done():
+		case <-ctx.Done():
+			return
+		case <-stop:
 			return
 		case <-tick.C:
 			c.edit()

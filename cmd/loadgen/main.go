@@ -97,8 +97,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		clients[i] = &client{cfg: cfg, stats: st, url: cfg.urls[i%len(cfg.urls)], editor: i < cfg.editors, id: fmt.Sprintf("lg%d-%d", time.Now().UnixNano()%1e6, i)}
 	}
 	// Connect everyone first, a few at a time, so that the typing starts
-	// with all receivers in place.
-	var wg sync.WaitGroup
+	// with all receivers in place. Each client reads from the moment it is
+	// connected, so that it answers the server's pings.
+	start := make(chan struct{})
+	var wg, readers sync.WaitGroup
 	sem := make(chan struct{}, 64)
 	for _, c := range clients {
 		wg.Add(1)
@@ -108,7 +110,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			defer func() { <-sem }()
 			if err := c.connect(ctx); err != nil {
 				st.error("connect: " + err.Error())
+				return
 			}
+			readers.Add(1)
+			go func() { defer readers.Done(); c.run(ctx, start) }()
 		}()
 	}
 	wg.Wait()
@@ -124,30 +129,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	if cfg.idle {
 		fmt.Fprintln(stdout, "holding idle connections; measure the server's memory now, interrupt to end")
-		for _, c := range clients {
-			go c.drain(ctx)
-		}
 		<-ctx.Done()
 		return nil
 	}
-	typing, stop := context.WithTimeout(ctx, cfg.duration)
-	defer stop()
-	start := time.Now()
-	for _, c := range clients {
-		if c.ws == nil {
-			continue
-		}
-		wg.Add(1)
-		go func() { defer wg.Done(); c.run(ctx, typing) }()
+	startedAt := time.Now()
+	close(start)
+	select {
+	case <-ctx.Done():
+	case <-time.After(cfg.duration):
 	}
-	<-typing.Done()
-	elapsed := time.Since(start)
+	elapsed := time.Since(startedAt)
 	// Let the last acks and deliveries arrive.
 	time.Sleep(2 * time.Second)
 	for _, c := range clients {
-		c.close()
+		if c.ws != nil {
+			c.close()
+		}
 	}
-	wg.Wait()
+	readers.Wait()
 	st.report(stdout, elapsed, connected-1)
 	return nil
 }

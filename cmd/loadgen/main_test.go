@@ -45,6 +45,7 @@ func serve(t *testing.T) (string, int64) {
 	}
 	svc := collab.New(db, collab.Options{})
 	hub := realtime.NewHub(realtime.HubConfig{}, realtime.Deps{OpLog: svc, Strategies: db})
+	svc.OnCommit(hub.Committed)
 	rctx, cancel := context.WithCancel(ctx)
 	go hub.Run(rctx)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
