@@ -39,6 +39,7 @@ func TestBadFramesGetErrorsAndChangeNothing(t *testing.T) {
 		{"delete past the end", `{"t":"op","section":S,"v":0,"op":[{"d":N}],"client":"c1","seq":1}`, realtime.CodeInvalidOp, false},
 		{"version from the future", `{"t":"op","section":S,"v":99,"op":["x"],"client":"c1","seq":1}`, realtime.CodeVersionAhead, false},
 		{"no client id", `{"t":"op","section":S,"v":0,"op":["x"],"seq":1}`, realtime.CodeBadRequest, false},
+		{"blank client id", `{"t":"op","section":S,"v":0,"op":["x"],"client":"  ","seq":1}`, realtime.CodeBadRequest, false},
 		{"section not open", `{"t":"op","section":F,"v":0,"op":["x"],"client":"c1","seq":1}`, realtime.CodeBadRequest, false},
 		{"unknown section", `{"t":"open","section":987654}`, realtime.CodeNotFound, false},
 		{"open ahead", `{"t":"open","section":S,"v":99}`, realtime.CodeVersionAhead, false},

@@ -233,8 +233,10 @@ func errorFromDomain(err error, isOp bool) *frameError {
 	code := CodeResync
 	switch domain.ErrorCode(err) {
 	case domain.EINVALID:
+		// Only a fault in the op itself is invalid_op; a bad client id or
+		// seq is a malformed frame.
 		code = CodeBadRequest
-		if isOp {
+		if f := domain.ErrorFields(err); isOp && (f == nil || f["op"] != "") {
 			code = CodeInvalidOp
 		}
 	case domain.ENOTFOUND:
