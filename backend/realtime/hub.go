@@ -16,49 +16,6 @@ import (
 	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
-// HubConfig holds the tunables of a Hub. Zero values take the defaults noted.
-type HubConfig struct {
-	Instance       string        // unique name of this instance in presence; random by default
-	OriginPatterns []string      // extra allowed Origin host patterns for the handshake
-	MaxFrameBytes  int64         // larger client frames close the connection with 1009; 1 MiB
-	SendQueue      int           // frames queued per connection before it must resync; 512
-	RateLimit      float64       // client frames per second per connection; 100
-	RateBurst      int           // burst above RateLimit; 200
-	PingInterval   time.Duration // keepalive ping period; 25 s
-	PongTimeout    time.Duration // a ping unanswered this long drops the peer; 10 s
-	WriteTimeout   time.Duration // a frame not written within this drops the peer; 10 s
-	GapWait        time.Duration // how long an out-of-order op waits before the log is read; 150 ms
-	IdleCheck      time.Duration // a quiet section is compared with the log this often; 2 s
-	PresenceTTL    time.Duration // presence of a dead instance disappears after this; 7 s
-	PresenceBeat   time.Duration // presence is rewritten and re-read this often; 2 s
-	PermissionTTL  time.Duration // edit permission is re-checked after this; 2 s
-}
-
-func (c *HubConfig) defaults() {
-	if c.Instance == "" {
-		c.Instance = randomID(6)
-	}
-	setDefault(&c.MaxFrameBytes, 1<<20)
-	setDefault(&c.SendQueue, 512)
-	setDefault(&c.RateLimit, 100)
-	setDefault(&c.RateBurst, 200)
-	setDefault(&c.PingInterval, 25*time.Second)
-	setDefault(&c.PongTimeout, 10*time.Second)
-	setDefault(&c.WriteTimeout, 10*time.Second)
-	setDefault(&c.GapWait, 150*time.Millisecond)
-	setDefault(&c.IdleCheck, 2*time.Second)
-	setDefault(&c.PresenceTTL, 7*time.Second)
-	setDefault(&c.PresenceBeat, 2*time.Second)
-	setDefault(&c.PermissionTTL, 2*time.Second)
-}
-
-func setDefault[T comparable](p *T, v T) {
-	var zero T
-	if *p == zero {
-		*p = v
-	}
-}
-
 // Deps are the services a Hub uses. OpLog and Strategies are required.
 type Deps struct {
 	OpLog      domain.OpLogService

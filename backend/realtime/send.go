@@ -1,0 +1,101 @@
+package realtime
+
+import (
+	"context"
+
+	"github.com/coder/websocket"
+)
+
+// enqueue queues an item for writing. s, if set, is the subscription the
+// item belongs to; nothing more is queued for a stale one. When the queue is
+// full the connection is too slow: its queue is dropped and every open
+// section gets a "resync" error, so the client re-opens from its version.
+func (c *conn) enqueue(s *sub, it outItem) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed || c.closing || (s != nil && s.stale) {
+		return
+	}
+	if len(c.queue) >= c.hub.cfg.SendQueue {
+		c.queue = c.queue[:0]
+		for id, os := range c.subs {
+			os.stale = true
+			c.queue = append(c.queue, outItem{section: id, frame: errorFrame(&frameError{
+				code: CodeResync, section: id,
+				message: "Die Verbindung kommt nicht nach – bitte den Abschnitt mit der bekannten Version neu öffnen.",
+			})})
+		}
+		c.hub.metrics.resyncs.Inc()
+		return
+	}
+	c.queue = append(c.queue, it)
+	if !c.writing {
+		c.writing = true
+		go c.writeLoop()
+	}
+}
+
+func (c *conn) writeLoop() {
+	var batch []outItem
+	for {
+		c.mu.Lock()
+		if len(c.queue) == 0 || c.closed {
+			c.writing = false
+			c.queue = nil // let an idle connection's buffer go
+			c.mu.Unlock()
+			return
+		}
+		batch, c.queue = c.queue, batch[:0]
+		c.mu.Unlock()
+		if err := c.writeBatch(batch); err != nil {
+			c.mu.Lock()
+			c.closed, c.writing, c.queue = true, false, nil
+			c.mu.Unlock()
+			c.ws.CloseNow() // the peer is gone or stuck; the read loop cleans up
+			return
+		}
+		clear(batch)
+	}
+}
+
+// writeBatch writes items in order, coalescing runs of ops of one section.
+func (c *conn) writeBatch(items []outItem) error {
+	for i := 0; i < len(items); {
+		it := items[i]
+		if it.entry == nil {
+			if err := c.write(it.frame); err != nil {
+				return err
+			}
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(items) && j-i < maxOpsPerFrame && items[j].entry != nil && items[j].section == it.section {
+			j++
+		}
+		var frame []byte
+		if j == i+1 {
+			frame = opFrame(it.section, it.entry)
+		} else {
+			entries := make([][]byte, 0, j-i)
+			for _, x := range items[i:j] {
+				entries = append(entries, x.entry)
+			}
+			frame = opsFrame(it.section, entries)
+		}
+		if err := c.write(frame); err != nil {
+			return err
+		}
+		i = j
+	}
+	return nil
+}
+
+func (c *conn) write(frame []byte) error {
+	// Not the hub's context: a write cut short by shutdown would close the
+	// connection before the close frame could explain why.
+	ctx, cancel := context.WithTimeout(context.Background(), c.hub.cfg.WriteTimeout)
+	defer cancel()
+	c.hub.metrics.framesOut.Inc()
+	return c.ws.Write(ctx, websocket.MessageText, frame)
+}
