@@ -52,43 +52,53 @@ func (c *conn) open(ctx context.Context, id int64, from *int64) *frameError {
 	self.V = v
 	s.self = &self
 
+	// Known to the connection from here on, so that a send queue overflow
+	// during the catch-up below marks it for resync too.
+	c.mu.Lock()
+	c.subs[id] = s
+	c.mu.Unlock()
 	r.mu.Lock()
 	r.start(v)
-	// The room may be ahead of the snapshot (ops delivered meanwhile) and
-	// the client may ask for ops before it: read those from the log while
-	// holding the room, so that nothing is delivered twice or skipped.
-	start, first := v, []byte(nil)
+	start := v
 	if from != nil {
 		start = *from
 	} else {
 		all := r.presenceList()
-		first = mustJSON(snapshotOut{T: typeSnapshot, Section: id, V: v, Text: text, Presence: othersOf(all, c.id), Count: len(all)})
+		c.enqueue(s, outItem{section: id, frame: mustJSON(snapshotOut{T: typeSnapshot, Section: id, V: v,
+			Text: text, Presence: othersOf(all, c.id), Count: len(all)})})
 	}
-	entries, ferr := c.catchUp(ctx, id, start, r.next)
-	if ferr != nil {
+	// The room may be ahead of the snapshot (ops delivered meanwhile) and
+	// the client may ask for ops before it. Those ops are history: read them
+	// without holding the room, send them, and repeat until the connection
+	// has reached the room; only then does it join the live stream.
+	sentOps := false
+	for r.next > start {
+		target := r.next
 		r.mu.Unlock()
-		c.hub.releaseRoom(r)
-		return ferr
-	}
-	s.next = max(r.next, start)
-	c.mu.Lock()
-	c.subs[id] = s
-	c.mu.Unlock()
-	if first != nil {
-		c.enqueue(s, outItem{section: id, frame: first})
-	}
-	if from != nil || len(entries) > 0 {
-		for {
+		entries, ferr := c.catchUp(ctx, id, start, target)
+		r.mu.Lock()
+		if ferr == nil && len(entries) == 0 {
+			ferr = &frameError{code: CodeResync, message: "Der Verlauf des Abschnitts ist unvollständig – bitte neu öffnen."}
+		}
+		if ferr != nil {
+			r.mu.Unlock()
+			c.mu.Lock()
+			delete(c.subs, id)
+			c.mu.Unlock()
+			c.hub.releaseRoom(r)
+			return ferr
+		}
+		for len(entries) > 0 {
 			n := min(len(entries), maxOpsPerFrame)
 			c.enqueue(s, outItem{section: id, frame: opsFrame(id, entries[:n])})
-			if entries = entries[n:]; len(entries) == 0 {
-				break
-			}
+			entries, start, sentOps = entries[n:], start+int64(n), true
 		}
 	}
-	if from != nil {
-		s.self.V = s.next
+	if from != nil && !sentOps {
+		c.enqueue(s, outItem{section: id, frame: opsFrame(id, nil)})
 	}
+	s.next = max(r.next, start)
+	s.self.V = s.next
 	r.subs[c] = s
 	r.mu.Unlock()
 	c.hub.localPresenceChanged(id)
