@@ -69,7 +69,9 @@ type Broker interface {
 	// Publish sends m to every instance subscribed to m.Section.
 	Publish(ctx context.Context, m *Message) error
 	// Subscribe starts delivering messages for section to Run's handler.
-	// Subscribing twice is the same as once.
+	// Subscribing twice is the same as once. The subscription is remembered
+	// even when an error is returned (the broker is unreachable) and is
+	// renewed when Run reconnects.
 	Subscribe(ctx context.Context, section int64) error
 	// Unsubscribe stops delivering messages for section.
 	Unsubscribe(ctx context.Context, section int64) error

@@ -271,8 +271,12 @@ func (h *Hub) acquireRoom(ctx context.Context, section int64) (*room, error) {
 	}
 	r := h.rooms[section]
 	if r == nil {
+		// A broker that is down must not keep anyone from editing: the
+		// database is the source of truth, the broker remembers the
+		// subscription and renews it on reconnect, and until then the idle
+		// check brings the room's ops from the log.
 		if err := h.deps.Broker.Subscribe(ctx, section); err != nil {
-			return nil, err
+			h.log.Warn("broker subscribe failed; serving from the log until it recovers", "section", section, "err", err)
 		}
 		r = newRoom(h, section)
 		h.rooms[section] = r
