@@ -18,6 +18,7 @@ type HubConfig struct {
 	PresenceTTL    time.Duration // presence of a dead instance disappears after this; 7 s
 	PresenceBeat   time.Duration // presence is rewritten and re-read this often; 2 s
 	PermissionTTL  time.Duration // edit permission is re-checked after this; 2 s
+	BatchWindow    time.Duration // longest pause between two fan-out flushes of a busy section; 25 ms
 }
 
 func (c *HubConfig) defaults() {
@@ -36,6 +37,7 @@ func (c *HubConfig) defaults() {
 	setDefault(&c.PresenceTTL, 7*time.Second)
 	setDefault(&c.PresenceBeat, 2*time.Second)
 	setDefault(&c.PermissionTTL, 2*time.Second)
+	setDefault(&c.BatchWindow, 25*time.Millisecond)
 }
 
 func setDefault[T comparable](p *T, v T) {

@@ -15,12 +15,13 @@ import (
 // maxOpsPerFrame bounds how many ops one coalesced "ops" frame carries.
 const maxOpsPerFrame = 256
 
-// outItem is one queued outgoing frame. Items with an entry are committed ops
-// and are coalesced with their neighbours of the same section.
+// outItem is one queued outgoing frame. Items with entries are committed
+// ops and are coalesced with their neighbours of the same section. Both
+// slices may be shared with other connections and are never written to.
 type outItem struct {
 	section int64
-	entry   []byte // an op entry (opEntry), or nil
-	frame   []byte // a complete frame otherwise
+	entries [][]byte // op entries (opEntry), or nil
+	frame   []byte   // the complete frame, or nil to build it from entries
 }
 
 // conn is one websocket connection. The read loop runs in the handler's

@@ -255,5 +255,5 @@ func (r *room) moveCursor(v int64, ranges [][2]int) (int64, [][2]int) {
 			out[i] = [2]int{ot.TransformPosition(out[i][0], op), ot.TransformPosition(out[i][1], op)}
 		}
 	}
-	return r.next, out
+	return r.sent, out
 }

@@ -26,6 +26,10 @@ type room struct {
 	mu           sync.Mutex
 	subs         map[*conn]*sub
 	next         int64                         // next version to deliver; -1 until known
+	sent         int64                         // next version to send: ops [sent, next) wait in batch
+	batch        []*domain.CommittedOp         // delivered in order, not yet sent to subscribers
+	lastFlush    time.Time                     // when the batch was last sent
+	flushDue     bool                          // a timed flush is scheduled
 	pending      map[int64]*domain.CommittedOp // arrived ahead of next
 	gapSince     time.Time                     // when the oldest pending op arrived
 	checkAt      time.Time                     // when to compare with the log next
@@ -60,7 +64,7 @@ func (r *room) start(v int64) {
 	if r.next >= 0 {
 		return
 	}
-	r.next = v
+	r.next, r.sent = v, v
 	r.checkAt = time.Now().Add(r.hub.cfg.IdleCheck)
 	r.drain()
 }
@@ -108,30 +112,13 @@ func (r *room) drain() {
 	}
 }
 
-// deliver hands op (which is at r.next) to every subscriber that needs it:
-// as an ack to the connection that submitted it, as an op to the others.
+// deliver accepts op (which is at r.next) into the batch that the next
+// flush sends to every subscriber (batch.go).
 func (r *room) deliver(op *domain.CommittedOp) {
 	r.next = op.Version + 1
 	r.checkAt = time.Now().Add(r.hub.cfg.IdleCheck)
-	r.recent = append(r.recent, op)
-	if len(r.recent) > recentOps {
-		r.recent = append(r.recent[:0], r.recent[len(r.recent)-recentOps/2:]...)
-	}
-	var entry []byte
-	for _, s := range r.subs {
-		if op.Version < s.next {
-			continue
-		}
-		s.next = op.Version + 1
-		if _, mine := s.clients[op.ClientID]; mine && op.UserID == s.c.user.ID {
-			s.c.enqueue(s, outItem{section: r.id, frame: mustJSON(ackOut{T: typeAck, Section: r.id, V: op.Version, Seq: op.Seq})})
-			continue
-		}
-		if entry == nil {
-			entry = opEntry(op)
-		}
-		s.c.enqueue(s, outItem{section: r.id, entry: entry})
-	}
+	r.batch = append(r.batch, op)
+	r.scheduleFlush()
 }
 
 // tick starts a log read when a gap has lasted GapWait or the room has been
@@ -182,10 +169,10 @@ func (r *room) repair(ctx context.Context) {
 	}
 }
 
-// opsBetween returns the ops from version from up to r.next from the recent
+// opsBetween returns the ops from version from up to r.sent from the recent
 // buffer, or false if they are no longer there.
 func (r *room) opsBetween(from int64) ([]*domain.CommittedOp, bool) {
-	if from >= r.next {
+	if from >= r.sent {
 		return nil, true
 	}
 	if len(r.recent) == 0 || r.recent[0].Version > from {

@@ -191,7 +191,7 @@ func (c *conn) submit(ctx context.Context, f *inFrame) *frameError {
 	// went out as a plain op (a resubmission after reconnecting); ack it
 	// now. Later ones are acked, or will be, by the room.
 	if committed.Version < s.next && committed.Version < s.clients[f.Client] {
-		c.enqueue(s, outItem{section: f.Section, frame: mustJSON(ackOut{T: typeAck, Section: f.Section, V: committed.Version, Seq: committed.Seq})})
+		c.enqueue(s, outItem{section: f.Section, frame: ackFrame(f.Section, committed.Version, committed.Seq)})
 	}
 	return nil
 }

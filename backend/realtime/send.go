@@ -59,29 +59,28 @@ func (c *conn) writeLoop() {
 }
 
 // writeBatch writes items in order, coalescing runs of ops of one section.
+// A run of one item with a ready frame (the frame a room shares among its
+// receivers) is written as it is; only a longer run is encoded anew.
 func (c *conn) writeBatch(items []outItem) error {
 	for i := 0; i < len(items); {
 		it := items[i]
-		if it.entry == nil {
-			if err := c.write(it.frame); err != nil {
-				return err
-			}
-			i++
-			continue
-		}
+		frame := it.frame
 		j := i + 1
-		for j < len(items) && j-i < maxOpsPerFrame && items[j].entry != nil && items[j].section == it.section {
-			j++
-		}
-		var frame []byte
-		if j == i+1 {
-			frame = opFrame(it.section, it.entry)
-		} else {
-			entries := make([][]byte, 0, j-i)
-			for _, x := range items[i:j] {
-				entries = append(entries, x.entry)
+		if it.entries != nil {
+			n := len(it.entries)
+			for j < len(items) && items[j].entries != nil && items[j].section == it.section && n+len(items[j].entries) <= maxOpsPerFrame {
+				n += len(items[j].entries)
+				j++
 			}
-			frame = opsFrame(it.section, entries)
+			if j > i+1 {
+				entries := make([][]byte, 0, n)
+				for _, x := range items[i:j] {
+					entries = append(entries, x.entries...)
+				}
+				frame = entriesFrame(it.section, entries)
+			} else if frame == nil {
+				frame = entriesFrame(it.section, it.entries)
+			}
 		}
 		if err := c.write(frame); err != nil {
 			return err
@@ -91,9 +90,10 @@ func (c *conn) writeBatch(items []outItem) error {
 	return nil
 }
 
+// write sends one frame. Not with the hub's context: a write cut short by
+// shutdown would close the connection before the close frame could explain
+// why.
 func (c *conn) write(frame []byte) error {
-	// Not the hub's context: a write cut short by shutdown would close the
-	// connection before the close frame could explain why.
 	ctx, cancel := context.WithTimeout(context.Background(), c.hub.cfg.WriteTimeout)
 	defer cancel()
 	c.hub.metrics.framesOut.Inc()
