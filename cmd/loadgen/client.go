@@ -1,51 +1,67 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
-
-	"github.com/strategieraum/strategieraum/backend/ot"
 )
 
-// client is one websocket client. Editors run the usual OT client state
-// machine (one op in flight, later edits buffered); the others only read.
+// client is one websocket client. Every client reads every frame. Sampled
+// clients decode each frame and record edit→delivery latency; the others
+// only look at a frame's first bytes (and editors at its last version), so
+// that the load generator stays cheap next to the server it measures.
+//
+// Editors type without keeping the text: each keystroke inserts "x" at a
+// random position within the text length of their snapshot. Nobody deletes,
+// so that position is valid at every later version, and the server
+// transforms the op from the editor's version as it would a browser's. As in
+// a browser, one op is in flight at a time and later keystrokes wait in a
+// buffer, sent as one op when the ack comes.
 type client struct {
-	cfg    *config
-	stats  *stats
-	url    string
-	id     string
-	editor bool
-	ws     *websocket.Conn
-	ending atomic.Bool // set before loadgen closes the connection itself
+	cfg     *config
+	stats   *stats
+	url     string
+	id      string
+	index   int  // position among the editors, or -1
+	sampled bool // decodes frames and records delivery latency
+	ws      *websocket.Conn
+	ending  atomic.Bool // set before loadgen closes the connection itself
+	wake    chan struct{}
+
+	textLen int // runes in the snapshot
 
 	mu       sync.Mutex
-	doc      string
-	v        int64
-	inflight ot.Op
-	inSeq    int64
-	buffer   ot.Op
+	v        int64 // next version expected
+	inflight bool
+	buffered int // keystrokes waiting
 	seq      int64
+
+	ack      []time.Duration // this editor's submit→ack latencies
+	delivery []time.Duration // this client's edit→delivery latencies
+	errors   map[string]int
 }
 
-// serverFrame holds the fields of server frames that loadgen looks at.
+// serverFrame holds the fields of server frames that sampled clients look at.
 type serverFrame struct {
-	T      string          `json:"t"`
-	V      int64           `json:"v"`
-	Op     json.RawMessage `json:"op"`
-	Ops    []serverFrame   `json:"ops"`
-	Client string          `json:"client"`
-	Seq    int64           `json:"seq"`
-	Text   string          `json:"text"`
-	Code   string          `json:"code"`
+	T      string        `json:"t"`
+	V      int64         `json:"v"`
+	Ops    []serverFrame `json:"ops"`
+	Client string        `json:"client"`
+	Seq    int64         `json:"seq"`
+	Text   string        `json:"text"`
+	Code   string        `json:"code"`
 }
 
 func (c *client) connect(ctx context.Context) error {
@@ -59,19 +75,25 @@ func (c *client) connect(ctx context.Context) error {
 		return err
 	}
 	ws.SetReadLimit(8 << 20)
-	if err := c.write(ctx, ws, map[string]any{"t": "open", "section": c.cfg.section}); err != nil {
+	open := fmt.Sprintf(`{"t":"open","section":%d}`, c.cfg.section)
+	if err := c.write(ctx, ws, []byte(open)); err != nil {
 		ws.CloseNow()
 		return err
 	}
 	for {
-		f, err := read(dctx, ws)
+		_, data, err := ws.Read(dctx)
 		if err != nil {
+			ws.CloseNow()
+			return err
+		}
+		var f serverFrame
+		if err := json.Unmarshal(data, &f); err != nil {
 			ws.CloseNow()
 			return err
 		}
 		switch f.T {
 		case "snapshot":
-			c.doc, c.v, c.ws = f.Text, f.V, ws
+			c.textLen, c.v, c.ws = utf8.RuneCountInString(f.Text), f.V, ws
 			return nil
 		case "error":
 			ws.CloseNow()
@@ -80,20 +102,10 @@ func (c *client) connect(ctx context.Context) error {
 	}
 }
 
-func (c *client) write(ctx context.Context, ws *websocket.Conn, v any) error {
-	b, _ := json.Marshal(v)
+func (c *client) write(ctx context.Context, ws *websocket.Conn, b []byte) error {
 	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	return ws.Write(wctx, websocket.MessageText, b)
-}
-
-func read(ctx context.Context, ws *websocket.Conn) (*serverFrame, error) {
-	_, data, err := ws.Read(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var f serverFrame
-	return &f, json.Unmarshal(data, &f)
 }
 
 func (c *client) close() {
@@ -101,126 +113,198 @@ func (c *client) close() {
 	c.ws.Close(websocket.StatusNormalClosure, "")
 }
 
-// run reads until the connection closes; editors also type from start on
-// for the configured duration.
-func (c *client) run(ctx context.Context, start <-chan struct{}) {
-	if c.editor && !c.cfg.idle {
-		go c.typeLoop(ctx, start)
+func (c *client) error(what string) {
+	c.mu.Lock()
+	if c.errors == nil {
+		c.errors = map[string]int{}
 	}
+	c.errors[what]++
+	c.mu.Unlock()
+}
+
+var (
+	prefixAck   = []byte(`{"t":"ack"`)
+	prefixError = []byte(`{"t":"error"`)
+	prefixOp    = []byte(`{"t":"op"`) // also matches "ops"
+)
+
+// run reads until the connection closes, into one buffer reused for every
+// frame.
+func (c *client) run(ctx context.Context) {
+	var buf bytes.Buffer
 	for {
-		f, err := read(ctx, c.ws)
+		_, r, err := c.ws.Reader(ctx)
+		if err == nil {
+			buf.Reset()
+			_, err = buf.ReadFrom(r)
+		}
 		if err != nil {
-			if ctx.Err() == nil && !c.ending.Load() {
-				c.stats.error("connection lost")
+			if ctx.Err() == nil && !c.ending.Load() && err != io.EOF {
+				c.error("connection lost")
 			}
 			return
 		}
 		now := time.Now()
-		switch f.T {
-		case "op":
-			c.remote(f, now)
-		case "ops":
-			for i := range f.Ops {
-				c.remote(&f.Ops[i], now)
-			}
-		case "ack":
-			c.stats.acked(c.id, f.Seq, now)
-			c.mu.Lock()
-			c.inflight, c.v = nil, f.V+1
-			c.mu.Unlock()
-			c.flush(ctx)
-		case "error":
-			c.stats.error("error frame " + f.Code)
+		data := buf.Bytes()
+		if c.sampled {
+			c.decoded(data, now)
+			continue
 		}
+		switch {
+		case bytes.HasPrefix(data, prefixAck):
+			c.acked(lastInt(data, `"seq":`), lastInt(data, `"v":`), now)
+		case bytes.HasPrefix(data, prefixOp):
+			if c.index >= 0 {
+				c.advance(lastInt(data, `"v":`))
+			}
+		case bytes.HasPrefix(data, prefixError):
+			var f serverFrame
+			_ = json.Unmarshal(data, &f)
+			c.error("error frame " + f.Code)
+		}
+	}
+}
+
+// decoded handles a frame at a sampled client: every op is checked to come
+// in version order and its delivery latency recorded.
+func (c *client) decoded(data []byte, now time.Time) {
+	var f serverFrame
+	if err := json.Unmarshal(data, &f); err != nil {
+		c.error("malformed frame")
+		return
+	}
+	switch f.T {
+	case "op":
+		c.remote(&f, now)
+	case "ops":
+		for i := range f.Ops {
+			c.remote(&f.Ops[i], now)
+		}
+	case "ack":
+		c.acked(f.Seq, f.V, now)
+	case "error":
+		c.error("error frame " + f.Code)
 	}
 }
 
 func (c *client) remote(f *serverFrame, now time.Time) {
-	c.stats.delivered(f.Client, f.Seq, now)
-	if !c.editor {
-		return
+	if t, ok := c.stats.sentAt(f.Client, f.Seq); ok {
+		c.delivery = append(c.delivery, now.Sub(t))
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	op, err := ot.Parse(f.Op)
-	if err != nil || f.V != c.v {
-		c.stats.error("op out of order or malformed")
-		return
+	ok := f.V == c.v
+	c.v = f.V + 1
+	c.mu.Unlock()
+	if !ok {
+		c.error("op out of order")
 	}
-	for _, pending := range []*ot.Op{&c.inflight, &c.buffer} {
-		if *pending == nil {
-			continue
-		}
-		p2, e1 := ot.Transform(*pending, op, ot.Left)
-		op2, e2 := ot.Transform(op, *pending, ot.Right)
-		if e1 != nil || e2 != nil {
-			c.stats.error("transform failed")
-			return
-		}
-		*pending, op = p2, op2
-	}
-	if c.doc, err = ot.Apply(c.doc, op); err != nil {
-		c.stats.error("apply failed")
-	}
-	c.v++
 }
 
-// typeLoop types for the configured duration once start is closed.
-func (c *client) typeLoop(ctx context.Context, start <-chan struct{}) {
-	select {
-	case <-ctx.Done():
+// advance moves an editor's version past an op frame whose last op is at v.
+func (c *client) advance(v int64) {
+	c.mu.Lock()
+	c.v = max(c.v, v+1)
+	c.mu.Unlock()
+}
+
+func (c *client) acked(seq, v int64, now time.Time) {
+	if c.index < 0 {
+		c.error("ack at a reader")
 		return
-	case <-start:
 	}
-	tick := time.NewTicker(time.Duration(float64(time.Second) / c.cfg.rate))
-	defer tick.Stop()
-	stop := time.After(c.cfg.duration)
+	if t, ok := c.stats.sentAt(c.id, seq); ok {
+		c.ack = append(c.ack, now.Sub(t))
+	}
+	c.mu.Lock()
+	c.inflight = false
+	c.v = max(c.v, v+1)
+	c.mu.Unlock()
+	c.kick()
+}
+
+// lastInt returns the integer after the last occurrence of key in a frame.
+// Keys are never found inside JSON strings, whose quotes are escaped.
+func lastInt(data []byte, key string) int64 {
+	i := bytes.LastIndex(data, []byte(key))
+	if i < 0 {
+		return -1
+	}
+	rest := data[i+len(key):]
+	j := 0
+	for j < len(rest) && (rest[j] == '-' || rest[j] >= '0' && rest[j] <= '9') {
+		j++
+	}
+	n, err := strconv.ParseInt(string(rest[:j]), 10, 64)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// keystroke is called by the typing schedule; the editor's sender sends it.
+func (c *client) keystroke() {
+	c.mu.Lock()
+	c.buffered++
+	c.mu.Unlock()
+	c.kick()
+}
+
+func (c *client) kick() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// sendLoop sends the buffered keystrokes as one op whenever nothing is in
+// flight.
+func (c *client) sendLoop(ctx context.Context) {
 	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-c.wake:
+		}
+		c.mu.Lock()
+		if c.inflight || c.buffered == 0 {
+			c.mu.Unlock()
+			continue
+		}
+		n := c.buffered
+		c.buffered, c.inflight = 0, true
+		c.seq++
+		seq, v := c.seq, c.v
+		c.mu.Unlock()
+		op := `["` + strings.Repeat("x", n) + `"]`
+		if pos := rand.IntN(c.textLen + 1); pos > 0 {
+			op = `[` + strconv.Itoa(pos) + `,"` + strings.Repeat("x", n) + `"]`
+		}
+		msg := fmt.Sprintf(`{"t":"op","section":%d,"v":%d,"op":%s,"client":%q,"seq":%d}`, c.cfg.section, v, op, c.id, seq)
+		c.stats.submit(c.index, seq, time.Now())
+		if err := c.write(ctx, c.ws, []byte(msg)); err != nil && ctx.Err() == nil && !c.ending.Load() {
+			c.error("write failed")
+		}
+	}
+}
+
+// typeLoop drives all editors from one ticker: keystrokes are spread evenly,
+// editor after editor, so that together they type rate × editors per
+// second.
+func typeLoop(ctx context.Context, editors []*client, rate float64, d time.Duration) {
+	if len(editors) == 0 {
+		return
+	}
+	tick := time.NewTicker(time.Duration(float64(time.Second) / rate / float64(len(editors))))
+	defer tick.Stop()
+	stop := time.After(d)
+	for i := 0; ; i = (i + 1) % len(editors) {
 		select {
 		case <-ctx.Done():
 			return
 		case <-stop:
 			return
 		case <-tick.C:
-			c.edit()
-			c.flush(ctx)
+			editors[i].keystroke()
 		}
-	}
-}
-
-// edit types one character (or deletes one) at a random place.
-func (c *client) edit() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	runes := []rune(c.doc)
-	pos := rand.IntN(len(runes) + 1)
-	next := string(runes[:pos]) + "x" + string(runes[pos:])
-	if len(runes) > 200 && rand.IntN(2) == 0 {
-		next = string(runes[:min(pos, len(runes)-1)]) + string(runes[min(pos, len(runes)-1)+1:])
-	}
-	op := ot.Diff(c.doc, next)
-	c.doc = next
-	if c.buffer == nil {
-		c.buffer = op
-	} else if composed, err := ot.Compose(c.buffer, op); err == nil {
-		c.buffer = composed
-	}
-}
-
-// flush sends the buffer if nothing is in flight.
-func (c *client) flush(ctx context.Context) {
-	c.mu.Lock()
-	if c.inflight != nil || c.buffer == nil {
-		c.mu.Unlock()
-		return
-	}
-	c.inflight, c.buffer = c.buffer, nil
-	c.seq++
-	c.inSeq = c.seq
-	msg := map[string]any{"t": "op", "section": c.cfg.section, "v": c.v, "op": c.inflight, "client": c.id, "seq": c.inSeq}
-	c.mu.Unlock()
-	c.stats.submit(c.id, c.inSeq, time.Now())
-	if err := c.write(ctx, c.ws, msg); err != nil && ctx.Err() == nil {
-		c.stats.error("write failed")
 	}
 }

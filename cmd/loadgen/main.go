@@ -1,7 +1,8 @@
 // Command loadgen puts live-editing load on one or more Strategieraum
 // instances: N websocket clients open one section, E of them type at a given
-// rate, and it reports edit-to-delivery latency at every other client,
-// submit-to-ack latency, committed ops per second and errors.
+// rate, and it reports edit-to-delivery latency (at a sample of the
+// clients: -sample), submit-to-ack latency, committed ops per second,
+// errors and, with -pids, the CPU the server processes used.
 //
 //	loadgen -url http://localhost:8080,http://localhost:8081 -section 3 \
 //	        -email pate@hessen.example -password … -clients 200 -editors 10 -rate 5 -duration 30s
@@ -18,6 +19,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -43,6 +45,8 @@ type config struct {
 	rate            float64
 	duration        time.Duration
 	idle            bool
+	sample          int
+	pids            []int
 }
 
 func parseFlags(args []string, getenv func(string) string) (*config, error) {
@@ -58,8 +62,19 @@ func parseFlags(args []string, getenv func(string) string) (*config, error) {
 	fs.Float64Var(&c.rate, "rate", 5, "keystrokes per second per editor")
 	fs.DurationVar(&c.duration, "duration", 30*time.Second, "how long the editors type")
 	fs.BoolVar(&c.idle, "idle", false, "only hold -clients idle connections until interrupted")
+	fs.IntVar(&c.sample, "sample", 100, "how many clients decode every frame and measure edit→delivery (readers first, spread over the instances)")
+	pids := fs.String("pids", "", "comma-separated process ids of the server instances, to report their CPU use")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	for _, p := range strings.Split(*pids, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			n, err := strconv.Atoi(p)
+			if err != nil || n <= 0 {
+				return nil, fmt.Errorf("-pids: %q is not a process id", p)
+			}
+			c.pids = append(c.pids, n)
+		}
 	}
 	for _, u := range strings.Split(*urls, ",") {
 		if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
@@ -75,6 +90,8 @@ func parseFlags(args []string, getenv func(string) string) (*config, error) {
 		return nil, errors.New("need 1 <= -clients and 0 <= -editors <= -clients")
 	case c.rate <= 0:
 		return nil, errors.New("-rate must be positive")
+	case c.sample < 0:
+		return nil, errors.New("-sample must not be negative")
 	case c.token == "" && c.email == "":
 		return nil, errors.New("give -token (or $STRATEGIERAUM_TOKEN) or -email and -password")
 	}
@@ -91,15 +108,30 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 	}
-	st := newStats()
 	clients := make([]*client, cfg.clients)
+	var editors []*client
+	var ids []string
+	run := time.Now().UnixNano() % 1e6
 	for i := range clients {
-		clients[i] = &client{cfg: cfg, stats: st, url: cfg.urls[i%len(cfg.urls)], editor: i < cfg.editors, id: fmt.Sprintf("lg%d-%d", time.Now().UnixNano()%1e6, i)}
+		c := &client{cfg: cfg, url: cfg.urls[i%len(cfg.urls)], index: -1, id: fmt.Sprintf("lg%d-%d", run, i)}
+		if i < cfg.editors {
+			c.index, c.wake = len(editors), make(chan struct{}, 1)
+			editors = append(editors, c)
+			ids = append(ids, c.id)
+		}
+		// Readers are sampled from the end, so that consecutive ones
+		// alternate between the instances; editors only if -sample asks for
+		// more clients than there are readers.
+		c.sampled = i >= cfg.clients-cfg.sample
+		clients[i] = c
+	}
+	st := newStats(ids, int(cfg.rate*cfg.duration.Seconds())+64)
+	for _, c := range clients {
+		c.stats = st
 	}
 	// Connect everyone first, a few at a time, so that the typing starts
 	// with all receivers in place. Each client reads from the moment it is
 	// connected, so that it answers the server's pings.
-	start := make(chan struct{})
 	var wg, readers sync.WaitGroup
 	sem := make(chan struct{}, 64)
 	for _, c := range clients {
@@ -109,11 +141,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			defer wg.Done()
 			defer func() { <-sem }()
 			if err := c.connect(ctx); err != nil {
-				st.error("connect: " + err.Error())
+				c.error("connect: " + err.Error())
 				return
 			}
 			readers.Add(1)
-			go func() { defer readers.Done(); c.run(ctx, start) }()
+			go func() { defer readers.Done(); c.run(ctx) }()
 		}()
 	}
 	wg.Wait()
@@ -132,21 +164,63 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		<-ctx.Done()
 		return nil
 	}
-	startedAt := time.Now()
-	close(start)
-	select {
-	case <-ctx.Done():
-	case <-time.After(cfg.duration):
+	sctx, stopSenders := context.WithCancel(ctx)
+	var active []*client
+	for _, c := range editors {
+		if c.ws != nil {
+			active = append(active, c)
+			go c.sendLoop(sctx)
+		}
 	}
+	cpu := newCPUMeter(append([]int{os.Getpid()}, cfg.pids...))
+	startedAt := time.Now()
+	typeLoop(ctx, active, cfg.rate, cfg.duration)
 	elapsed := time.Since(startedAt)
+	cpuUse := cpu.read(elapsed)
 	// Let the last acks and deliveries arrive.
 	time.Sleep(2 * time.Second)
+	stopSenders()
 	for _, c := range clients {
 		if c.ws != nil {
 			c.close()
 		}
 	}
 	readers.Wait()
-	st.report(stdout, elapsed, connected-1)
+	gather(clients).report(stdout, elapsed)
+	fmt.Fprintf(stdout, "cpu             %s\n", cpuUse)
 	return nil
+}
+
+// cpuMeter reports the CPU used by processes over the typing period.
+type cpuMeter struct {
+	pids  []int
+	start []int64
+}
+
+func newCPUMeter(pids []int) *cpuMeter {
+	m := &cpuMeter{pids: pids, start: make([]int64, len(pids))}
+	for i, p := range pids {
+		m.start[i], _ = cpuTicks(p)
+	}
+	return m
+}
+
+// read describes each process's use as a share of one core; the first is
+// loadgen itself.
+func (m *cpuMeter) read(elapsed time.Duration) string {
+	var parts []string
+	for i, p := range m.pids {
+		name := "pid " + strconv.Itoa(p)
+		if i == 0 {
+			name = "loadgen"
+		}
+		t, err := cpuTicks(p)
+		if err != nil {
+			parts = append(parts, name+" ?")
+			continue
+		}
+		share := float64(t-m.start[i]) / clockTicks / elapsed.Seconds() * 100
+		parts = append(parts, fmt.Sprintf("%s %.0f%%", name, share))
+	}
+	return strings.Join(parts, ", ") + " (of one core, while typing)"
 }
