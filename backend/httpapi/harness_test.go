@@ -18,6 +18,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/strategieraum/strategieraum/backend/auth"
+	"github.com/strategieraum/strategieraum/backend/collab"
+	"github.com/strategieraum/strategieraum/backend/consult"
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/httpapi"
 	"github.com/strategieraum/strategieraum/backend/store"
@@ -60,6 +62,7 @@ type fixture struct {
 	users    map[string]*domain.User
 	tokens   map[string]string // role name → bearer secret
 	history  *fakeHistory
+	oplog    *collab.Service // the consultation's op log
 }
 
 // options adjusts a fixture before the server starts.
@@ -105,6 +108,9 @@ func newFixture(t testing.TB, db *store.DB, opt options) *fixture {
 	if opt.noHistory {
 		deps.History = nil
 	}
+	f.oplog = collab.New(db, collab.Options{})
+	deps.Consult = consult.New(consult.Deps{Store: db, Strategies: db, Users: db, OpLog: f.oplog, History: f.oplog,
+		Audit: db, Now: f.clock.Now, DenialsAuditedElsewhere: true})
 	s := httpapi.New(opt.cfg, deps)
 	f.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(f.srv.Close)

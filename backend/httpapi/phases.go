@@ -57,6 +57,9 @@ func (s *Server) handleCreatePhase(c echo.Context) error {
 	}
 	s.audit(c, domain.UserFromContext(c.Request().Context()), "phase_changed",
 		fmt.Sprintf("strategy:%d", st.ID), string(p.Kind))
+	if s.deps.Consult != nil {
+		s.deps.Consult.PhaseChanged(c.Request().Context(), st, p)
+	}
 	return c.JSON(http.StatusCreated, p)
 }
 

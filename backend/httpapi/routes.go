@@ -48,6 +48,37 @@ func (s *Server) routes() {
 	e.POST("/api/users", s.handleCreateUser)
 	e.PATCH("/api/users/:id", s.handleUpdateUser)
 
+	// The consultation: threads, proposals, moderation, statements,
+	// notifications, audit log and report (consult_*.go).
+	e.GET("/api/sections/:id/threads", s.handleListThreads)
+	e.POST("/api/sections/:id/threads", s.handleCreateThread)
+	e.GET("/api/threads/:id", s.handleGetThread)
+	e.POST("/api/threads/:id/comments", s.handleReply)
+	e.POST("/api/threads/:id/accept", s.handleThreadAction("accept"))
+	e.POST("/api/threads/:id/reject", s.handleThreadAction("reject"))
+	e.POST("/api/threads/:id/resolve", s.handleThreadAction("resolve"))
+	e.POST("/api/threads/:id/reopen", s.handleThreadAction("reopen"))
+	e.POST("/api/threads/:id/hide", s.handleThreadAction("hide"))
+	e.PATCH("/api/comments/:id", s.handleEditComment)
+	e.POST("/api/comments/:id/hide", s.handleHideComment)
+	e.POST("/api/comments/:id/reports", s.handleReportComment)
+	e.GET("/api/reports", s.handleReportQueue)
+	e.GET("/api/strategies/:id/threads", s.handleStrategyThreads)
+	e.GET("/api/strategies/:id/statements", s.handleListStatements)
+	e.GET("/api/strategies/:id/statements/:org", s.handleGetStatement)
+	e.GET("/api/strategies/:id/statements/:org/versions", s.handleStatementVersions)
+	e.PUT("/api/strategies/:id/statement", s.handleSaveStatement)
+	e.POST("/api/strategies/:id/statement/submit", s.handleSubmitStatement)
+	e.GET("/api/notifications", s.handleListNotifications)
+	e.GET("/api/notifications/unread", s.handleUnreadCount)
+	e.POST("/api/notifications/read", s.handleMarkRead)
+	e.GET("/api/audit", s.handleListAudit)
+	e.GET("/api/audit/export", s.handleExportAudit)
+	e.GET("/api/strategies/:id/report", s.handleReport)
+	e.GET("/api/strategies/:id/report/xlsx", s.handleReportDownload("xlsx"))
+	e.GET("/api/strategies/:id/report/csv", s.handleReportDownload("csv"))
+	e.GET("/api/strategies/:id/report/html", s.handleReportDownload("html"))
+
 	// Live editing.
 	e.GET("/api/ws", s.handleLive)
 

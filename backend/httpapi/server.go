@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/strategieraum/strategieraum/backend/consult"
 	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
@@ -45,6 +46,8 @@ type Deps struct {
 	Audit      domain.AuditService
 	// History may be nil until the op log exists; its routes then answer 503.
 	History domain.HistoryService
+	// Consult runs the consultation; nil answers its routes with 503.
+	Consult *consult.Service
 	// Ready lists what /readyz checks.
 	Ready []NamedPinger
 	// Live serves the websocket endpoint; it reads the user with

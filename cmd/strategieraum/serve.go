@@ -110,6 +110,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	defer live.Close()
 
+	consultation := newConsult(db, live.ops, live.ops, logger)
+	go remindDeadlines(ctx, consultation, logger)
+
 	secure := strings.HasPrefix(c.PublicURL, "https://")
 	var origins []string
 	if c.PublicURL != "" {
@@ -126,6 +129,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		Strategies: db,
 		Audit:      db,
 		History:    live.history,
+		Consult:    consultation,
 		Ready:      live.pingers(db),
 		Live:       live.handler,
 		Frontend:   frontend.Dist(),

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/strategieraum/strategieraum/backend/consult"
+	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/store"
+)
+
+// newConsult wires the consultation service onto the same op log the live
+// editors use, so an accepted proposal reaches every editor like any edit.
+// The HTTP layer audits the refusals it answers itself.
+func newConsult(db *store.DB, oplog domain.OpLogService, history domain.HistoryService, logger *slog.Logger) *consult.Service {
+	return consult.New(consult.Deps{Store: db, Strategies: db, Users: db, OpLog: oplog, History: history, Audit: db,
+		Logger: logger, DenialsAuditedElsewhere: true})
+}
+
+// remindDeadlines sends the 48-hour deadline reminders; every instance may
+// run it, since each user is reminded once per consultation.
+func remindDeadlines(ctx context.Context, svc *consult.Service, logger *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if err := svc.NotifyDeadlines(ctx); err != nil && ctx.Err() == nil {
+			logger.Warn("deadline reminders", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
