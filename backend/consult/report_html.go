@@ -1,9 +1,12 @@
 package consult
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"html/template"
 	"io"
+	"strings"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 )
@@ -28,3 +31,19 @@ var reportTemplate = template.Must(template.New("report.html").Funcs(template.Fu
 func (r *Report) WriteHTML(w io.Writer) error {
 	return reportTemplate.Execute(w, r)
 }
+
+// ReportContentSecurityPolicy is the policy to serve the HTML report with:
+// nothing may load or run, only the page's own inline style block, allowed
+// by its hash.
+var ReportContentSecurityPolicy = func() string {
+	raw, err := templatesFS.ReadFile("templates/report.html")
+	if err != nil {
+		panic(err)
+	}
+	page := string(raw)
+	start := strings.Index(page, "<style>") + len("<style>")
+	end := strings.Index(page, "</style>")
+	sum := sha256.Sum256([]byte(page[start:end]))
+	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; " +
+		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+}()

@@ -2,6 +2,8 @@ package consult_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/csv"
 	"strings"
 	"testing"
@@ -184,4 +186,19 @@ func TestSynopsisStartsAtConsultation(t *testing.T) {
 			t.Fatalf("changes: inserted %q, deleted %q", ins, del)
 		}
 	})
+}
+
+// TestReportStyleHashMatches checks that the CSP hash allows exactly the
+// style block the report page carries.
+func TestReportStyleHashMatches(t *testing.T) {
+	t.Parallel()
+	r := &consult.Report{Strategy: &domain.Strategy{Title: "S"}, Phase: &domain.Phase{Title: "B"}}
+	var buf bytes.Buffer
+	must(t, r.WriteHTML(&buf))
+	page := buf.String()
+	style := page[strings.Index(page, "<style>")+len("<style>") : strings.Index(page, "</style>")]
+	sum := sha256.Sum256([]byte(style))
+	if want := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(consult.ReportContentSecurityPolicy, want) {
+		t.Fatalf("CSP %q lacks %s", consult.ReportContentSecurityPolicy, want)
+	}
 }

@@ -174,6 +174,9 @@ func TestConsultationAPI(t *testing.T) {
 		if !strings.Contains(string(r.body), "<ins>") || strings.Contains(string(r.body), "<script>") {
 			t.Fatalf("html report: %s", r.body)
 		}
+		if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "style-src 'sha256-") || strings.Contains(csp, "unsafe") {
+			t.Fatalf("report CSP = %q", csp)
+		}
 		r = f.do(nil, "GET", report+"/csv", "", "moderator")
 		wantStatus(t, r, 200)
 		if !strings.Contains(string(r.body), "Änderungsvorschlag") {
