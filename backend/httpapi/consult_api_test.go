@@ -17,10 +17,9 @@ import (
 // consultation window around the fixture's clock.
 func (f *fixture) openConsultation(t *testing.T, text string) (opens, closes time.Time) {
 	t.Helper()
-	op, _ := json.Marshal([]any{text})
-	_, err := f.oplog.Submit(context.Background(), domain.SubmitRequest{SectionID: f.sections[0].ID, Op: op,
-		UserID: f.users["themenpate"].ID, ClientID: "seed", Seq: 1})
-	must(t, err)
+	if text != "" {
+		must(t, f.seedText(text))
+	}
 	now := f.clock.Now()
 	opens, closes = now.Add(-time.Hour), now.Add(72*time.Hour)
 	body := fmt.Sprintf(`{"kind":"beteiligung","title":"Beteiligung","opens_at":%q,"closes_at":%q}`,
@@ -183,4 +182,70 @@ func TestConsultationAPI(t *testing.T) {
 			t.Fatalf("csv report: %s", r.body)
 		}
 	})
+}
+
+func TestConsultationModerationAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, options{})
+		threads := fmt.Sprintf("/api/sections/%d/threads", f.sections[0].ID)
+		must(t, f.seedText("Daten werden einmal erhoben."))
+		// In entwurf participants neither read nor discuss.
+		wantStatus(t, f.do(nil, "GET", threads, "", "land"), 403)
+		wantStatus(t, f.do(nil, "POST", threads, `{"kind":"kommentar","start":0,"end":5,"version":1,"body":"x"}`, "land"), 403)
+		r := f.do(nil, "POST", threads, `{"kind":"kommentar","start":0,"end":5,"version":1,"body":"Entwurfsnotiz"}`, "themenpate")
+		wantStatus(t, r, 201)
+		f.openConsultation(t, "")
+		r = f.do(nil, "POST", threads, `{"kind":"einwand","start":0,"end":5,"version":1,"body":"Unsachlich!"}`, "land")
+		wantStatus(t, r, 201)
+		var th domain.Thread
+		r.json(t, &th)
+		cid := th.Comments[0].ID
+
+		// The author edits within 15 minutes, not after.
+		wantStatus(t, f.do(nil, "PATCH", fmt.Sprintf("/api/comments/%d", cid), `{"body":"Sachlich."}`, "land"), 200)
+		wantStatus(t, f.do(nil, "PATCH", fmt.Sprintf("/api/comments/%d", cid), `{"body":"fremd"}`, "themenpate"), 403)
+		f.clock.Add(16 * time.Minute)
+		wantStatus(t, f.do(nil, "PATCH", fmt.Sprintf("/api/comments/%d", cid), `{"body":"später"}`, "land"), 403)
+
+		// Report, queue, hide.
+		wantStatus(t, f.do(nil, "POST", fmt.Sprintf("/api/comments/%d/reports", cid), `{"reason":"unsachlich"}`, "themenpate"), 201)
+		wantStatus(t, f.do(nil, "GET", "/api/reports", "", "land"), 403)
+		r = f.do(nil, "GET", "/api/reports", "", "moderator")
+		wantStatus(t, r, 200)
+		if !strings.Contains(string(r.body), `"reason":"unsachlich"`) {
+			t.Fatalf("queue: %s", r.body)
+		}
+		wantStatus(t, f.do(nil, "POST", fmt.Sprintf("/api/comments/%d/hide", cid), `{"reason":"Beleidigung"}`, "themenpate"), 403)
+		wantStatus(t, f.do(nil, "POST", fmt.Sprintf("/api/comments/%d/hide", cid), `{"reason":""}`, "moderator"), 400)
+		wantStatus(t, f.do(nil, "POST", fmt.Sprintf("/api/comments/%d/hide", cid), `{"reason":"Beleidigung"}`, "moderator"), 200)
+		r = f.do(nil, "GET", fmt.Sprintf("/api/threads/%d", th.ID), "", "reader")
+		wantStatus(t, r, 200)
+		if strings.Contains(string(r.body), "Sachlich.") || !strings.Contains(string(r.body), "von der Moderation ausgeblendet") {
+			t.Fatalf("reader sees hidden comment: %s", r.body)
+		}
+		r = f.do(nil, "GET", fmt.Sprintf("/api/threads/%d", th.ID), "", "land")
+		if !strings.Contains(string(r.body), "Sachlich.") || !strings.Contains(string(r.body), `"hidden_reason":"Beleidigung"`) {
+			t.Fatalf("author does not see own hidden comment and reason: %s", r.body)
+		}
+		// A hidden thread takes no replies.
+		wantStatus(t, f.do(nil, "POST", fmt.Sprintf("/api/threads/%d/hide", th.ID), `{"reason":"Werbung"}`, "moderator"), 200)
+		wantStatus(t, f.do(nil, "POST", fmt.Sprintf("/api/threads/%d/comments", th.ID), `{"body":"Antwort"}`, "themenpate"), 409)
+		// Dashboard filters.
+		r = f.do(nil, "GET", fmt.Sprintf("/api/strategies/%d/threads?kind=einwand&status=offen", f.strategy.ID), "", "moderator")
+		wantStatus(t, r, 200)
+		var list []domain.Thread
+		r.json(t, &list)
+		if len(list) != 1 || list[0].ID != th.ID {
+			t.Fatalf("dashboard: %s", r.body)
+		}
+		wantStatus(t, f.do(nil, "GET", fmt.Sprintf("/api/strategies/%d/threads?kind=lob", f.strategy.ID), "", "moderator"), 400)
+	})
+}
+
+// seedText commits text as the first edit of the fixture's first section.
+func (f *fixture) seedText(text string) error {
+	op, _ := json.Marshal([]any{text})
+	_, err := f.oplog.Submit(context.Background(), domain.SubmitRequest{SectionID: f.sections[0].ID, Op: op,
+		UserID: f.users["themenpate"].ID, ClientID: "seed", Seq: 1})
+	return err
 }
