@@ -113,8 +113,9 @@ type StatementStatus struct {
 	submitted   *domain.Statement
 }
 
-// Statements lists, per organisation with a statement, its newest submitted
-// version (or none), as u may see it.
+// Statements lists the organisations that have submitted, with their newest
+// submitted version, as u may see it; drafts are listed only to their own
+// organisation and the moderation.
 func (s *Service) Statements(ctx context.Context, u *domain.User, strategyID int64) ([]*StatementStatus, error) {
 	st, p, err := s.consultation(ctx, strategyID)
 	if err != nil {
@@ -132,6 +133,9 @@ func (s *Service) Statements(ctx context.Context, u *domain.User, strategyID int
 		sub, err := s.newestSubmitted(ctx, l)
 		if err != nil {
 			return nil, err
+		}
+		if sub == nil && !policy.Allowed(u, policy.ReadStatement, policy.Resource{Strategy: st, OrgID: l.OrgID}, s.now()) {
+			continue // that an organisation is drafting is its own business
 		}
 		ss := &StatementStatus{OrgID: l.OrgID, OrgCode: l.OrgCode, submitted: sub}
 		if sub != nil {

@@ -31,9 +31,15 @@ func TestStatementLifecycle(t *testing.T) {
 		if d.Version != 1 || d.UpdatedBy != f.land2.ID || d.HTML == "" {
 			t.Fatalf("draft = %+v", d)
 		}
-		// Others neither edit nor read the draft.
+		// Others neither edit nor read the draft, nor learn of it.
 		_, err = f.svc.Statement(ctx, hh, sid, f.land.OrgID)
 		wantCode(t, err, domain.EFORBIDDEN)
+		if list, _ := f.svc.Statements(ctx, hh, sid); len(list) != 0 {
+			t.Fatalf("Hamburg sees drafts: %+v", list[0])
+		}
+		if list, _ := f.svc.Statements(ctx, f.moderator, sid); len(list) != 1 || list[0].Version != 0 {
+			t.Fatalf("moderation does not see the draft: %+v", list)
+		}
 		_, err = f.svc.SubmitStatement(ctx, f.pate, sid)
 		wantCode(t, err, domain.EFORBIDDEN)
 
