@@ -44,6 +44,16 @@ func parseRoles(s string) ([]domain.Role, error) {
 	return roles, nil
 }
 
+// parseRolesAndTopics parses the --role and --topic flags.
+func parseRolesAndTopics(role, topics string) ([]domain.Role, []int64, error) {
+	roles, err := parseRoles(role)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids, err := parseIDs(topics)
+	return roles, ids, err
+}
+
 // parseIDs parses a comma-separated list of ids; "" gives none.
 func parseIDs(s string) ([]int64, error) {
 	var ids []int64
@@ -76,11 +86,7 @@ func runUserAdd(ctx context.Context, args []string, e env) error {
 		fs.Usage()
 		return fmt.Errorf("--email, --name, --org and --role are required")
 	}
-	roles, err := parseRoles(*role)
-	if err != nil {
-		return err
-	}
-	topicIDs, err := parseIDs(*topics)
+	roles, topicIDs, err := parseRolesAndTopics(*role, *topics)
 	if err != nil {
 		return err
 	}
@@ -196,11 +202,7 @@ func runUserSetRole(ctx context.Context, args []string, e env) error {
 		fs.Usage()
 		return fmt.Errorf("--email and --role are required")
 	}
-	roles, err := parseRoles(*role)
-	if err != nil {
-		return err
-	}
-	topicIDs, err := parseIDs(*topics)
+	roles, topicIDs, err := parseRolesAndTopics(*role, *topics)
 	if err != nil {
 		return err
 	}
