@@ -3,7 +3,6 @@ package consult
 import (
 	"context"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/ot"
@@ -12,31 +11,6 @@ import (
 // opsPage is how many ops are read at a time while moving anchors.
 const opsPage = 1000
 
-// movePos moves a position over op. push decides an insert exactly at the
-// position: true moves the position behind it (an anchor's start, so text
-// typed just before the passage stays outside), false leaves it in front
-// (an anchor's end, so text typed just after stays outside). A delete
-// around the position pulls it to the delete's start.
-func movePos(pos int, op ot.Op, push bool) int {
-	p := 0
-	for _, c := range op {
-		if p > pos || (p == pos && !(push && c.Ins != "")) {
-			break
-		}
-		switch {
-		case c.Skip != 0:
-			p += c.Skip
-		case c.Ins != "":
-			n := utf8.RuneCountInString(c.Ins)
-			p += n
-			pos += n
-		default:
-			pos -= min(c.Del, pos-p)
-		}
-	}
-	return pos
-}
-
 // moveAnchor moves a over op, which applies at a.Version. Every surviving
 // character of the passage stays inside [Start, End); once none is left the
 // anchor is marked removed and stops moving.
@@ -44,7 +18,9 @@ func moveAnchor(a domain.Anchor, op ot.Op) domain.Anchor {
 	if a.Removed {
 		return a
 	}
-	start, end := movePos(a.Start, op, true), movePos(a.End, op, false)
+	// The start is pushed behind text inserted at it and the end is not, so
+	// text typed right before or after the passage stays outside.
+	start, end := ot.TransformPositionAfter(a.Start, op), ot.TransformPosition(a.End, op)
 	a.Version++
 	if end <= start {
 		return domain.Anchor{Start: start, End: start, Version: a.Version, Removed: true}

@@ -177,10 +177,19 @@ func Compose(a, b Op) (Op, error) {
 // TransformPosition moves a cursor position (in code points) over op the way
 // ot-text-unicode's transformPosition does: an insert exactly at the cursor
 // does not push it, a delete around it pulls it to the delete's start.
-func TransformPosition(pos int, op Op) int {
+func TransformPosition(pos int, op Op) int { return transformPosition(pos, op, false) }
+
+// TransformPositionAfter is TransformPosition except that an insert exactly
+// at pos pushes it behind the inserted text. Ranges use it for their start,
+// so that text typed just in front of a passage stays outside it.
+func TransformPositionAfter(pos int, op Op) int { return transformPosition(pos, op, true) }
+
+func transformPosition(pos int, op Op, pushAtPos bool) int {
 	p := 0
-	for i := 0; i < len(op) && pos > p; i++ {
-		c := op[i]
+	for _, c := range op {
+		if p > pos || (p == pos && !(pushAtPos && c.Ins != "")) {
+			break
+		}
 		switch {
 		case c.Skip != 0:
 			p += c.Skip
