@@ -111,6 +111,9 @@ func newFixture(t testing.TB, db *store.DB, opt options) *fixture {
 	f.oplog = collab.New(db, collab.Options{})
 	deps.Consult = consult.New(consult.Deps{Store: db, Strategies: db, Users: db, OpLog: f.oplog, History: f.oplog,
 		Audit: db, Now: f.clock.Now, DenialsAuditedElsewhere: true})
+	if opt.cfg.RequestsPerSecond == 0 {
+		opt.cfg.RequestsPerSecond = -1 // tests that are not about the limit send bursts
+	}
 	s := httpapi.New(opt.cfg, deps)
 	f.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(f.srv.Close)

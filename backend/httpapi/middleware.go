@@ -34,6 +34,7 @@ func (s *Server) middleware() {
 		s.bodyLimit,
 		s.crossOrigin(),
 		s.authenticate,
+		s.rateLimit,
 	)
 }
 

@@ -30,6 +30,11 @@ type Config struct {
 	// Enable it only behind a reverse proxy that sets the header, or
 	// clients can evade the login throttle.
 	TrustProxyHeaders bool
+	// RequestsPerSecond and RequestBurst bound API requests per user (or
+	// per address when anonymous); 0 takes the defaults (20/s, burst 120),
+	// a negative rate turns the limit off.
+	RequestsPerSecond float64
+	RequestBurst      int
 }
 
 // NamedPinger is a dependency /readyz checks, with the name it reports.
@@ -71,6 +76,7 @@ type Server struct {
 	echo     *echo.Echo
 	metrics  *metrics
 	throttle *loginThrottle
+	limiter  *requestLimiter
 	cookie   string
 }
 
@@ -90,7 +96,9 @@ type Server struct {
 //  7. cross-origin protection for every unsafe method (bearer-token
 //     requests are exempt because browsers cannot forge that header);
 //  8. authentication: a bearer token or the session cookie puts the user
-//     into the request context (domain.WithUser); nothing is decided here.
+//     into the request context (domain.WithUser); nothing is decided here;
+//  9. rate limit: a token bucket per user (or address) for /api requests,
+//     429 with Retry-After when spent.
 //
 // Handlers then decode, validate, ask policy.Check, call a service and
 // encode. Every error, whether from a handler, a service or echo itself,
@@ -114,6 +122,7 @@ func New(cfg Config, deps Deps) *Server {
 		log:      deps.Logger,
 		metrics:  newMetrics(deps.Metrics),
 		throttle: newLoginThrottle(defaultThrottleLimits),
+		limiter:  newRequestLimiter(cfg.RequestsPerSecond, cfg.RequestBurst),
 		cookie:   "strategieraum_session",
 	}
 	if cfg.Secure {
