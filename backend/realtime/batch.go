@@ -75,9 +75,13 @@ func (r *room) send(ops []*domain.CommittedOp) {
 	if len(r.recent) > recentOps {
 		r.recent = append(r.recent[:0], r.recent[len(r.recent)-recentOps/2:]...)
 	}
+	now := time.Now()
 	entries := make([][]byte, len(ops))
 	for i, op := range ops {
 		entries[i] = opEntry(op)
+		if !op.CreatedAt.IsZero() {
+			r.hub.metrics.sendDelay.Observe(now.Sub(op.CreatedAt).Seconds())
+		}
 	}
 	var shared []byte // the frame for all of ops, built on first use
 	for _, s := range r.subs {

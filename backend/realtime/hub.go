@@ -43,6 +43,8 @@ type Hub struct {
 	presMu    sync.Mutex
 	presWork  map[int64]int // section → presence work flags
 	connSeq   atomic.Int64
+	resMu     sync.Mutex
+	resources map[int64]cachedResource // section → section and strategy, see resource
 	ctx       context.Context
 	cancel    context.CancelFunc
 	done      chan struct{}
@@ -63,7 +65,8 @@ func NewHub(cfg HubConfig, deps Deps) *Hub {
 		metrics: newMetrics(deps.Metrics),
 		rooms:   map[int64]*room{}, conns: map[*conn]struct{}{},
 		pubq: make(chan *Message, 8192), presenceq: make(chan struct{}, 1), presWork: map[int64]int{},
-		ctx: ctx, cancel: cancel, done: make(chan struct{}),
+		resources: map[int64]cachedResource{},
+		ctx:       ctx, cancel: cancel, done: make(chan struct{}),
 	}
 	return h
 }

@@ -10,7 +10,12 @@ type metrics struct {
 	resyncs       prometheus.Counter
 	gapsRepaired  prometheus.Counter
 	brokerDropped prometheus.Counter
+	submitTime    prometheus.Histogram
+	sendDelay     prometheus.Histogram
 }
+
+// latencyBuckets span 1 ms to about 4 s.
+var latencyBuckets = prometheus.ExponentialBuckets(0.001, 2, 13)
 
 func newMetrics(reg prometheus.Registerer) *metrics {
 	m := &metrics{
@@ -26,9 +31,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Ops missing from the broker and delivered from the op log instead."}),
 		brokerDropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "strategieraum_ws_broker_publish_failures_total",
 			Help: "Broker messages that could not be published."}),
+		submitTime: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "strategieraum_ws_submit_seconds",
+			Help: "Time a submitted op waits for the op log to commit it.", Buckets: latencyBuckets}),
+		sendDelay: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "strategieraum_ws_op_send_delay_seconds",
+			Help: "Time from an op's commit to its fan-out to the local connections' queues (broker, ordering, batching).", Buckets: latencyBuckets}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.resyncs, m.gapsRepaired, m.brokerDropped)
+		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.resyncs, m.gapsRepaired, m.brokerDropped, m.submitTime, m.sendDelay)
 	}
 	return m
 }

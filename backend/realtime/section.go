@@ -12,18 +12,49 @@ import (
 // serviceTimeout bounds each database call made for one frame.
 const serviceTimeout = 10 * time.Second
 
-// authorize loads section id with its strategy and checks action for the
-// connection's user.
+// authorize checks action on section id for the connection's user.
 func (c *conn) authorize(ctx context.Context, id int64, a policy.Action) error {
-	s, err := c.hub.deps.Strategies.FindSectionByID(ctx, id)
+	res, err := c.hub.resource(ctx, id)
 	if err != nil {
 		return err
 	}
-	st, err := c.hub.deps.Strategies.FindStrategyByID(ctx, s.StrategyID)
-	if err != nil {
-		return err
+	return policy.Check(c.user, a, res, time.Now())
+}
+
+// resource loads section id with its strategy. Both are kept for
+// PermissionTTL and shared by all connections: a busy section with hundreds
+// of editors would otherwise cost two queries per editor and PermissionTTL.
+func (h *Hub) resource(ctx context.Context, id int64) (policy.Resource, error) {
+	h.resMu.Lock()
+	e, ok := h.resources[id]
+	h.resMu.Unlock()
+	if ok && time.Since(e.at) < h.cfg.PermissionTTL {
+		return e.res, nil
 	}
-	return policy.Check(c.user, a, policy.Resource{Strategy: st, Section: s}, time.Now())
+	s, err := h.deps.Strategies.FindSectionByID(ctx, id)
+	if err != nil {
+		return policy.Resource{}, err
+	}
+	st, err := h.deps.Strategies.FindStrategyByID(ctx, s.StrategyID)
+	if err != nil {
+		return policy.Resource{}, err
+	}
+	res := policy.Resource{Strategy: st, Section: s}
+	h.resMu.Lock()
+	for k, old := range h.resources {
+		if time.Since(old.at) >= h.cfg.PermissionTTL {
+			delete(h.resources, k) // keeps the map as small as the set of busy sections
+		}
+	}
+	h.resources[id] = cachedResource{res: res, at: time.Now()}
+	h.resMu.Unlock()
+	return res, nil
+}
+
+// cachedResource is a section and its strategy as loaded at a time.
+type cachedResource struct {
+	res policy.Resource
+	at  time.Time
 }
 
 // open subscribes the connection to a section. Without from it sends a
@@ -177,10 +208,12 @@ func (c *conn) submit(ctx context.Context, f *inFrame) *frameError {
 		s.clients[f.Client] = s.next
 	}
 	r.mu.Unlock()
+	began := time.Now()
 	res, err := c.hub.deps.OpLog.Submit(ctx, domain.SubmitRequest{
 		SectionID: f.Section, BaseVersion: *f.V, Op: f.Op,
 		UserID: c.user.ID, ClientID: f.Client, Seq: f.Seq,
 	})
+	c.hub.metrics.submitTime.Observe(time.Since(began).Seconds())
 	if err != nil {
 		return errorFromDomain(err, true)
 	}

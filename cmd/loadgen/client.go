@@ -289,22 +289,29 @@ func (c *client) sendLoop(ctx context.Context) {
 
 // typeLoop drives all editors from one ticker: keystrokes are spread evenly,
 // editor after editor, so that together they type rate × editors per
-// second.
+// second. A tick that comes late (a busy machine drops ticks) makes up for
+// the keystrokes that were due meanwhile.
 func typeLoop(ctx context.Context, editors []*client, rate float64, d time.Duration) {
 	if len(editors) == 0 {
 		return
 	}
-	tick := time.NewTicker(time.Duration(float64(time.Second) / rate / float64(len(editors))))
+	perSecond := rate * float64(len(editors))
+	tick := time.NewTicker(max(time.Duration(float64(time.Second)/perSecond), time.Millisecond))
 	defer tick.Stop()
+	start := time.Now()
 	stop := time.After(d)
-	for i := 0; ; i = (i + 1) % len(editors) {
+	done, next := 0, 0
+	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-stop:
 			return
-		case <-tick.C:
-			editors[i].keystroke()
+		case now := <-tick.C:
+			for due := int(now.Sub(start).Seconds() * perSecond); done < due; done++ {
+				editors[next].keystroke()
+				next = (next + 1) % len(editors)
+			}
 		}
 	}
 }
