@@ -58,36 +58,44 @@ func (c *conn) writeLoop() {
 	}
 }
 
-// writeBatch writes items in order, coalescing runs of ops of one section.
-// A run of one item with a ready frame (the frame a room shares among its
-// receivers) is written as it is; only a longer run is encoded anew.
+// writeBatch writes items in order.
 func (c *conn) writeBatch(items []outItem) error {
-	for i := 0; i < len(items); {
-		it := items[i]
-		frame := it.frame
-		j := i + 1
-		if it.entries != nil {
-			n := len(it.entries)
-			for j < len(items) && items[j].entries != nil && items[j].section == it.section && n+len(items[j].entries) <= maxOpsPerFrame {
-				n += len(items[j].entries)
-				j++
-			}
-			if j > i+1 {
-				entries := make([][]byte, 0, n)
-				for _, x := range items[i:j] {
-					entries = append(entries, x.entries...)
-				}
-				frame = entriesFrame(it.section, entries)
-			} else if frame == nil {
-				frame = entriesFrame(it.section, it.entries)
-			}
-		}
+	for len(items) > 0 {
+		frame, n := nextFrame(items)
 		if err := c.write(frame); err != nil {
 			return err
 		}
-		i = j
+		items = items[n:]
 	}
 	return nil
+}
+
+// nextFrame returns the frame for the first of items and how many items it
+// covers: a run of ops of one section is coalesced into one frame of at
+// most maxOpsPerFrame ops. A run of one item with a ready frame (the frame
+// a room shares among its receivers) is returned as it is; a longer run is
+// encoded anew, so shared frames are never written to.
+func nextFrame(items []outItem) ([]byte, int) {
+	it := items[0]
+	if it.entries == nil {
+		return it.frame, 1
+	}
+	j, n := 1, len(it.entries)
+	for j < len(items) && items[j].entries != nil && items[j].section == it.section && n+len(items[j].entries) <= maxOpsPerFrame {
+		n += len(items[j].entries)
+		j++
+	}
+	if j == 1 {
+		if it.frame != nil {
+			return it.frame, 1
+		}
+		return entriesFrame(it.section, it.entries), 1
+	}
+	entries := make([][]byte, 0, n)
+	for _, x := range items[:j] {
+		entries = append(entries, x.entries...)
+	}
+	return entriesFrame(it.section, entries), j
 }
 
 // write sends one frame. Not with the hub's context: a write cut short by
