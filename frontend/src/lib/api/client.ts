@@ -14,6 +14,16 @@ export type SectionSummary = components['schemas']['SectionSummary'];
 export type Section = components['schemas']['Section'];
 export type Revision = components['schemas']['Revision'];
 export type Problem = components['schemas']['Problem'];
+export type Thread = components['schemas']['Thread'];
+export type ThreadKind = components['schemas']['ThreadKind'];
+export type ThreadStatus = components['schemas']['ThreadStatus'];
+export type Comment = components['schemas']['Comment'];
+export type CommentReport = components['schemas']['CommentReport'];
+export type Statement = components['schemas']['Statement'];
+export type StatementStatus = components['schemas']['StatementStatus'];
+export type Position = components['schemas']['Position'];
+export type Notification = components['schemas']['Notification'];
+export type Report = components['schemas']['Report'];
 
 /** A failed API request: status, problem code and the German detail for users. */
 export class ApiError extends Error {

@@ -13,6 +13,7 @@ import { changesToOp, cpToUtf16, opToChanges, utf16ToCp, type Utf16Change } from
 import { remoteCursors, setRemoteCursors, PALETTE_SIZE, type RemoteCursor } from './cursors';
 import { applyFormat, type FormatKind } from './format';
 import { adoptEditorStyles } from './csp';
+import { threadMarks, threadsAt, setThreadMarks, type ThreadMark } from './threads';
 
 const remote = Annotation.define<boolean>();
 
@@ -29,6 +30,12 @@ export interface SectionEditorOptions {
   onChange(editor: SectionEditor): void;
   /** Called for each remote op with the author's user id. */
   onRemoteEdit?(user: number): void;
+  /** Called with every op on the local text (local edits and remote ones), in code points. */
+  onOp?(op: TextOp, remote: boolean): void;
+  /** Called when the user moves the cursor into highlighted passages. */
+  onThreadsAt?(ids: number[]): void;
+  /** Called by the start-thread shortcut (Ctrl+Alt+M). */
+  onStartThread?(): void;
 }
 
 /** Colour class index for a user: stable per user id. */
@@ -71,6 +78,14 @@ export class SectionEditor {
           markdown(),
           syntaxHighlighting(defaultHighlightStyle),
           keymap.of([
+            {
+              key: 'Ctrl-Alt-m',
+              run: () => {
+                if (!opts.onStartThread) return false;
+                opts.onStartThread();
+                return true;
+              },
+            },
             { key: 'Mod-b', run: (v) => applyFormat(v, 'bold') },
             { key: 'Mod-i', run: (v) => applyFormat(v, 'italic') },
             { key: 'Mod-k', run: (v) => applyFormat(v, 'link', opts.linkText) },
@@ -78,11 +93,16 @@ export class SectionEditor {
             ...historyKeymap,
           ]),
           remoteCursors(),
+          threadMarks,
           this.editable.of(this.editableExt(false)),
           EditorView.contentAttributes.of({ 'aria-label': opts.label, 'aria-describedby': opts.describedBy }),
           EditorView.updateListener.of((u) => {
             for (const tr of u.transactions) if (tr.docChanged && !tr.annotation(remote)) this.local(tr);
             if (u.selectionSet || u.docChanged) this.scheduleCursor();
+            if (u.selectionSet && u.transactions.some((tr) => tr.isUserEvent('select'))) {
+              const ids = threadsAt(u.view, u.state.selection.main.head);
+              if (ids.length) opts.onThreadsAt?.(ids);
+            }
           }),
         ],
       }),
@@ -111,6 +131,35 @@ export class SectionEditor {
     return this.view.state.doc.toString();
   }
 
+  /** The main selection in code points with its text (empty when collapsed). */
+  selection(): { start: number; end: number; text: string } {
+    const doc = this.view.state.doc.toString();
+    const r = this.view.state.selection.main;
+    return { start: utf16ToCp(doc, r.from), end: utf16ToCp(doc, r.to), text: doc.slice(r.from, r.to) };
+  }
+
+  /** Draws the thread highlights (code points of the local text). */
+  setThreads(marks: ThreadMark[]): void {
+    if (this.destroyed) return;
+    const doc = this.view.state.doc.toString();
+    const list = marks.map((m) => ({ ...m, from: cpToUtf16(doc, m.from), to: cpToUtf16(doc, m.to) }));
+    this.view.dispatch({ effects: setThreadMarks.of(list) });
+  }
+
+  /** Scrolls a passage (code points) into view and selects it, without moving focus. */
+  reveal(start: number, end: number): void {
+    if (this.destroyed) return;
+    const doc = this.view.state.doc.toString();
+    const from = cpToUtf16(doc, start);
+    const to = cpToUtf16(doc, end);
+    this.view.dispatch({ selection: { anchor: from, head: to }, effects: EditorView.scrollIntoView(from, { y: 'center' }) });
+  }
+
+  /** Moves keyboard focus into the text. */
+  focus(): void {
+    this.view.focus();
+  }
+
   /** Closes the section and removes the view. */
   destroy(): void {
     if (this.cursorTimer) clearTimeout(this.cursorTimer);
@@ -129,7 +178,9 @@ export class SectionEditor {
     tr.changes.iterChanges((fromA, toA, _fromB, _toB, inserted) => {
       changes.push({ from: fromA, to: toA, insert: inserted.toString() });
     });
-    this.client.applyLocal(changesToOp(old, changes));
+    const op = changesToOp(old, changes);
+    this.client.applyLocal(op);
+    this.opts.onOp?.(op, false);
   }
 
   private applyRemote(op: TextOp, user: number | undefined): void {
@@ -138,6 +189,7 @@ export class SectionEditor {
       changes,
       annotations: [remote.of(true), Transaction.addToHistory.of(false), Transaction.remote.of(true)],
     });
+    this.opts.onOp?.(op, true);
     if (user !== undefined) this.opts.onRemoteEdit?.(user);
   }
 

@@ -1,5 +1,8 @@
 // German user interface texts (the default). en.ts has the same keys.
+import consultDe from './consult.de';
+
 const de = {
+  ...consultDe,
   'app.name': 'Strategieraum',
   'app.skip': 'Zum Inhalt springen',
   'app.loading': 'Wird geladen …',

@@ -1,7 +1,9 @@
 // English user interface texts; keys mirror de.ts.
 import type de from './de';
+import consultEn from './consult.en';
 
 const en: Record<keyof typeof de, string> = {
+  ...consultEn,
   'app.name': 'Strategieraum',
   'app.skip': 'Skip to content',
   'app.loading': 'Loading …',
