@@ -8,6 +8,9 @@ export type Route =
   | { name: 'overview'; strategy?: number }
   | { name: 'section'; id: number }
   | { name: 'history'; id: number }
+  | { name: 'moderation' }
+  | { name: 'statement' }
+  | { name: 'report' }
   | { name: 'imprint' }
   | { name: 'privacy' }
   | { name: 'accessibility' }
@@ -20,6 +23,9 @@ export function match(path: string): Route {
   if (p === '/') return { name: 'overview' };
   if (p === '/anmelden') return { name: 'login' };
   if (p === '/sitzungen') return { name: 'sessions' };
+  if (p === '/moderation') return { name: 'moderation' };
+  if (p === '/stellungnahme') return { name: 'statement' };
+  if (p === '/bericht') return { name: 'report' };
   if (p === '/impressum') return { name: 'imprint' };
   if (p === '/datenschutz') return { name: 'privacy' };
   if (p === '/barrierefreiheit') return { name: 'accessibility' };
