@@ -1,0 +1,203 @@
+// Browser tests of the consultation: a Land user starts a change proposal on
+// a passage selected by keyboard, the Themenpate sees it appear live and
+// accepts it, a third user's editor shows the change, the moderator
+// resolves another thread and finds both in the report; the new pages pass
+// axe-core and stay within the CSP.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { axe, editorText, launch, login, newPage, screenshot, sectionId, startServer, waitSaved } from './harness.mjs';
+
+const SECTION_TITLE = 'Zielbild: Datennutzung';
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function until(fn, what, timeout = 15_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function clean(page) {
+  assert.deepEqual(page.violations, [], 'no CSP violations');
+  assert.deepEqual(page.foreign, [], 'no requests to other hosts');
+}
+
+describe('consultation', { timeout: 150_000 }, () => {
+  test('proposal by keyboard, live in the Themenpate’s sidebar, accepted into a third editor; moderator resolves; report lists it', async () => {
+    const land = await newPage(browser, server.base);
+    const pate = await newPage(browser, server.base);
+    const third = await newPage(browser, server.base);
+    await login(land.page, server.base, 'beteiligung@by.example');
+    await login(pate.page, server.base, 'pate1@hh.example');
+    await login(third.page, server.base, 'lesen@fitko.example');
+    const id = await sectionId(land.page, server.base, SECTION_TITLE);
+    const url = `${server.base}/abschnitte/${id}`;
+    await Promise.all([land.page.goto(url), pate.page.goto(url), third.page.goto(url)]);
+    await Promise.all([waitSaved(land.page), waitSaved(pate.page), waitSaved(third.page)]);
+    const sidebar = (p) => p.locator('#threads');
+    await sidebar(pate.page).getByText('Zu diesem Abschnitt gibt es noch keine Diskussionen.').waitFor();
+
+    // The Land user selects the first words by keyboard and presses Ctrl+Alt+M.
+    await land.page.locator('#section-editor .cm-content').focus();
+    await land.page.keyboard.press('Control+Home');
+    for (let i = 0; i < 2; i++) await land.page.keyboard.press('Control+Shift+ArrowRight');
+    await land.page.keyboard.press('Control+Alt+m');
+    const form = land.page.locator('form.thread-form');
+    await form.waitFor();
+    const quote = (await form.locator('blockquote').textContent()).trim();
+    assert.equal(quote, 'Die Verwaltung');
+    assert.equal(await land.page.evaluate(() => document.activeElement?.id), 'thread-kind', 'focus moves into the form');
+    await land.page.keyboard.press('End'); // last kind is Einwand …
+    await land.page.getByLabel('Art des Beitrags').selectOption('aenderungsvorschlag');
+    await land.page.getByLabel('Ihr Beitrag (Markdown)').fill('Bitte **präziser**: gemeint ist die öffentliche Verwaltung. <img src=x onerror=alert(1)>');
+    const replacement = land.page.getByLabel('Vorgeschlagener Text');
+    assert.equal(await replacement.inputValue(), 'Die Verwaltung', 'prefilled with the selection');
+    await replacement.fill('Die öffentliche Verwaltung');
+    await land.page.getByRole('button', { name: 'Beitrag veröffentlichen' }).click();
+    const own = sidebar(land.page).locator('article.thread');
+    await own.first().waitFor();
+    assert.match(await own.first().textContent(), /Änderungsvorschlag · Offen/);
+    // The comment arrives as the server's sanitised HTML: bold kept, script handler gone.
+    assert.equal(await own.first().locator('.markdown strong').textContent(), 'präziser');
+    assert.equal(await own.first().locator('.markdown img[onerror]').count(), 0);
+    // The passage is highlighted in the editor.
+    await land.page.locator('#section-editor .cm-thread').first().waitFor();
+    assert.deepEqual(await axe(land.page), [], 'sidebar with an open thread is accessible');
+    await screenshot(land.page, 'consult-sidebar');
+
+    // The Themenpate sees it without reloading.
+    const pateThread = sidebar(pate.page).locator('article.thread').first();
+    await pateThread.waitFor({ timeout: 12_000 });
+    await pate.page.locator('#section-editor .cm-thread').first().waitFor();
+    await pateThread.getByRole('button', { name: /Änderungsvorschlag · Offen/ }).click();
+    await pateThread.getByRole('button', { name: 'Übernehmen' }).click();
+    await pateThread.getByText('Änderungsvorschlag · Übernommen').waitFor();
+
+    // The third user's editor shows the accepted text live.
+    await until(async () => (await editorText(third.page)).startsWith('Die öffentliche Verwaltung'), 'the accepted text in the third editor');
+    await until(async () => (await editorText(land.page)).startsWith('Die öffentliche Verwaltung'), 'the accepted text in the proposer’s editor');
+    // The reader sees threads but no moderation buttons and cannot start one.
+    const readerThread = sidebar(third.page).locator('article.thread').first();
+    await readerThread.waitFor();
+    assert.equal(await sidebar(third.page).getByRole('button', { name: 'Diskussion zur Markierung beginnen' }).count(), 0);
+    await readerThread.getByRole('button', { name: /Änderungsvorschlag/ }).click();
+    assert.equal(await readerThread.getByRole('button', { name: 'Als erledigt markieren' }).count(), 0);
+
+    // A second thread (a question) from the Land user, by the button this time.
+    await land.page.locator('#section-editor .cm-content').focus();
+    await land.page.keyboard.press('Control+End');
+    for (let i = 0; i < 3; i++) await land.page.keyboard.press('Control+Shift+ArrowLeft');
+    await land.page.getByRole('button', { name: 'Diskussion zur Markierung beginnen' }).click();
+    await land.page.getByLabel('Art des Beitrags').selectOption('frage');
+    await land.page.getByLabel('Ihr Beitrag (Markdown)').fill('Wer ist hier zuständig?');
+    await land.page.getByRole('button', { name: 'Beitrag veröffentlichen' }).click();
+    await sidebar(land.page).getByText('Frage · Offen').waitFor();
+    clean(land.page);
+    clean(pate.page);
+    clean(third.page);
+    await Promise.all([land.context.close(), pate.context.close(), third.context.close()]);
+
+    // The moderator resolves the question in the sidebar.
+    const mod = await newPage(browser, server.base);
+    await login(mod.page, server.base, 'moderation@fitko.example');
+    await mod.page.goto(url);
+    await waitSaved(mod.page);
+    const q = sidebar(mod.page).locator('article.thread', { hasText: 'Wer ist hier zuständig?' });
+    await q.waitFor();
+    await q.getByRole('button', { name: /Frage · Offen/ }).click();
+    await q.getByRole('button', { name: 'Als erledigt markieren' }).click();
+    await q.getByLabel(/Notiz/).fill('Zuständig ist das Land.');
+    await q.getByRole('button', { name: 'Bestätigen' }).click();
+    await q.getByText('Frage · Erledigt').waitFor();
+
+    // Dashboard: navigation link, filters, accessible, reflows at 320 px.
+    await mod.page.getByRole('link', { name: 'Moderation' }).click();
+    await mod.page.getByRole('heading', { level: 1, name: 'Moderation' }).waitFor();
+    await mod.page.getByRole('heading', { name: 'Gemeldete Beiträge' }).waitFor();
+    await mod.page.getByLabel('Status').selectOption('');
+    await mod.page.getByLabel('Art').selectOption('frage');
+    await mod.page.getByRole('button', { name: 'Filter anwenden' }).click();
+    await until(async () => (await mod.page.locator('tbody tr[data-thread]').count()) === 1, 'one question in the dashboard');
+    assert.deepEqual(await axe(mod.page), []);
+    await screenshot(mod.page, 'consult-moderation');
+    await mod.page.setViewportSize({ width: 320, height: 800 });
+    const overflow = await mod.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `horizontal overflow of ${overflow}px at 320px`);
+    await mod.page.setViewportSize({ width: 1280, height: 900 });
+
+    // Report: both threads with their status, downloads work.
+    await mod.page.getByRole('link', { name: 'Bericht' }).click();
+    await mod.page.getByRole('heading', { level: 1, name: 'Bericht zur Beteiligung' }).waitFor();
+    const threads = mod.page.locator('.report-threads li');
+    await threads.first().waitFor();
+    const reportText = await mod.page.locator('main').textContent();
+    assert.match(reportText, /Änderungsvorschlag · Übernommen/);
+    assert.match(reportText, /Frage · Erledigt/);
+    assert.match(reportText, /Zuständig ist das Land\./);
+    await mod.page.locator('ins.syn', { hasText: 'öffentliche' }).first().waitFor();
+    for (const [name, type] of [['Excel-Tabelle (XLSX)', /spreadsheet/], ['CSV-Datei', /csv/], ['Druckansicht (HTML)', /html/]]) {
+      const href = await mod.page.getByRole('link', { name }).getAttribute('href');
+      const r = await mod.page.request.get(server.base + href);
+      assert.equal(r.status(), 200, name);
+      assert.match(r.headers()['content-type'], type);
+    }
+    assert.deepEqual(await axe(mod.page), []);
+    await screenshot(mod.page, 'consult-report');
+    clean(mod.page);
+    await mod.context.close();
+  });
+
+  test('statement: draft, submit with confirmation, frozen; bell counts; accessible', async () => {
+    const { context, page } = await newPage(browser, server.base);
+    await login(page, server.base, 'beteiligung@by.example');
+    await page.getByRole('link', { name: 'Stellungnahme' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Stellungnahme' }).waitFor();
+    await page.getByLabel('Zustimmung mit Änderungen').check();
+    await page.getByLabel('Text der Stellungnahme (Markdown)').fill('Bayern stimmt dem Zielbild **mit Änderungen** zu.');
+    await page.getByRole('button', { name: 'Entwurf speichern' }).click();
+    await page.getByText('Entwurf gespeichert.').waitFor();
+    assert.deepEqual(await axe(page), []);
+    await screenshot(page, 'consult-statement-draft');
+    await page.getByRole('button', { name: 'Einreichen' }).click();
+    const yes = page.getByRole('button', { name: 'Ja, einreichen' });
+    await yes.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Ja, einreichen', 'focus on the confirmation');
+    await yes.click();
+    await page.getByRole('heading', { name: /Eingereicht am .* \(Fassung 1\)/ }).waitFor();
+    assert.equal(await page.locator('.statement-frozen strong', { hasText: 'mit Änderungen' }).count(), 1);
+    assert.equal(await page.getByLabel('Text der Stellungnahme (Markdown)').count(), 0, 'frozen: no editor');
+    await page.getByRole('row', { name: /BY/ }).filter({ hasText: 'Zustimmung mit Änderungen' }).waitFor();
+    await page.getByRole('button', { name: 'Neue Fassung beginnen' }).waitFor();
+    assert.deepEqual(await axe(page), []);
+    await screenshot(page, 'consult-statement-submitted');
+
+    // The bell shows the proposer that the proposal was accepted.
+    const bell = page.getByRole('button', { name: /Benachrichtigungen, \d+ ungelesen/ });
+    const label = await bell.getAttribute('aria-expanded');
+    assert.equal(label, 'false');
+    await bell.click();
+    await page.locator('#bell-panel li').first().waitFor();
+    await page.getByRole('button', { name: 'Alle als gelesen markieren' }).click();
+    await page.getByRole('button', { name: 'Benachrichtigungen, 0 ungelesen' }).waitFor();
+    assert.deepEqual(await axe(page), []);
+    // No moderation or report links for a Land user.
+    assert.equal(await page.getByRole('link', { name: 'Moderation' }).count(), 0);
+    assert.equal(await page.getByRole('link', { name: 'Bericht' }).count(), 0);
+    clean(page);
+    await context.close();
+  });
+});
