@@ -86,6 +86,12 @@ describe('consultation', { timeout: 150_000 }, () => {
     await pateThread.getByRole('button', { name: /Änderungsvorschlag · Offen/ }).click();
     await pateThread.getByRole('button', { name: 'Übernehmen' }).click();
     await pateThread.getByText('Änderungsvorschlag · Übernommen').waitFor();
+    // … and reports the proposer's comment to the moderation.
+    await pateThread.getByRole('button', { name: 'Melden' }).click();
+    await pateThread.getByLabel(/Begründung/).fill('Enthält HTML-Code.');
+    await pateThread.getByRole('button', { name: 'Bestätigen' }).click();
+    await pateThread.locator('.reason-form').waitFor({ state: 'detached' });
+    assert.equal(await pateThread.locator('.error').count(), 0);
 
     // The third user's editor shows the accepted text live.
     await until(async () => (await editorText(third.page)).startsWith('Die öffentliche Verwaltung'), 'the accepted text in the third editor');
@@ -132,6 +138,17 @@ describe('consultation', { timeout: 150_000 }, () => {
     await mod.page.getByLabel('Art').selectOption('frage');
     await mod.page.getByRole('button', { name: 'Filter anwenden' }).click();
     await until(async () => (await mod.page.locator('tbody tr[data-thread]').count()) === 1, 'one question in the dashboard');
+    // The reported comment is in the queue with its text; hide it with a reason.
+    const item = mod.page.locator('li.report-item', { hasText: 'Enthält HTML-Code.' });
+    await item.locator('.markdown strong', { hasText: 'präziser' }).waitFor();
+    await item.getByRole('button', { name: 'Ausblenden' }).click();
+    await item.getByLabel(/Begründung/).fill('Bitte sachlich bleiben.');
+    await item.getByRole('button', { name: 'Bestätigen' }).click();
+    // Hiding settles the report: it leaves the queue, and the comment is hidden.
+    await item.waitFor({ state: 'detached' });
+    await mod.page.getByText('Keine offenen Meldungen.').waitFor();
+    const proposalRow = mod.page.locator('li.report-item');
+    assert.equal(await proposalRow.count(), 0);
     assert.deepEqual(await axe(mod.page), []);
     await screenshot(mod.page, 'consult-moderation');
     await mod.page.setViewportSize({ width: 320, height: 800 });

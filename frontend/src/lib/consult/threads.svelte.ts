@@ -88,9 +88,13 @@ export class ThreadPanel {
           next[t.id] = this.anchors[t.id] ?? { start: t.anchor.start, end: t.anchor.end, removed: t.anchor.removed };
         }
       }
+      const first = !this.loaded;
       this.threads = list;
       this.anchors = next;
       this.loaded = true;
+      // A link like /abschnitte/3#diskussion-7 opens with that thread selected.
+      const m = first ? /^#diskussion-(\d+)$/.exec(globalThis.location?.hash ?? '') : null;
+      if (m && list.some((t) => t.id === Number(m[1]))) this.select(Number(m[1]), true);
       this.error = '';
       this.draw();
       if (fresh.length) this.onNew?.(fresh);
