@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -35,6 +36,8 @@ type conn struct {
 	self Presence // the identity part of this connection's presence
 
 	subs map[int64]*sub // open sections; written by the read loop only
+
+	writeSince atomic.Int64 // unix ns when the current write began; 0 if none
 
 	mu      sync.Mutex
 	queue   []outItem

@@ -103,7 +103,7 @@ func (h *Hub) Run(ctx context.Context) error {
 	}()
 	var wg sync.WaitGroup
 	errc := make(chan error, 1)
-	wg.Add(3)
+	wg.Add(2 + publishers)
 	go func() {
 		defer wg.Done()
 		if err := h.deps.Broker.Run(ctx, h.fromBroker); err != nil && ctx.Err() == nil {
@@ -111,7 +111,9 @@ func (h *Hub) Run(ctx context.Context) error {
 			cancel()
 		}
 	}()
-	go func() { defer wg.Done(); h.publishLoop(ctx) }()
+	for range publishers {
+		go func() { defer wg.Done(); h.publishLoop(ctx) }()
+	}
 	go func() { defer wg.Done(); h.presenceLoop(ctx) }()
 	h.tickLoop(ctx)
 	wg.Wait()
@@ -154,6 +156,12 @@ func (h *Hub) Close() {
 func (h *Hub) Handler() http.Handler {
 	return http.HandlerFunc(h.serveWS)
 }
+
+// publishers is how many goroutines publish to the broker at once. With
+// one, every op of a busy section waits for the broker round trips of the
+// ops before it, and the other instances wait for it in turn; the broker
+// does not promise order anyway, and rooms put ops back in order.
+const publishers = 4
 
 func (h *Hub) publishLoop(ctx context.Context) {
 	for {
@@ -227,6 +235,7 @@ func (h *Hub) tickLoop(ctx context.Context) {
 			if beat {
 				lastBeat = now
 			}
+			h.checkWrites(now)
 			for _, r := range h.roomList() {
 				r.tick(ctx, now)
 				if beat {

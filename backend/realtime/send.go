@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"context"
+	"time"
 
 	"github.com/coder/websocket"
 )
@@ -98,12 +99,33 @@ func nextFrame(items []outItem) ([]byte, int) {
 	return entriesFrame(it.section, entries), j
 }
 
-// write sends one frame. Not with the hub's context: a write cut short by
-// shutdown would close the connection before the close frame could explain
-// why.
+// write sends one frame. It passes no deadline: a context with one costs
+// a timer per frame, which is a good part of the fan-out's CPU. Instead the
+// hub's tick drops a connection whose write has taken longer than
+// WriteTimeout (checkWrites). Nor is it the hub's context: a write cut
+// short by shutdown would close the connection before the close frame
+// could explain why.
 func (c *conn) write(frame []byte) error {
-	ctx, cancel := context.WithTimeout(context.Background(), c.hub.cfg.WriteTimeout)
-	defer cancel()
 	c.hub.metrics.framesOut.Inc()
-	return c.ws.Write(ctx, websocket.MessageText, frame)
+	c.writeSince.Store(time.Now().UnixNano())
+	err := c.ws.Write(context.Background(), websocket.MessageText, frame)
+	c.writeSince.Store(0)
+	return err
+}
+
+// checkWrites closes every connection whose current write began more than
+// WriteTimeout ago; its writer then fails and the read loop cleans up.
+func (h *Hub) checkWrites(now time.Time) {
+	limit := now.Add(-h.cfg.WriteTimeout).UnixNano()
+	h.mu.Lock()
+	var stuck []*conn
+	for c := range h.conns {
+		if t := c.writeSince.Load(); t != 0 && t < limit {
+			stuck = append(stuck, c)
+		}
+	}
+	h.mu.Unlock()
+	for _, c := range stuck {
+		c.ws.CloseNow()
+	}
 }

@@ -125,3 +125,30 @@ func TestDeadPeerIsDropped(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// A peer that takes no frames at all (its socket buffers are full) is
+// dropped once a write has waited WriteTimeout.
+func TestStuckWriterIsDropped(t *testing.T) {
+	w := newWorldSQLite(t)
+	cfg := testConfig("a")
+	cfg.WriteTimeout = 300 * time.Millisecond
+	cfg.PongTimeout = time.Hour // only the write may notice
+	in := w.start(cfg, nil)
+	typist := dialRaw(t, in, w.editors[0].ID)
+	stuck := dialRawWith(t, in, w.editors[1].ID, smallBufferClient())
+	typist.open(w.section)
+	stuck.open(w.section) // and then never reads again
+	block := strings.Repeat("Breitband für alle Kommunen. ", 3000)
+	n := len([]rune(block))
+	deadline := time.Now().Add(20 * time.Second)
+	var v int64
+	for in.metric(t, "strategieraum_ws_connections") > 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("a peer that takes no frames is still connected")
+		}
+		typist.submit(w.section, v, []any{block}, "ty", v+1)
+		typist.submit(w.section, v+1, []any{map[string]int{"d": n}}, "ty", v+2)
+		v += 2
+	}
+	t.Logf("dropped after %d ops", v)
+}

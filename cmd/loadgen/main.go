@@ -47,6 +47,7 @@ type config struct {
 	idle            bool
 	sample          int
 	pids            []int
+	editorURLs      []string
 }
 
 func parseFlags(args []string, getenv func(string) string) (*config, error) {
@@ -63,6 +64,7 @@ func parseFlags(args []string, getenv func(string) string) (*config, error) {
 	fs.DurationVar(&c.duration, "duration", 30*time.Second, "how long the editors type")
 	fs.BoolVar(&c.idle, "idle", false, "only hold -clients idle connections until interrupted")
 	fs.IntVar(&c.sample, "sample", 100, "how many clients decode every frame and measure edit→delivery (readers first, spread over the instances)")
+	editorURLs := fs.String("editor-url", "", "comma-separated base URLs the editors use (default: -url); to tell commit contention between instances from fan-out")
 	pids := fs.String("pids", "", "comma-separated process ids of the server instances, to report their CPU use")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -76,10 +78,10 @@ func parseFlags(args []string, getenv func(string) string) (*config, error) {
 			c.pids = append(c.pids, n)
 		}
 	}
-	for _, u := range strings.Split(*urls, ",") {
-		if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
-			c.urls = append(c.urls, u)
-		}
+	c.urls = splitURLs(*urls)
+	c.editorURLs = splitURLs(*editorURLs)
+	if len(c.editorURLs) == 0 {
+		c.editorURLs = c.urls
 	}
 	switch {
 	case len(c.urls) == 0:
@@ -96,6 +98,16 @@ func parseFlags(args []string, getenv func(string) string) (*config, error) {
 		return nil, errors.New("give -token (or $STRATEGIERAUM_TOKEN) or -email and -password")
 	}
 	return &c, nil
+}
+
+func splitURLs(s string) []string {
+	var out []string
+	for _, u := range strings.Split(s, ",") {
+		if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -115,6 +127,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	for i := range clients {
 		c := &client{cfg: cfg, url: cfg.urls[i%len(cfg.urls)], index: -1, id: fmt.Sprintf("lg%d-%d", run, i)}
 		if i < cfg.editors {
+			c.url = cfg.editorURLs[i%len(cfg.editorURLs)]
 			c.index, c.wake = len(editors), make(chan struct{}, 1)
 			editors = append(editors, c)
 			ids = append(ids, c.id)
