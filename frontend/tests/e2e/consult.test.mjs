@@ -178,6 +178,61 @@ describe('consultation', { timeout: 150_000 }, () => {
     await mod.context.close();
   });
 
+  test('highlights move with edits; selecting a passage selects its thread; a changed passage asks to confirm', async () => {
+    const land = await newPage(browser, server.base);
+    await login(land.page, server.base, 'beteiligung@by.example');
+    const id = await sectionId(land.page, server.base, SECTION_TITLE);
+    const sec = await (await land.page.request.get(`${server.base}/api/sections/${id}`)).json();
+    const at = sec.text.indexOf('Zielzustand');
+    assert.ok(at > 0);
+    const start = [...sec.text.slice(0, at)].length;
+    const r = await land.page.request.post(`${server.base}/api/sections/${id}/threads`, {
+      headers: { Origin: server.base },
+      data: { kind: 'aenderungsvorschlag', start, end: start + 11, version: sec.version, body: 'Besser: Zielbild.', replacement: 'Zielbild' },
+    });
+    assert.equal(r.status(), 201, await r.text());
+    const { id: threadId } = await r.json();
+    await land.context.close();
+
+    const pate = await newPage(browser, server.base);
+    await login(pate.page, server.base, 'pate2@hh.example');
+    await pate.page.goto(`${server.base}/abschnitte/${id}`);
+    await waitSaved(pate.page);
+    const mark = pate.page.locator(`#section-editor .cm-thread[data-thread="${threadId}"]`);
+    await mark.waitFor();
+    assert.equal(await mark.textContent(), 'Zielzustand');
+    // Typing before the passage (and right at its start) moves the highlight with the words.
+    await pate.page.locator('#section-editor .cm-content').focus();
+    await pate.page.keyboard.press('Control+Home');
+    await pate.page.keyboard.type('Vorab: ', { delay: 10 });
+    await waitSaved(pate.page);
+    assert.equal(await mark.textContent(), 'Zielzustand');
+    // Clicking into the passage selects its thread in the sidebar.
+    await mark.click();
+    const item = pate.page.locator(`#threads article[data-thread="${threadId}"]`);
+    await pate.page.locator(`#threads article.selected[data-thread="${threadId}"]`).waitFor();
+    // Change the passage, then accept: the current text is shown for confirmation.
+    await mark.click(); // the middle of the passage
+    await pate.page.keyboard.type('Neu', { delay: 10 });
+    await waitSaved(pate.page);
+    assert.match(await mark.textContent(), /^Ziel\S*Neu\S*stand$/);
+    await item.getByRole('button', { name: 'Übernehmen' }).click();
+    const conflict = item.locator('.conflict');
+    await conflict.waitFor();
+    assert.match(await conflict.locator('blockquote').textContent(), /Neu/);
+    await conflict.getByRole('button', { name: 'Trotzdem übernehmen' }).click();
+    await item.getByText('Änderungsvorschlag · Übernommen').waitFor();
+    await until(async () => (await editorText(pate.page)).includes('Im Zielbild sind Daten'), 'the replacement in the editor');
+    assert.deepEqual(await axe(pate.page), []);
+    // The editor page with its sidebar reflows at 320 px.
+    await pate.page.setViewportSize({ width: 320, height: 800 });
+    const overflow = await pate.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `horizontal overflow of ${overflow}px at 320px`);
+    await screenshot(pate.page, 'consult-sidebar-320px');
+    clean(pate.page);
+    await pate.context.close();
+  });
+
   test('statement: draft, submit with confirmation, frozen; bell counts; accessible', async () => {
     const { context, page } = await newPage(browser, server.base);
     await login(page, server.base, 'beteiligung@by.example');
