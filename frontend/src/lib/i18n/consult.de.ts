@@ -20,6 +20,7 @@ const consultDe = {
   'threads.none': 'Zu diesem Abschnitt gibt es noch keine Diskussionen.',
   'threads.start': 'Diskussion zur Markierung beginnen',
   'threads.shortcut': 'Markieren Sie eine Textstelle und drücken Sie Strg+Alt+M oder die Schaltfläche „Diskussion zur Markierung beginnen“.',
+  'threads.editorHint': 'Strg+Alt+M beginnt eine Diskussion zur markierten Textstelle.',
   'threads.noSelection': 'Bitte markieren Sie zuerst eine Textstelle im Abschnitt.',
   'threads.formTitle': 'Neue Diskussion',
   'threads.quote': 'Markierte Textstelle',

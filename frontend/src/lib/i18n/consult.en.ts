@@ -21,6 +21,7 @@ const consultEn: Record<keyof typeof consultDe, string> = {
   'threads.none': 'There are no discussions on this section yet.',
   'threads.start': 'Start a discussion on the selection',
   'threads.shortcut': 'Select a passage and press Ctrl+Alt+M or the button “Start a discussion on the selection”.',
+  'threads.editorHint': 'Ctrl+Alt+M starts a discussion on the selected passage.',
   'threads.noSelection': 'Please select a passage in the section first.',
   'threads.formTitle': 'New discussion',
   'threads.quote': 'Selected passage',
