@@ -109,9 +109,15 @@ describe('consultation', { timeout: 150_000 }, () => {
     for (let i = 0; i < 3; i++) await land.page.keyboard.press('Control+Shift+ArrowLeft');
     await land.page.getByRole('button', { name: 'Diskussion zur Markierung beginnen' }).click();
     await land.page.getByLabel('Art des Beitrags').selectOption('frage');
-    await land.page.getByLabel('Ihr Beitrag (Markdown)').fill('Wer ist hier zuständig?');
+    await land.page.getByLabel('Ihr Beitrag (Markdown)').fill('Wer ist zuständig?');
     await land.page.getByRole('button', { name: 'Beitrag veröffentlichen' }).click();
     await sidebar(land.page).getByText('Frage · Offen').waitFor();
+    // The author corrects the question; it shows as edited.
+    const question = sidebar(land.page).locator('article.thread', { hasText: 'Frage · Offen' });
+    await question.getByRole('button', { name: 'Bearbeiten' }).click();
+    await question.getByLabel('Beitrag ändern (Markdown)').fill('Wer ist hier zuständig?');
+    await question.getByRole('button', { name: 'Speichern' }).click();
+    await question.getByText('bearbeitet').waitFor();
     clean(land.page);
     clean(pate.page);
     clean(third.page);
