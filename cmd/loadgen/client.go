@@ -129,11 +129,13 @@ var (
 )
 
 // run reads until the connection closes, into one buffer reused for every
-// frame.
+// frame. Reads get no context that can end: one that can costs the
+// websocket library a timer per frame. An interrupt closes the connection
+// instead (see run in main.go).
 func (c *client) run(ctx context.Context) {
 	var buf bytes.Buffer
 	for {
-		_, r, err := c.ws.Reader(ctx)
+		_, r, err := c.ws.Reader(context.Background())
 		if err == nil {
 			buf.Reset()
 			_, err = buf.ReadFrom(r)
