@@ -259,9 +259,21 @@ describe('consultation', { timeout: 150_000 }, () => {
     assert.equal(await page.locator('.statement-frozen strong', { hasText: 'mit Änderungen' }).count(), 1);
     assert.equal(await page.getByLabel('Text der Stellungnahme (Markdown)').count(), 0, 'frozen: no editor');
     await page.getByRole('row', { name: /BY/ }).filter({ hasText: 'Zustimmung mit Änderungen' }).waitFor();
-    await page.getByRole('button', { name: 'Neue Fassung beginnen' }).waitFor();
     assert.deepEqual(await axe(page), []);
     await screenshot(page, 'consult-statement-submitted');
+    // A new version: edit, submit again; both versions are listed, the first unchanged.
+    await page.getByRole('button', { name: 'Neue Fassung beginnen' }).click();
+    await page.getByLabel('Text der Stellungnahme (Markdown)').fill('Bayern stimmt zu.');
+    await page.getByLabel('Zustimmung', { exact: true }).check();
+    await page.getByRole('button', { name: 'Einreichen' }).click();
+    await page.getByRole('button', { name: 'Ja, einreichen' }).click();
+    await page.getByRole('heading', { name: /Eingereicht am .* \(Fassung 2\)/ }).waitFor();
+    const versions = page.locator('section[aria-labelledby="st-versions-h"] li');
+    await until(async () => (await versions.count()) === 2, 'two submitted versions');
+    assert.match(await versions.nth(0).textContent(), /Fassung 1\).*Zustimmung mit Änderungen/);
+    // Reading a statement from the list.
+    await page.getByRole('button', { name: 'BY', exact: true }).click();
+    await page.getByRole('heading', { name: 'Stellungnahme BY, Fassung 2' }).waitFor();
 
     // The bell shows the proposer that the proposal was accepted.
     const bell = page.getByRole('button', { name: /Benachrichtigungen, \d+ ungelesen/ });

@@ -85,6 +85,8 @@ const consultDe = {
   'mod.comment': 'Beitrag',
   'mod.open': 'Öffnen',
   'mod.results': '{n} Diskussionen gefunden.',
+  'st.versions': 'Eingereichte Fassungen Ihrer Organisation',
+  'st.of': 'Stellungnahme {org}, Fassung {v}',
   'st.title': 'Stellungnahme',
   'st.intro': 'Die Stellungnahme Ihrer Organisation ({org}) zur Beteiligung. Mitglieder Ihrer Organisation bearbeiten den Entwurf gemeinsam; eine Person reicht ihn ein.',
   'st.position': 'Gesamtposition',

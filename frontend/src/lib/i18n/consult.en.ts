@@ -86,6 +86,8 @@ const consultEn: Record<keyof typeof consultDe, string> = {
   'mod.comment': 'Contribution',
   'mod.open': 'Open',
   'mod.results': '{n} discussions found.',
+  'st.versions': 'Submitted versions of your organisation',
+  'st.of': 'Statement of {org}, version {v}',
   'st.title': 'Statement',
   'st.intro': 'The statement of your organisation ({org}) on the consultation. Members of your organisation edit the draft together; one of them submits it.',
   'st.position': 'Overall position',
