@@ -19,6 +19,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -206,8 +207,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 // cpuMeter reports the CPU used by processes over the typing period.
 type cpuMeter struct {
-	pids  []int
-	start []int64
+	pids        []int
+	start       []int64
+	busy, total int64
 }
 
 func newCPUMeter(pids []int) *cpuMeter {
@@ -215,6 +217,7 @@ func newCPUMeter(pids []int) *cpuMeter {
 	for i, p := range pids {
 		m.start[i], _ = cpuTicks(p)
 	}
+	m.busy, m.total, _ = machineTicks()
 	return m
 }
 
@@ -235,5 +238,9 @@ func (m *cpuMeter) read(elapsed time.Duration) string {
 		share := float64(t-m.start[i]) / clockTicks / elapsed.Seconds() * 100
 		parts = append(parts, fmt.Sprintf("%s %.0f%%", name, share))
 	}
-	return strings.Join(parts, ", ") + " (of one core, while typing)"
+	out := strings.Join(parts, ", ") + " (of one core, while typing)"
+	if busy, total, err := machineTicks(); err == nil && total > m.total {
+		out += fmt.Sprintf("; machine %.0f%% busy over %d cores", float64(busy-m.busy)/float64(total-m.total)*100, runtime.NumCPU())
+	}
+	return out
 }

@@ -140,3 +140,28 @@ func cpuTicks(pid int) (int64, error) {
 
 // clockTicks is USER_HZ, which is 100 on every Linux platform Go supports.
 const clockTicks = 100
+
+// machineTicks returns the busy and total clock ticks of all CPUs from the
+// first line of /proc/stat.
+func machineTicks() (busy, total int64, err error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 5 || f[0] != "cpu" {
+		return 0, 0, fmt.Errorf("/proc/stat: unexpected format")
+	}
+	for i, x := range f[1:] {
+		n, err := strconv.ParseInt(x, 10, 64)
+		if err != nil {
+			return 0, 0, fmt.Errorf("/proc/stat: unexpected format")
+		}
+		total += n
+		if i != 3 && i != 4 { // idle and iowait
+			busy += n
+		}
+	}
+	return busy, total, nil
+}
