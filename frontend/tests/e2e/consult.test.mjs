@@ -198,6 +198,13 @@ describe('consultation', { timeout: 150_000 }, () => {
     });
     assert.equal(r.status(), 201, await r.text());
     const { id: threadId } = await r.json();
+    const at2 = [...sec.text.slice(0, sec.text.indexOf('auffindbar'))].length;
+    const r2 = await land.page.request.post(`${server.base}/api/sections/${id}/threads`, {
+      headers: { Origin: server.base },
+      data: { kind: 'kommentar', start: at2, end: at2 + 10, version: sec.version, body: 'Wo genau?' },
+    });
+    assert.equal(r2.status(), 201, await r2.text());
+    const { id: gone } = await r2.json();
     await land.context.close();
 
     const pate = await newPage(browser, server.base);
@@ -229,6 +236,18 @@ describe('consultation', { timeout: 150_000 }, () => {
     await conflict.getByRole('button', { name: 'Trotzdem übernehmen' }).click();
     await item.getByText('Änderungsvorschlag · Übernommen').waitFor();
     await until(async () => (await editorText(pate.page)).includes('Im Zielbild sind Daten'), 'the replacement in the editor');
+    // Deleting a whole passage marks its thread "Bezugstext entfernt".
+    const goneMark = pate.page.locator(`#section-editor .cm-thread[data-thread="${gone}"]`);
+    assert.equal(await goneMark.textContent(), 'auffindbar');
+    await goneMark.dblclick();
+    await pate.page.keyboard.press('Backspace');
+    await goneMark.waitFor({ state: 'detached' });
+    await pate.page.locator(`#threads article[data-thread="${gone}"]`).getByText('Bezugstext entfernt').waitFor();
+    await waitSaved(pate.page);
+    await until(async () => {
+      const list = await (await pate.page.request.get(`${server.base}/api/sections/${id}/threads`)).json();
+      return list.find((x) => x.id === gone)?.anchor.removed;
+    }, 'the server marks the passage removed');
     assert.deepEqual(await axe(pate.page), []);
     // The editor page with its sidebar reflows at 320 px.
     await pate.page.setViewportSize({ width: 320, height: 800 });

@@ -101,7 +101,8 @@ export class SectionEditor {
             if (u.selectionSet || u.docChanged) this.scheduleCursor();
             if (u.selectionSet && u.transactions.some((tr) => tr.isUserEvent('select'))) {
               const ids = threadsAt(u.view, u.state.selection.main.head);
-              if (ids.length) opts.onThreadsAt?.(ids);
+              // The callback redraws the highlights: not allowed inside this update.
+              if (ids.length) queueMicrotask(() => !this.destroyed && opts.onThreadsAt?.(ids));
             }
           }),
         ],
