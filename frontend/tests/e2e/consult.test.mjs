@@ -96,6 +96,9 @@ describe('consultation', { timeout: 150_000 }, () => {
     // The third user's editor shows the accepted text live.
     await until(async () => (await editorText(third.page)).startsWith('Die öffentliche Verwaltung'), 'the accepted text in the third editor');
     await until(async () => (await editorText(land.page)).startsWith('Die öffentliche Verwaltung'), 'the accepted text in the proposer’s editor');
+    // … and the proposer hears about the decision through the polite live region.
+    await until(async () => /Änderungsvorschlag ist jetzt: Übernommen/.test(await land.page.locator('#announcer').textContent()), 'the announcement');
+    assert.equal(await land.page.locator('#announcer').getAttribute('aria-live'), 'polite');
     // The reader sees threads but no moderation buttons and cannot start one.
     const readerThread = sidebar(third.page).locator('article.thread').first();
     await readerThread.waitFor();

@@ -21,6 +21,8 @@ export class ThreadPanel {
   editor: SectionEditor | null = null;
   /** Called with threads that appeared since the last load (not on the first). */
   onNew: ((list: Thread[]) => void) | null = null;
+  /** Called with threads whose status changed since the last load. */
+  onStatus: ((list: Thread[]) => void) | null = null;
 
   private log: { v: number; op: TextOp }[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -78,6 +80,8 @@ export class ThreadPanel {
       if (this.stopped) return;
       const known = new Set(this.threads.map((t) => t.id));
       const fresh = this.loaded ? list.filter((t) => !known.has(t.id)) : [];
+      const before = new Map(this.threads.map((t) => [t.id, t.status]));
+      const moved = list.filter((t) => before.has(t.id) && before.get(t.id) !== t.status);
       const next: Record<number, LocalAnchor> = {};
       let stale = false;
       for (const t of list) {
@@ -98,6 +102,7 @@ export class ThreadPanel {
       this.error = '';
       this.draw();
       if (fresh.length) this.onNew?.(fresh);
+      if (moved.length) this.onStatus?.(moved);
       if (stale && !this.timer) {
         this.timer = setTimeout(() => {
           this.timer = null;

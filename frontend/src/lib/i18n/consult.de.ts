@@ -24,6 +24,8 @@ const consultDe = {
   'threads.edit': 'Bearbeiten',
   'threads.editLabel': 'Beitrag ändern (Markdown)',
   'threads.save': 'Speichern',
+  'threads.statusChanged': '{kind} ist jetzt: {status}.',
+  'st.phase': 'Phase: {title}, Frist: {date}',
   'threads.noSelection': 'Bitte markieren Sie zuerst eine Textstelle im Abschnitt.',
   'threads.formTitle': 'Neue Diskussion',
   'threads.quote': 'Markierte Textstelle',

@@ -25,6 +25,8 @@ const consultEn: Record<keyof typeof consultDe, string> = {
   'threads.edit': 'Edit',
   'threads.editLabel': 'Change contribution (Markdown)',
   'threads.save': 'Save',
+  'threads.statusChanged': '{kind} is now: {status}.',
+  'st.phase': 'Phase: {title}, deadline: {date}',
   'threads.noSelection': 'Please select a passage in the section first.',
   'threads.formTitle': 'New discussion',
   'threads.quote': 'Selected passage',
