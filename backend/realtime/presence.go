@@ -118,7 +118,21 @@ func (h *Hub) updatePresence(ctx context.Context, section int64, flags int) {
 		}
 		remote[p.Conn] = p
 	}
+	same := r.subsGen == r.subsGenSeen && len(remote) == len(r.remote)
+	for conn := range remote {
+		if !same {
+			break
+		}
+		_, same = r.remote[conn]
+	}
 	r.remote = remote
+	// The heartbeat re-reads presence every PresenceBeat; when nobody came
+	// or went, skip building the sorted list of everyone (milliseconds for
+	// a crowded section, with the room held and its fan-out waiting).
+	if same {
+		return
+	}
+	r.subsGenSeen = r.subsGen
 	r.sendPresence()
 }
 

@@ -39,6 +39,8 @@ type room struct {
 	sentUsers    string                // last presence list sent, to skip repeats
 	presenceSent time.Time             // when it was sent
 	presenceDue  bool                  // a delayed send is scheduled
+	subsGen      int64                 // counts changes of subs
+	subsGenSeen  int64                 // subsGen when presence was last considered
 }
 
 // sub is one connection's view of a room.

@@ -131,6 +131,7 @@ func (c *conn) open(ctx context.Context, id int64, from *int64) *frameError {
 	s.next = max(r.next, start)
 	s.self.V = s.next
 	r.subs[c] = s
+	r.subsGen++
 	r.mu.Unlock()
 	c.hub.localPresenceChanged(id)
 	return nil
@@ -174,6 +175,7 @@ func (c *conn) closeSection(id int64) {
 	r.mu.Lock()
 	if r.subs[c] == s {
 		delete(r.subs, c)
+		r.subsGen++
 	}
 	r.mu.Unlock()
 	c.hub.releaseRoom(r)
