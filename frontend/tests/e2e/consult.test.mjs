@@ -31,16 +31,28 @@ async function until(fn, what, timeout = 15_000) {
   }
 }
 
+/** A new page that also records script errors (failed requests are expected: 403, 409). */
+async function open() {
+  const p = await newPage(browser, server.base);
+  p.page.errors = [];
+  p.page.on('pageerror', (e) => p.page.errors.push(String(e)));
+  p.page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) p.page.errors.push(m.text());
+  });
+  return p;
+}
+
 function clean(page) {
+  assert.deepEqual(page.errors, [], 'no script errors');
   assert.deepEqual(page.violations, [], 'no CSP violations');
   assert.deepEqual(page.foreign, [], 'no requests to other hosts');
 }
 
 describe('consultation', { timeout: 150_000 }, () => {
   test('proposal by keyboard, live in the Themenpate’s sidebar, accepted into a third editor; moderator resolves; report lists it', async () => {
-    const land = await newPage(browser, server.base);
-    const pate = await newPage(browser, server.base);
-    const third = await newPage(browser, server.base);
+    const land = await open();
+    const pate = await open();
+    const third = await open();
     await login(land.page, server.base, 'beteiligung@by.example');
     await login(pate.page, server.base, 'pate1@hh.example');
     await login(third.page, server.base, 'lesen@fitko.example');
@@ -127,7 +139,7 @@ describe('consultation', { timeout: 150_000 }, () => {
     await Promise.all([land.context.close(), pate.context.close(), third.context.close()]);
 
     // The moderator resolves the question in the sidebar.
-    const mod = await newPage(browser, server.base);
+    const mod = await open();
     await login(mod.page, server.base, 'moderation@fitko.example');
     await mod.page.goto(url);
     await waitSaved(mod.page);
@@ -188,7 +200,7 @@ describe('consultation', { timeout: 150_000 }, () => {
   });
 
   test('highlights move with edits; selecting a passage selects its thread; a changed passage asks to confirm', async () => {
-    const land = await newPage(browser, server.base);
+    const land = await open();
     await login(land.page, server.base, 'beteiligung@by.example');
     const id = await sectionId(land.page, server.base, SECTION_TITLE);
     const sec = await (await land.page.request.get(`${server.base}/api/sections/${id}`)).json();
@@ -210,7 +222,7 @@ describe('consultation', { timeout: 150_000 }, () => {
     const { id: gone } = await r2.json();
     await land.context.close();
 
-    const pate = await newPage(browser, server.base);
+    const pate = await open();
     await login(pate.page, server.base, 'pate2@hh.example');
     await pate.page.goto(`${server.base}/abschnitte/${id}`);
     await waitSaved(pate.page);
@@ -262,7 +274,7 @@ describe('consultation', { timeout: 150_000 }, () => {
   });
 
   test('statement: draft, submit with confirmation, frozen; bell counts; accessible', async () => {
-    const { context, page } = await newPage(browser, server.base);
+    const { context, page } = await open();
     await login(page, server.base, 'beteiligung@by.example');
     await page.getByRole('link', { name: 'Stellungnahme' }).click();
     await page.getByRole('heading', { level: 1, name: 'Stellungnahme' }).waitFor();

@@ -30,6 +30,7 @@ export class ThreadPanel {
   private loading = false;
   private again = false;
   private stopped = false;
+  private drawQueued = false;
 
   constructor(readonly sectionId: number) {}
 
@@ -59,7 +60,15 @@ export class ThreadPanel {
     const next: Record<number, LocalAnchor> = {};
     for (const [id, a] of Object.entries(this.anchors)) next[Number(id)] = transformAnchor(a, op);
     this.anchors = next;
-    this.draw();
+    // Local ops arrive from inside CodeMirror's update, where dispatching
+    // is not allowed: redraw right after it.
+    if (!this.drawQueued) {
+      this.drawQueued = true;
+      queueMicrotask(() => {
+        this.drawQueued = false;
+        if (!this.stopped) this.draw();
+      });
+    }
     if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = null;
