@@ -18,21 +18,24 @@ import (
 
 // frame is any server frame as a client sees it.
 type frame struct {
-	T        string            `json:"t"`
-	Section  int64             `json:"section"`
-	V        int64             `json:"v"`
-	Op       json.RawMessage   `json:"op"`
-	Ops      []frame           `json:"ops"`
-	User     int64             `json:"user"`
-	Client   string            `json:"client"`
-	Seq      int64             `json:"seq"`
-	Text     string            `json:"text"`
-	Code     string            `json:"code"`
-	Message  string            `json:"message"`
-	Conn     string            `json:"conn"`
-	Ranges   [][2]int          `json:"ranges"`
-	Users    []json.RawMessage `json:"users"`
-	Presence []json.RawMessage `json:"presence"`
+	T            string            `json:"t"`
+	Section      int64             `json:"section"`
+	V            int64             `json:"v"`
+	Op           json.RawMessage   `json:"op"`
+	Ops          []frame           `json:"ops"`
+	User         int64             `json:"user"`
+	Client       string            `json:"client"`
+	Seq          int64             `json:"seq"`
+	Text         string            `json:"text"`
+	Code         string            `json:"code"`
+	Message      string            `json:"message"`
+	Conn         string            `json:"conn"`
+	Ranges       [][2]int          `json:"ranges"`
+	Users        []json.RawMessage `json:"users"`
+	Presence     []json.RawMessage `json:"presence"`
+	Thread       int64             `json:"thread"`
+	Event        string            `json:"event"`
+	Notification json.RawMessage   `json:"notification"`
 }
 
 // otClient is a collaborative editor as a browser runs it: one op in

@@ -81,11 +81,7 @@ func (h *Hub) Instance() string { return h.cfg.Instance }
 // behind, the message is dropped and the receivers repair from the log.
 func (h *Hub) Committed(op *domain.CommittedOp) {
 	h.deliverOp(op)
-	select {
-	case h.pubq <- &Message{Kind: KindOp, Section: op.SectionID, Instance: h.cfg.Instance, Op: op}:
-	default:
-		h.metrics.brokerDropped.Inc()
-	}
+	h.publish(&Message{Kind: KindOp, Section: op.SectionID, Instance: h.cfg.Instance, Op: op})
 }
 
 // Run drives the broker subscription, publishing, presence, gap repair and
@@ -101,6 +97,7 @@ func (h *Hub) Run(ctx context.Context) error {
 		}
 		cancel()
 	}()
+	h.subscribeNotifications(ctx)
 	var wg sync.WaitGroup
 	errc := make(chan error, 1)
 	wg.Add(2 + publishers)
@@ -196,6 +193,10 @@ func (h *Hub) fromBroker(m *Message) {
 		if m.Instance != h.cfg.Instance {
 			h.presenceChanged(m.Section, false)
 		}
+	case KindThreads:
+		h.deliverThreads(m)
+	case KindNotify:
+		h.deliverNotification(m)
 	case KindResync:
 		if r := h.findRoom(m.Section); r != nil {
 			r.mu.Lock()

@@ -1,0 +1,103 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// ThreadEvent tells the editors of a section that one of its discussion
+// threads changed, so they refetch it. It carries ids only: what a user may
+// see of the thread is decided when the thread is fetched.
+type ThreadEvent struct {
+	Section int64  `json:"section"`
+	Thread  int64  `json:"thread"`
+	Event   string `json:"event"`
+}
+
+type threadsOut struct {
+	T string `json:"t"`
+	ThreadEvent
+}
+
+type notificationOut struct {
+	T            string          `json:"t"`
+	Notification json.RawMessage `json:"notification"`
+}
+
+// ThreadChanged publishes ev to every instance; each sends a "threads" frame
+// to the connections that have the section open. Like every broker message
+// it may be lost; clients also refetch threads after ops and periodically.
+func (h *Hub) ThreadChanged(ev ThreadEvent) {
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return
+	}
+	h.publish(&Message{Kind: KindThreads, Section: ev.Section, Instance: h.cfg.Instance, Data: data})
+}
+
+// Notify publishes a notification for one user to every instance; each sends
+// a "notification" frame to that user's connections. notification must
+// marshal to JSON; it is what the REST feed lists for the same event.
+func (h *Hub) Notify(userID int64, notification any) {
+	data, err := json.Marshal(notification)
+	if err != nil {
+		h.log.Warn("notification not encodable", "user", userID, "err", err)
+		return
+	}
+	h.publish(&Message{Kind: KindNotify, Section: NotifyChannel, Instance: h.cfg.Instance, User: userID, Data: data})
+}
+
+// publish hands m to the publishing goroutines without ever blocking.
+func (h *Hub) publish(m *Message) {
+	select {
+	case h.pubq <- m:
+	default:
+		h.metrics.brokerDropped.Inc()
+	}
+}
+
+// deliverThreads sends a thread event to the section's local subscribers.
+func (h *Hub) deliverThreads(m *Message) {
+	r := h.findRoom(m.Section)
+	if r == nil {
+		return
+	}
+	var ev ThreadEvent
+	if json.Unmarshal(m.Data, &ev) != nil || ev.Section != m.Section {
+		return
+	}
+	frame := mustJSON(threadsOut{T: "threads", ThreadEvent: ev})
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range r.subs {
+		s.c.enqueue(s, outItem{section: r.id, frame: frame})
+	}
+}
+
+// deliverNotification sends a notification to the recipient's local
+// connections.
+func (h *Hub) deliverNotification(m *Message) {
+	if m.User == 0 || !json.Valid(m.Data) {
+		return
+	}
+	frame := mustJSON(notificationOut{T: "notification", Notification: m.Data})
+	h.mu.Lock()
+	var conns []*conn
+	for c := range h.conns {
+		if c.user.ID == m.User {
+			conns = append(conns, c)
+		}
+	}
+	h.mu.Unlock()
+	for _, c := range conns {
+		c.enqueue(nil, outItem{frame: frame})
+	}
+}
+
+// subscribeNotifications joins the per-user channel; a broker that is down
+// renews the subscription when it reconnects.
+func (h *Hub) subscribeNotifications(ctx context.Context) {
+	if err := h.deps.Broker.Subscribe(ctx, NotifyChannel); err != nil {
+		h.log.Warn("subscribing to notifications failed; retried on reconnect", "err", err)
+	}
+}
