@@ -7,15 +7,22 @@ import (
 
 	"github.com/strategieraum/strategieraum/backend/consult"
 	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/realtime"
 	"github.com/strategieraum/strategieraum/backend/store"
 )
 
 // newConsult wires the consultation service onto the same op log the live
-// editors use, so an accepted proposal reaches every editor like any edit.
-// The HTTP layer audits the refusals it answers itself.
-func newConsult(db *store.DB, oplog domain.OpLogService, history domain.HistoryService, logger *slog.Logger) *consult.Service {
-	return consult.New(consult.Deps{Store: db, Strategies: db, Users: db, OpLog: oplog, History: history, Audit: db,
+// editors use, so an accepted proposal reaches every editor like any edit,
+// and pushes thread changes and notifications through the hub to every
+// instance. The HTTP layer audits the refusals it answers itself.
+func newConsult(db *store.DB, oplog domain.OpLogService, history domain.HistoryService, hub *realtime.Hub, logger *slog.Logger) *consult.Service {
+	svc := consult.New(consult.Deps{Store: db, Strategies: db, Users: db, OpLog: oplog, History: history, Audit: db,
 		Logger: logger, DenialsAuditedElsewhere: true})
+	svc.OnThreadEvent(func(ev consult.ThreadEvent) {
+		hub.ThreadChanged(realtime.ThreadEvent{Section: ev.SectionID, Thread: ev.ThreadID, Event: ev.Event})
+	})
+	svc.OnNotify(func(userID int64, n *domain.Notification) { hub.Notify(userID, n) })
+	return svc
 }
 
 // remindDeadlines sends the 48-hour deadline reminders; every instance may

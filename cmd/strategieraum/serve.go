@@ -110,7 +110,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	defer live.Close()
 
-	consultation := newConsult(db, live.ops, live.ops, logger)
+	consultation := newConsult(db, live.ops, live.ops, live.hub, logger)
 	go remindDeadlines(ctx, consultation, logger)
 
 	secure := strings.HasPrefix(c.PublicURL, "https://")
