@@ -61,6 +61,10 @@ export type AckFrame = { t: 'ack'; section: number; v: number; seq: number };
 export type PresenceFrame = { t: 'presence'; section: number; users: PresenceUser[] | null };
 export type ServerCursorFrame = { t: 'cursor'; section: number; conn?: string; user: number; v: number; ranges: Range[] | null };
 export type ErrorFrame = { t: 'error'; code: ErrorCode; message: string; section?: number; seq?: number };
+/** A discussion thread of the section changed; refetch it (ids only, no content). */
+export type ThreadsFrame = { t: 'threads'; section: number; thread: number; event: string };
+/** A new entry of the user's notification feed, as GET /api/notifications lists it. */
+export type NotificationFrame = { t: 'notification'; notification: unknown };
 
 /** A frame the server sends. */
 export type ServerFrame =
@@ -70,9 +74,11 @@ export type ServerFrame =
   | AckFrame
   | PresenceFrame
   | ServerCursorFrame
-  | ErrorFrame;
+  | ErrorFrame
+  | ThreadsFrame
+  | NotificationFrame;
 
-const SERVER_TYPES = new Set(['snapshot', 'op', 'ops', 'ack', 'presence', 'cursor', 'error']);
+const SERVER_TYPES = new Set(['snapshot', 'op', 'ops', 'ack', 'presence', 'cursor', 'error', 'threads', 'notification']);
 
 /** Parses one server frame; malformed input yields null rather than throwing. */
 export function parseServerFrame(data: string): ServerFrame | null {

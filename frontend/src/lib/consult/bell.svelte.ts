@@ -1,6 +1,6 @@
-// The notification bell's state: the unread count, polled every 20 seconds
-// and refreshed after the user's own actions (live push of notifications is
-// not available yet), and the list when the panel is open.
+// The notification bell's state: the unread count, refreshed when the server
+// pushes a notification, after the user's own actions and every 20 seconds
+// (pushes may be lost), and the list when the panel is open.
 import { api, call, type Notification } from '../api/client';
 
 /** Unread count and the loaded list. */

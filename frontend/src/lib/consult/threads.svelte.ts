@@ -1,15 +1,15 @@
 // The thread sidebar's state for one section: the threads from the API, each
 // thread's passage in the local text (moved through every op locally, see
 // anchors.ts), the selection, and the throttled refetch and polling that
-// bring in other people's threads. Live push of threads is not available,
-// so new threads arrive by polling.
+// bring in other people's threads. The server pushes a "threads" frame when
+// a thread of the section changes; polling covers frames lost on the way.
 import { api, call, type Thread } from '../api/client';
 import type { SectionEditor } from '../editor/binding';
 import type { TextOp } from '../protocol';
 import { transformAnchor, type LocalAnchor } from './anchors';
 
 const REFETCH_AFTER_OPS = 1500;
-const POLL = 4000;
+const POLL = 10000;
 
 /** Threads of one section with live-moving passages. */
 export class ThreadPanel {

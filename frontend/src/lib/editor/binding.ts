@@ -36,6 +36,8 @@ export interface SectionEditorOptions {
   onThreadsAt?(ids: number[]): void;
   /** Called by the start-thread shortcut (Ctrl+Alt+M). */
   onStartThread?(): void;
+  /** Called when the server reports a changed discussion thread of the section. */
+  onThreadsChanged?(): void;
 }
 
 /** Colour class index for a user: stable per user id. */
@@ -112,7 +114,7 @@ export class SectionEditor {
       section: opts.section,
       connected: () => this.client.connected(),
       disconnected: () => this.client.disconnected(),
-      receive: (f) => this.client.receive(f),
+      receive: (f) => (f.t === 'threads' ? opts.onThreadsChanged?.() : this.client.receive(f)),
     });
   }
 
