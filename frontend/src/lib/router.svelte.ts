@@ -11,6 +11,7 @@ export type Route =
   | { name: 'moderation' }
   | { name: 'statement' }
   | { name: 'report' }
+  | { name: 'audit' }
   | { name: 'imprint' }
   | { name: 'privacy' }
   | { name: 'accessibility' }
@@ -26,6 +27,7 @@ export function match(path: string): Route {
   if (p === '/moderation') return { name: 'moderation' };
   if (p === '/stellungnahme') return { name: 'statement' };
   if (p === '/bericht') return { name: 'report' };
+  if (p === '/protokoll') return { name: 'audit' };
   if (p === '/impressum') return { name: 'imprint' };
   if (p === '/datenschutz') return { name: 'privacy' };
   if (p === '/barrierefreiheit') return { name: 'accessibility' };

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Strategy, Thread, User } from '../../src/lib/api/client';
-import { consultationOpen, mayComment, mayDecide, mayHide, mayModerate, mayPropose, mayReport, mayResolve, maySeeStatements, mayViewReport } from '../../src/lib/consult/policy';
+import { consultationOpen, mayComment, mayDecide, mayHide, mayModerate, mayPropose, mayReport, mayResolve, maySeeStatements, mayViewAudit, mayViewReport } from '../../src/lib/consult/policy';
 
 const user = (roles: string[], topic_ids: number[] = []) => ({ id: 1, roles, topic_ids }) as unknown as User;
 const phase = (kind: string, opens?: string, closes?: string) =>
@@ -47,6 +47,10 @@ describe('consultation policy prediction', () => {
     expect(mayModerate(user(['themenpate']))).toBe(false);
     expect(mayViewReport(user(['admin']))).toBe(true);
     expect(mayViewReport(user(['land']))).toBe(false);
+    expect(mayViewAudit(user(['moderator']))).toBe(true);
+    expect(mayViewAudit(user(['admin']))).toBe(true);
+    expect(mayViewAudit(user(['land']))).toBe(false);
+    expect(mayViewAudit(user(['themenpate']))).toBe(false);
     expect(maySeeStatements(user(['reader']))).toBe(false);
     expect(maySeeStatements(user(['land']))).toBe(true);
   });

@@ -24,6 +24,7 @@ export type StatementStatus = components['schemas']['StatementStatus'];
 export type Position = components['schemas']['Position'];
 export type Notification = components['schemas']['Notification'];
 export type Report = components['schemas']['Report'];
+export type AuditEvent = components['schemas']['AuditEvent'];
 
 /** A failed API request: status, problem code and the German detail for users. */
 export class ApiError extends Error {

@@ -77,6 +77,11 @@ export function mayViewReport(u: User | null): boolean {
   return isStaff(u);
 }
 
+/** Reads the audit log (policy: view_audit). */
+export function mayViewAudit(u: User | null): boolean {
+  return isStaff(u);
+}
+
 /** Writes the statement of the own organisation (policy: edit_statement, without the phase). */
 export function mayWriteStatement(u: User | null): boolean {
   return has(u, 'land');

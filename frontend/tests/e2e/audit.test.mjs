@@ -1,0 +1,90 @@
+// Browser tests of the audit log page: a moderator finds the own sign-in,
+// filters by action, downloads nothing unexpected and the page passes
+// axe-core at full width and 320 px; a Land user sees no link and is refused.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { axe, launch, login, newPage, screenshot, startServer } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('audit log', { timeout: 120_000 }, () => {
+  test('moderator sees the sign-in, filters by action, page is accessible', async () => {
+    const { context, page } = await newPage(browser, server.base);
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await login(page, server.base, 'moderation@fitko.example');
+    await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Protokoll' }).click();
+    await page.waitForURL(/\/protokoll$/);
+    await page.getByRole('heading', { level: 1, name: 'Protokoll' }).waitFor();
+    const table = page.getByRole('region', { name: /Protokolleinträge 1 bis/ });
+    await table.waitFor();
+    assert.ok((await page.locator('tbody tr[data-action="login"]').count()) >= 1, 'at least one login event');
+    assert.match(await page.locator('tbody tr[data-action="login"]').first().textContent(), /UTC.*Berlin: /s);
+
+    // A failed sign-in adds another action, which the filter must leave out.
+    const bad = await fetch(`${server.base}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.base },
+      body: JSON.stringify({ email: 'beteiligung@by.example', password: 'falsch' }),
+    });
+    assert.equal(bad.status, 401);
+    await page.reload();
+    await table.waitFor();
+    assert.ok((await page.locator('tbody tr:not([data-action="login"])').count()) >= 1, 'other actions listed before filtering');
+    await page.getByLabel('Aktion').fill('login');
+    await page.getByRole('button', { name: 'Filter anwenden' }).click();
+    await page.locator('#announcer').filter({ hasText: /Protokolleinträge gefunden/ }).waitFor();
+    const shown = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.action));
+    assert.ok(shown.length >= 1, 'filtered list not empty');
+    assert.deepEqual([...new Set(shown)], ['login'], 'only login events after filtering');
+    const href = await page.getByRole('link', { name: /Protokoll als CSV-Datei/ }).getAttribute('href');
+    assert.match(href, /^\/api\/audit\/export\?action=login&limit=1000$/);
+    const csv = await page.request.get(server.base + href);
+    assert.equal(csv.status(), 200);
+    assert.match(await csv.text(), /login/);
+
+    // Keyboard: the table region takes focus and shows it.
+    await page.getByRole('link', { name: /Protokoll als CSV-Datei/ }).focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await table.evaluate((el) => el === document.activeElement && getComputedStyle(el).outlineStyle !== 'none'), true);
+
+    assert.deepEqual(await axe(page), []);
+    await screenshot(page, 'audit');
+    await page.setViewportSize({ width: 320, height: 800 });
+    assert.deepEqual(await axe(page), [], 'accessible at 320 px');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no page-wide horizontal scrolling at 320 px (overflow ${overflow})`);
+    await screenshot(page, 'audit-320px');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(page.violations, [], 'no CSP violations');
+    assert.deepEqual(page.foreign, []);
+    await context.close();
+  });
+
+  test('a Land user has no link and is refused', async () => {
+    const { context, page } = await newPage(browser, server.base);
+    await login(page, server.base, 'beteiligung@by.example');
+    const nav = page.getByRole('navigation', { name: 'Hauptnavigation' });
+    await nav.getByRole('link', { name: 'Meine Sitzungen' }).waitFor();
+    assert.equal(await nav.getByRole('link', { name: 'Protokoll' }).count(), 0, 'no audit link for Land users');
+    await page.goto(`${server.base}/protokoll`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    const text = await alert.textContent();
+    assert.ok(text.trim().length > 10, `clear refusal, got "${text}"`);
+    assert.equal(await page.locator('table').count(), 0, 'no events shown');
+    assert.deepEqual(page.violations, []);
+    await context.close();
+  });
+});
