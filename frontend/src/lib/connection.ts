@@ -80,7 +80,8 @@ export class Connection {
       if (!s?.delete(ch)) return;
       if (s.size === 0) {
         this.channels.delete(ch.section);
-        this.send({ t: 'close', section: ch.section });
+        // Section 0 is no section: it only keeps the socket open for the feed.
+        if (ch.section > 0) this.send({ t: 'close', section: ch.section });
       }
       if (this.channels.size === 0) this.stop();
     };

@@ -10,3 +10,12 @@ export const connection = new Connection({
 });
 
 addEventListener('online', () => connection.reconnectNow());
+
+/**
+ * Keeps the socket open while someone is signed in, so that pushed
+ * notifications reach the bell on every page, not only in the editor.
+ * Returns the function that releases it (at sign-out).
+ */
+export function keepOpenForFeed(): () => void {
+  return connection.subscribe({ section: 0, connected() {}, disconnected() {}, receive() {} });
+}
