@@ -1,28 +1,21 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/strategieraum/strategieraum/backend/consult"
+	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
 // handleListStatements shows which organisations have submitted.
-func (s *Server) handleListStatements(c echo.Context) error {
-	svc, u, err := s.consultFor(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	list, err := svc.Statements(c.Request().Context(), u, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, nonNil(list))
+func (s *Server) handleListStatements() echo.HandlerFunc {
+	return onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, _ noBody) ([]*consult.StatementStatus, error) {
+		list, err := svc.Statements(ctx, u, id)
+		return nonNil(list), err
+	})
 }
 
 // handleGetStatement returns an organisation's statement as the caller may
@@ -70,39 +63,15 @@ func (s *Server) handleStatementVersions(c echo.Context) error {
 }
 
 // handleSaveStatement stores the draft of the caller's organisation.
-func (s *Server) handleSaveStatement(c echo.Context) error {
-	svc, u, err := s.consultFor(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req consult.StatementInput
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	st, err := svc.SaveStatement(c.Request().Context(), u, id, req)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, st)
+func (s *Server) handleSaveStatement() echo.HandlerFunc {
+	return onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, r consult.StatementInput) (*domain.Statement, error) {
+		return svc.SaveStatement(ctx, u, id, r)
+	})
 }
 
 // handleSubmitStatement freezes the caller's organisation's draft.
-func (s *Server) handleSubmitStatement(c echo.Context) error {
-	svc, u, err := s.consultFor(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	st, err := svc.SubmitStatement(c.Request().Context(), u, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, st)
+func (s *Server) handleSubmitStatement() echo.HandlerFunc {
+	return onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, _ noBody) (*domain.Statement, error) {
+		return svc.SubmitStatement(ctx, u, id)
+	})
 }

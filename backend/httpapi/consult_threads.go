@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -49,108 +50,14 @@ type acceptRequest struct {
 	Confirm bool `json:"confirm"`
 }
 
-// handleListThreads lists a section's threads with anchors at the newest
-// version.
-func (s *Server) handleListThreads(c echo.Context) error {
-	svc, u, err := s.consultFor(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	list, err := svc.SectionThreads(c.Request().Context(), u, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, nonNil(list))
-}
+// noBody marks consultation calls that take no request body.
+type noBody struct{}
 
-// handleCreateThread starts a thread on a passage of a section.
-func (s *Server) handleCreateThread(c echo.Context) error {
-	svc, u, err := s.consultFor(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req threadRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	t, err := svc.CreateThread(c.Request().Context(), u, consult.NewThread{SectionID: id, Kind: req.Kind, Start: req.Start,
-		End: req.End, Version: req.Version, Body: req.Body, Replacement: req.Replacement})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, t)
-}
-
-// handleGetThread returns one thread.
-func (s *Server) handleGetThread(c echo.Context) error {
-	svc, u, err := s.consultFor(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	t, err := svc.Thread(c.Request().Context(), u, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, t)
-}
-
-// handleReply appends a comment to a thread.
-func (s *Server) handleReply(c echo.Context) error {
-	svc, u, err := s.consultFor(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req bodyRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	cm, err := svc.Reply(c.Request().Context(), u, id, req.Body)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, cm)
-}
-
-// handleEditComment changes one's own comment within the edit window.
-func (s *Server) handleEditComment(c echo.Context) error {
-	svc, u, err := s.consultFor(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req bodyRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	cm, err := svc.EditComment(c.Request().Context(), u, id, req.Body)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, cm)
-}
-
-// handleThreadAction runs one of the state changes on a thread that take a
-// small JSON body: accept, reject, resolve, reopen, hide.
-func (s *Server) handleThreadAction(action string) echo.HandlerFunc {
+// onItem is the shape most consultation handlers share: the service and the
+// user, the item named by the path's id, a JSON body of type R (none for
+// noBody), one service call, its result as JSON with status.
+func onItem[R, T any](s *Server, status int,
+	call func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, req R) (T, error)) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		svc, u, err := s.consultFor(c)
 		if err != nil {
@@ -160,83 +67,91 @@ func (s *Server) handleThreadAction(action string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		ctx := c.Request().Context()
-		var t *domain.Thread
-		switch action {
-		case "accept":
-			var req acceptRequest
+		var req R
+		if _, none := any(req).(noBody); !none {
 			if err := decodeJSON(c, &req); err != nil {
 				return err
-			}
-			t, err = svc.Accept(ctx, u, id, req.Confirm)
-		case "reject", "hide":
-			var req reasonRequest
-			if err := decodeJSON(c, &req); err != nil {
-				return err
-			}
-			if action == "reject" {
-				t, err = svc.Reject(ctx, u, id, req.Reason)
-			} else {
-				t, err = svc.HideThread(ctx, u, id, req.Reason)
-			}
-		default:
-			var req noteRequest
-			if err := decodeJSON(c, &req); err != nil {
-				return err
-			}
-			if action == "resolve" {
-				t, err = svc.Resolve(ctx, u, id, req.Note)
-			} else {
-				t, err = svc.Reopen(ctx, u, id, req.Note)
 			}
 		}
+		res, err := call(c.Request().Context(), svc, u, id, req)
 		if err != nil {
 			return err
 		}
-		return c.JSON(http.StatusOK, t)
+		return c.JSON(status, res)
 	}
+}
+
+// handleListThreads lists a section's threads with anchors at the newest
+// version.
+func (s *Server) handleListThreads() echo.HandlerFunc {
+	return onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, _ noBody) ([]*domain.Thread, error) {
+		list, err := svc.SectionThreads(ctx, u, id)
+		return nonNil(list), err
+	})
+}
+
+// handleCreateThread starts a thread on a passage of a section.
+func (s *Server) handleCreateThread() echo.HandlerFunc {
+	return onItem(s, http.StatusCreated, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, r threadRequest) (*domain.Thread, error) {
+		return svc.CreateThread(ctx, u, consult.NewThread{SectionID: id, Kind: r.Kind, Start: r.Start,
+			End: r.End, Version: r.Version, Body: r.Body, Replacement: r.Replacement})
+	})
+}
+
+// handleGetThread returns one thread.
+func (s *Server) handleGetThread() echo.HandlerFunc {
+	return onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, _ noBody) (*domain.Thread, error) {
+		return svc.Thread(ctx, u, id)
+	})
+}
+
+// handleReply appends a comment to a thread.
+func (s *Server) handleReply() echo.HandlerFunc {
+	return onItem(s, http.StatusCreated, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, r bodyRequest) (*domain.Comment, error) {
+		return svc.Reply(ctx, u, id, r.Body)
+	})
+}
+
+// handleEditComment changes one's own comment within the edit window.
+func (s *Server) handleEditComment() echo.HandlerFunc {
+	return onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, r bodyRequest) (*domain.Comment, error) {
+		return svc.EditComment(ctx, u, id, r.Body)
+	})
+}
+
+// handleAccept commits a proposal into the text (confirm: despite a changed passage).
+func (s *Server) handleAccept() echo.HandlerFunc {
+	return onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, r acceptRequest) (*domain.Thread, error) {
+		return svc.Accept(ctx, u, id, r.Confirm)
+	})
+}
+
+// handleThreadReason runs a thread change that needs a reason: reject or hide.
+func (s *Server) handleThreadReason(change func(*consult.Service, context.Context, *domain.User, int64, string) (*domain.Thread, error)) echo.HandlerFunc {
+	return onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, r reasonRequest) (*domain.Thread, error) {
+		return change(svc, ctx, u, id, r.Reason)
+	})
+}
+
+// handleThreadNote runs a thread change with an optional note: resolve or reopen.
+func (s *Server) handleThreadNote(change func(*consult.Service, context.Context, *domain.User, int64, string) (*domain.Thread, error)) echo.HandlerFunc {
+	return onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, r noteRequest) (*domain.Thread, error) {
+		return change(svc, ctx, u, id, r.Note)
+	})
 }
 
 // handleHideComment hides a comment with a reason.
-func (s *Server) handleHideComment(c echo.Context) error {
-	svc, u, err := s.consultFor(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req reasonRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	cm, err := svc.HideComment(c.Request().Context(), u, id, req.Reason)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, cm)
+func (s *Server) handleHideComment() echo.HandlerFunc {
+	return onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, r reasonRequest) (*domain.Comment, error) {
+		return svc.HideComment(ctx, u, id, r.Reason)
+	})
 }
 
 // handleReportComment puts a comment into the moderators' queue.
-func (s *Server) handleReportComment(c echo.Context) error {
-	svc, u, err := s.consultFor(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req reasonRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	r, err := svc.ReportComment(c.Request().Context(), u, id, req.Reason)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, r)
+func (s *Server) handleReportComment() echo.HandlerFunc {
+	return onItem(s, http.StatusCreated, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, r reasonRequest) (*domain.CommentReport, error) {
+		return svc.ReportComment(ctx, u, id, r.Reason)
+	})
 }
 
 // handleReportQueue lists open reports for the moderation.

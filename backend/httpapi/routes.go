@@ -1,5 +1,7 @@
 package httpapi
 
+import "github.com/strategieraum/strategieraum/backend/consult"
+
 // routes lists every route of the server. openapi.yaml documents exactly
 // these; TestOpenAPIMatchesRoutes keeps the two in step.
 func (s *Server) routes() {
@@ -50,25 +52,25 @@ func (s *Server) routes() {
 
 	// The consultation: threads, proposals, moderation, statements,
 	// notifications, audit log and report (consult_*.go).
-	e.GET("/api/sections/:id/threads", s.handleListThreads)
-	e.POST("/api/sections/:id/threads", s.handleCreateThread)
-	e.GET("/api/threads/:id", s.handleGetThread)
-	e.POST("/api/threads/:id/comments", s.handleReply)
-	e.POST("/api/threads/:id/accept", s.handleThreadAction("accept"))
-	e.POST("/api/threads/:id/reject", s.handleThreadAction("reject"))
-	e.POST("/api/threads/:id/resolve", s.handleThreadAction("resolve"))
-	e.POST("/api/threads/:id/reopen", s.handleThreadAction("reopen"))
-	e.POST("/api/threads/:id/hide", s.handleThreadAction("hide"))
-	e.PATCH("/api/comments/:id", s.handleEditComment)
-	e.POST("/api/comments/:id/hide", s.handleHideComment)
-	e.POST("/api/comments/:id/reports", s.handleReportComment)
+	e.GET("/api/sections/:id/threads", s.handleListThreads())
+	e.POST("/api/sections/:id/threads", s.handleCreateThread())
+	e.GET("/api/threads/:id", s.handleGetThread())
+	e.POST("/api/threads/:id/comments", s.handleReply())
+	e.POST("/api/threads/:id/accept", s.handleAccept())
+	e.POST("/api/threads/:id/reject", s.handleThreadReason((*consult.Service).Reject))
+	e.POST("/api/threads/:id/resolve", s.handleThreadNote((*consult.Service).Resolve))
+	e.POST("/api/threads/:id/reopen", s.handleThreadNote((*consult.Service).Reopen))
+	e.POST("/api/threads/:id/hide", s.handleThreadReason((*consult.Service).HideThread))
+	e.PATCH("/api/comments/:id", s.handleEditComment())
+	e.POST("/api/comments/:id/hide", s.handleHideComment())
+	e.POST("/api/comments/:id/reports", s.handleReportComment())
 	e.GET("/api/reports", s.handleReportQueue)
 	e.GET("/api/strategies/:id/threads", s.handleStrategyThreads)
-	e.GET("/api/strategies/:id/statements", s.handleListStatements)
+	e.GET("/api/strategies/:id/statements", s.handleListStatements())
 	e.GET("/api/strategies/:id/statements/:org", s.handleGetStatement)
 	e.GET("/api/strategies/:id/statements/:org/versions", s.handleStatementVersions)
-	e.PUT("/api/strategies/:id/statement", s.handleSaveStatement)
-	e.POST("/api/strategies/:id/statement/submit", s.handleSubmitStatement)
+	e.PUT("/api/strategies/:id/statement", s.handleSaveStatement())
+	e.POST("/api/strategies/:id/statement/submit", s.handleSubmitStatement())
 	e.GET("/api/notifications", s.handleListNotifications)
 	e.GET("/api/notifications/unread", s.handleUnreadCount)
 	e.POST("/api/notifications/read", s.handleMarkRead)
