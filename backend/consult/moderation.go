@@ -24,11 +24,8 @@ func (s *Service) Reopen(ctx context.Context, u *domain.User, threadID int64, no
 }
 
 func (s *Service) setStatus(ctx context.Context, u *domain.User, threadID int64, note string, from, to domain.ThreadStatus, action string) (*domain.Thread, error) {
-	t, sec, st, err := s.threadContext(ctx, u, threadID)
+	t, sec, _, err := s.allowedThread(ctx, u, threadID, policy.ResolveThread, threadTarget(threadID))
 	if err != nil {
-		return nil, err
-	}
-	if err := s.check(ctx, u, policy.ResolveThread, policy.Resource{Strategy: st, Section: sec}, threadTarget(t.ID)); err != nil {
 		return nil, err
 	}
 	if note, err = optionalText("note", note, MaxReasonLen); err != nil {
@@ -66,11 +63,8 @@ func (s *Service) setStatus(ctx context.Context, u *domain.User, threadID int64,
 // moderators and its author. Errors: ENOTFOUND, EFORBIDDEN, ECONFLICT
 // (already hidden), EINVALID (no reason).
 func (s *Service) HideThread(ctx context.Context, u *domain.User, threadID int64, reason string) (*domain.Thread, error) {
-	t, sec, st, err := s.threadContext(ctx, u, threadID)
+	t, sec, _, err := s.allowedThread(ctx, u, threadID, policy.HideComment, threadTarget(threadID))
 	if err != nil {
-		return nil, err
-	}
-	if err := s.check(ctx, u, policy.HideComment, policy.Resource{Strategy: st, Section: sec}, threadTarget(t.ID)); err != nil {
 		return nil, err
 	}
 	if t.Hidden {
@@ -98,11 +92,8 @@ func (s *Service) HideComment(ctx context.Context, u *domain.User, commentID int
 	if err != nil {
 		return nil, err
 	}
-	t, sec, st, err := s.threadContext(ctx, u, c.ThreadID)
+	t, _, _, err := s.allowedThread(ctx, u, c.ThreadID, policy.HideComment, commentTarget(c.ID))
 	if err != nil {
-		return nil, err
-	}
-	if err := s.check(ctx, u, policy.HideComment, policy.Resource{Strategy: st, Section: sec}, commentTarget(c.ID)); err != nil {
 		return nil, err
 	}
 	if c.Hidden {
@@ -129,11 +120,8 @@ func (s *Service) ReportComment(ctx context.Context, u *domain.User, commentID i
 	if err != nil {
 		return nil, err
 	}
-	_, sec, st, err := s.threadContext(ctx, u, c.ThreadID)
+	_, _, st, err := s.allowedThread(ctx, u, c.ThreadID, policy.ReportComment, commentTarget(c.ID))
 	if err != nil {
-		return nil, err
-	}
-	if err := s.check(ctx, u, policy.ReportComment, policy.Resource{Strategy: st, Section: sec}, commentTarget(c.ID)); err != nil {
 		return nil, err
 	}
 	if reason, err = text("reason", reason, MaxReasonLen); err != nil {

@@ -23,11 +23,8 @@ const acceptAttempts = 5
 // the current passage in Fields["current"]. Errors: ENOTFOUND, EFORBIDDEN,
 // ELOCKED (final section), ECONFLICT (not open, passage removed or changed).
 func (s *Service) Accept(ctx context.Context, u *domain.User, threadID int64, confirm bool) (*domain.Thread, error) {
-	t, sec, st, err := s.threadContext(ctx, u, threadID)
+	t, sec, _, err := s.allowedThread(ctx, u, threadID, policy.AcceptProposal, threadTarget(threadID))
 	if err != nil {
-		return nil, err
-	}
-	if err := s.check(ctx, u, policy.AcceptProposal, policy.Resource{Strategy: st, Section: sec}, threadTarget(t.ID)); err != nil {
 		return nil, err
 	}
 	if err := decidable(t); err != nil {
@@ -193,11 +190,8 @@ func (s *Service) advanceTo(ctx context.Context, sectionID int64, anchors []*dom
 // Reject turns an open proposal down with a reason. Errors: ENOTFOUND,
 // EFORBIDDEN, ECONFLICT (not open), EINVALID (no reason).
 func (s *Service) Reject(ctx context.Context, u *domain.User, threadID int64, reason string) (*domain.Thread, error) {
-	t, sec, st, err := s.threadContext(ctx, u, threadID)
+	t, sec, _, err := s.allowedThread(ctx, u, threadID, policy.RejectProposal, threadTarget(threadID))
 	if err != nil {
-		return nil, err
-	}
-	if err := s.check(ctx, u, policy.RejectProposal, policy.Resource{Strategy: st, Section: sec}, threadTarget(t.ID)); err != nil {
 		return nil, err
 	}
 	if err := decidable(t); err != nil {

@@ -103,11 +103,8 @@ func (s *Service) CreateThread(ctx context.Context, u *domain.User, req NewThrea
 // Reply appends a comment to a thread. Errors: ENOTFOUND, EFORBIDDEN,
 // ECONFLICT (hidden thread), EINVALID, ETOOLARGE.
 func (s *Service) Reply(ctx context.Context, u *domain.User, threadID int64, body string) (*domain.Comment, error) {
-	t, sec, st, err := s.threadContext(ctx, u, threadID)
+	t, _, _, err := s.allowedThread(ctx, u, threadID, policy.Comment, threadTarget(threadID))
 	if err != nil {
-		return nil, err
-	}
-	if err := s.check(ctx, u, policy.Comment, policy.Resource{Strategy: st, Section: sec}, threadTarget(t.ID)); err != nil {
 		return nil, err
 	}
 	if t.Hidden {
@@ -175,6 +172,19 @@ func (s *Service) threadContext(ctx context.Context, u *domain.User, id int64) (
 			return nil, nil, nil, err
 		}
 		return nil, nil, nil, domain.Errorf(domain.ENOTFOUND, "Diese Diskussion gibt es nicht.")
+	}
+	return t, sec, st, nil
+}
+
+// allowedThread is threadContext followed by the policy check of action on
+// the thread's section; target names what the audit of a denial records.
+func (s *Service) allowedThread(ctx context.Context, u *domain.User, threadID int64, action policy.Action, target string) (*domain.Thread, *domain.Section, *domain.Strategy, error) {
+	t, sec, st, err := s.threadContext(ctx, u, threadID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := s.check(ctx, u, action, policy.Resource{Strategy: st, Section: sec}, target); err != nil {
+		return nil, nil, nil, err
 	}
 	return t, sec, st, nil
 }
