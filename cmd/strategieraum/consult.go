@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/strategieraum/strategieraum/backend/collab"
 	"github.com/strategieraum/strategieraum/backend/consult"
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/realtime"
@@ -15,8 +16,8 @@ import (
 // editors use, so an accepted proposal reaches every editor like any edit,
 // and pushes thread changes and notifications through the hub to every
 // instance. The HTTP layer audits the refusals it answers itself.
-func newConsult(db *store.DB, oplog domain.OpLogService, history domain.HistoryService, hub *realtime.Hub, logger *slog.Logger) *consult.Service {
-	svc := consult.New(consult.Deps{Store: db, Strategies: db, Users: db, OpLog: oplog, History: history, Audit: db,
+func newConsult(db *store.DB, ops *collab.Service, hub *realtime.Hub, logger *slog.Logger) *consult.Service {
+	svc := consult.New(consult.Deps{Store: db, Strategies: db, Users: db, OpLog: ops, History: ops, Audit: db,
 		Logger: logger, DenialsAuditedElsewhere: true})
 	svc.OnThreadEvent(func(ev consult.ThreadEvent) {
 		hub.ThreadChanged(realtime.ThreadEvent{Section: ev.SectionID, Thread: ev.ThreadID, Event: ev.Event})

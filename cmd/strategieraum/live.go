@@ -20,9 +20,9 @@ import (
 // redisPrefix namespaces every Redis key and channel of Strategieraum.
 const redisPrefix = "strategieraum:"
 
-// liveParts are the co-editing pieces: op log, broker, hub.
+// liveParts are the co-editing pieces: op log (which is also the history
+// service), broker, hub.
 type liveParts struct {
-	history domain.HistoryService
 	handler http.Handler
 	hub     *realtime.Hub
 	ops     *collab.Service
@@ -69,7 +69,7 @@ func newLive(ctx context.Context, c serveConfig, db *store.DB, logger *slog.Logg
 			logger.Error("realtime hub stopped", "err", err)
 		}
 	}()
-	l.history, l.handler, l.hub = ops, hub.Handler(), hub
+	l.handler, l.hub = hub.Handler(), hub
 	return l, nil
 }
 

@@ -110,7 +110,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	defer live.Close()
 
-	consultation := newConsult(db, live.ops, live.ops, live.hub, logger)
+	consultation := newConsult(db, live.ops, live.hub, logger)
 	go remindDeadlines(ctx, consultation, logger)
 
 	secure := strings.HasPrefix(c.PublicURL, "https://")
@@ -128,7 +128,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		Sessions:   db,
 		Strategies: db,
 		Audit:      db,
-		History:    live.history,
+		History:    live.ops,
 		Consult:    consultation,
 		Ready:      live.pingers(db),
 		Live:       live.handler,
