@@ -179,3 +179,67 @@ func TestDocMatchesApply(t *testing.T) {
 		t.Fatalf("NewDoc with invalid UTF-8: %q len %d", d.String(), d.Len())
 	}
 }
+
+// TestDocApplyInvert applies random multi-component ops with ApplyInvert and
+// requires that the new text is Apply's and that the inverse, applied to it,
+// restores the old text; undoing a whole sequence in reverse order must end
+// at the start.
+func TestDocApplyInvert(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	pieces := []string{"a", "bc", "😀", "中文", "e\u0301", "\n", "🇩🇪", "ß"}
+	randomOp := func(n int) Op {
+		var op Op
+		for left := n; ; {
+			if k := rng.IntN(left + 1); k > 0 && rng.IntN(2) == 0 {
+				op, left = appendComp(op, Component{Skip: k}), left-k
+			}
+			if rng.IntN(2) == 0 {
+				op = appendComp(op, Component{Ins: pieces[rng.IntN(len(pieces))]})
+			}
+			if left > 0 && rng.IntN(2) == 0 {
+				k := 1 + rng.IntN(min(left, 4))
+				op, left = appendComp(op, Component{Del: k}), left-k
+			}
+			if left == 0 || rng.IntN(4) == 0 {
+				return trim(op)
+			}
+		}
+	}
+	for run := 0; run < 20; run++ {
+		start := strings.Repeat("Zeile 😀 中文 e\u0301\n", rng.IntN(20))
+		d, s := NewDoc(start), start
+		var undo []Op
+		for i := 0; i < 200; i++ {
+			op := randomOp(d.Len())
+			inv, err := d.ApplyInvert(op)
+			if err != nil {
+				t.Fatalf("run %d step %d: ApplyInvert(%v): %v", run, i, op, err)
+			}
+			before := s
+			s = mustApply(t, s, op)
+			if d.String() != s {
+				t.Fatalf("run %d step %d: ApplyInvert gave %q, Apply %q", run, i, d.String(), s)
+			}
+			if len(inv.Normalize()) != len(inv) {
+				t.Fatalf("run %d step %d: inverse %v is not normalised", run, i, inv)
+			}
+			if back := mustApply(t, s, inv); back != before {
+				t.Fatalf("run %d step %d: inverse %v of %v gives %q, want %q", run, i, inv, op, back, before)
+			}
+			undo = append(undo, inv)
+		}
+		for i := len(undo) - 1; i >= 0; i-- {
+			if err := d.Apply(undo[i]); err != nil {
+				t.Fatalf("run %d: undo %d: %v", run, i, err)
+			}
+		}
+		if d.String() != start {
+			t.Fatalf("run %d: undoing everything gives %q, want %q", run, d.String(), start)
+		}
+	}
+	d := NewDoc("abc")
+	if _, err := d.ApplyInvert(Op{{Skip: 2}, {Del: 5}}); err == nil || d.String() != "abc" {
+		t.Fatalf("ApplyInvert of a too-long op: err %v, text %q; want an error and no change", err, d.String())
+	}
+}

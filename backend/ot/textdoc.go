@@ -55,21 +55,49 @@ func (d *Doc) Apply(op Op) error {
 	if err := Validate(op, d.n); err != nil {
 		return err
 	}
-	pos := 0
+	d.apply(op, nil)
+	return nil
+}
+
+// ApplyInvert applies op in place like Apply and returns the op that undoes
+// it: applied to the new text, the inverse restores the old one. Its inserts
+// carry the text op deleted, read from the buffer before it goes. On error
+// the text is unchanged.
+func (d *Doc) ApplyInvert(op Op) (Op, error) {
+	if err := Validate(op, d.n); err != nil {
+		return nil, err
+	}
+	inv := make(Op, 0, len(op))
+	d.apply(op, &inv)
+	return trim(inv), nil
+}
+
+// apply applies a validated op and, if inv is not nil, appends its inverse
+// to *inv.
+func (d *Doc) apply(op Op, inv *Op) {
+	pos := 0 // in the text as edited so far
 	for _, c := range op {
 		switch {
 		case c.Skip != 0:
 			pos += c.Skip
+			if inv != nil {
+				*inv = appendComp(*inv, Component{Skip: c.Skip})
+			}
 		case c.Ins != "":
 			d.moveGap(pos)
 			d.insert(c.Ins)
+			if inv != nil {
+				*inv = appendComp(*inv, Component{Del: d.gcp - pos})
+			}
 			pos = d.gcp
 		default:
 			d.moveGap(pos)
-			d.delete(c.Del)
+			gone := d.delete(c.Del)
+			if inv != nil {
+				*inv = appendComp(*inv, Component{Ins: string(gone)})
+			}
 		}
 	}
-	return nil
 }
 
 // moveGap puts the gap at code point pos.
@@ -142,8 +170,12 @@ func (d *Doc) insert(s string) {
 	d.n += k
 }
 
-// delete removes k code points after the gap.
-func (d *Doc) delete(k int) {
-	d.ge = d.skipForward(d.ge, k)
+// delete removes k code points after the gap and returns their bytes,
+// which stay valid until the next insert.
+func (d *Doc) delete(k int) []byte {
+	end := d.skipForward(d.ge, k)
+	gone := d.buf[d.ge:end]
+	d.ge = end
 	d.n -= k
+	return gone
 }
