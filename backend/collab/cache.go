@@ -3,6 +3,7 @@ package collab
 import (
 	"fmt"
 
+	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/ot"
 	"github.com/strategieraum/strategieraum/backend/store"
 )
@@ -19,8 +20,9 @@ type entry struct {
 // every transaction compares it with the locked row and catches up.
 type cache struct {
 	loaded bool
-	// contended is set when another instance wrote to the section since
-	// this one last did; commits then take the row lock.
+	// contended is set while other instances write to the section too:
+	// the optimistic path then reads what they committed before it
+	// builds a batch, rather than finding out from a failed write.
 	contended bool
 	version   int64
 	doc       *ot.Doc // the text at version; a gap buffer, so typing is cheap
@@ -29,13 +31,16 @@ type cache struct {
 
 // work is the state a transaction builds on. It edits the cached Doc in
 // place (copying the text for every batch would cost more than the commit),
-// so a failed transaction must drop the cache; its op list is a copy.
+// so a failed transaction must either roll its edits back (when it kept an
+// undo log) or drop the cache; its op list is a copy.
 type work struct {
 	load    loader
 	version int64
 	doc     *ot.Doc
 	base    int64   // version of ops[0]
 	ops     []entry // the ops at versions base .. version-1
+	undo    []ot.Op // inverses of the ops applied so far, if recording
+	record  bool
 }
 
 // loader reads n committed ops from version from on.
@@ -77,16 +82,25 @@ func (c *cache) start(tx *store.OpLogTx, head int64, maxCatchUp int) (*work, err
 // replay applies ops committed elsewhere to w.
 func (w *work) replay(rows []*store.OpRow) error {
 	for _, r := range rows {
-		if r.Version != w.version {
-			return fmt.Errorf("collab: op log gap at version %d", w.version)
+		if err := w.replayOne(&r.CommittedOp); err != nil {
+			return err
 		}
-		op, err := ot.Parse(r.Op)
-		if err != nil {
-			return fmt.Errorf("collab: stored op %d: %w", r.Version, err)
-		}
-		if err := w.apply(op, r.Inserted-r.Deleted); err != nil {
-			return fmt.Errorf("collab: stored op %d: %w", r.Version, err)
-		}
+	}
+	return nil
+}
+
+// replayOne applies one committed op, which must be at w's version.
+func (w *work) replayOne(c *domain.CommittedOp) error {
+	if c.Version != w.version {
+		return fmt.Errorf("collab: op log gap at version %d", w.version)
+	}
+	op, err := ot.Parse(c.Op)
+	if err != nil {
+		return fmt.Errorf("collab: stored op %d: %w", c.Version, err)
+	}
+	ins, del := op.Stats()
+	if err := w.apply(op, ins-del); err != nil {
+		return fmt.Errorf("collab: stored op %d: %w", c.Version, err)
 	}
 	return nil
 }
@@ -94,12 +108,85 @@ func (w *work) replay(rows []*store.OpRow) error {
 // apply applies op to the text and appends it to the known ops. On error
 // the text is unchanged.
 func (w *work) apply(op ot.Op, delta int) error {
-	if err := w.doc.Apply(op); err != nil {
+	if w.record {
+		inv, err := w.doc.ApplyInvert(op)
+		if err != nil {
+			return err
+		}
+		w.undo = append(w.undo, inv)
+	} else if err := w.doc.Apply(op); err != nil {
 		return err
 	}
 	w.ops = append(w.ops, entry{op: op, delta: delta})
 	w.version++
 	return nil
+}
+
+// rollback undoes the edits w made to the cached Doc, which then holds the
+// cache's text again. It reports false if an inverse did not apply, which
+// would mean the Doc is no longer what the cache says; the caller must then
+// drop the cache.
+func (w *work) rollback() bool {
+	for i := len(w.undo) - 1; i >= 0; i-- {
+		if err := w.doc.Apply(w.undo[i]); err != nil {
+			return false
+		}
+	}
+	w.undo = nil
+	return true
+}
+
+// observe applies ops other instances committed, as the realtime layer saw
+// them in version order, so that the next optimistic write starts from the
+// head more often. Ops the cache already has are skipped; a gap stops it
+// (the op log fills it when needed). It reports whether the cache moved.
+func (c *cache) observe(ops []*domain.CommittedOp, keep int) bool {
+	if !c.loaded {
+		return false
+	}
+	w := c.current(nil) // replaying needs no older ops
+	for _, op := range ops {
+		if op.Version < w.version {
+			continue
+		}
+		if op.Version > w.version {
+			break
+		}
+		if err := w.replayOne(op); err != nil {
+			c.drop()
+			return false
+		}
+	}
+	if w.version == c.version {
+		return false
+	}
+	c.save(w, keep)
+	return true
+}
+
+// catchUp applies ops committed since the cached version (read by load,
+// without a lock: committed ops never change) to the cache. It reports
+// false, with the cache dropped, when more than max are missing or they do
+// not apply; the locked path then starts from the row.
+func (c *cache) catchUp(load loader, max, keep int) (caught int, ok bool, err error) {
+	rows, err := load(c.version, max+1)
+	if err != nil {
+		return 0, false, err
+	}
+	if len(rows) > max {
+		c.drop()
+		return 0, false, nil
+	}
+	if len(rows) == 0 {
+		return 0, true, nil
+	}
+	w := c.current(load)
+	if err := w.replay(rows); err != nil {
+		c.drop()
+		return 0, false, nil
+	}
+	c.save(w, keep)
+	return len(rows), true, nil
 }
 
 // since returns the ops at versions from .. version-1, reading older ones

@@ -22,9 +22,10 @@ type outcome struct {
 
 // commitBatch commits a batch of submits to one section in one transaction,
 // retrying on write conflicts, resolves every caller and returns the newly
-// committed ops in version order.
-func (s *Service) commitBatch(sec *section, batch []*pending) []*domain.CommittedOp {
-	outs, ok, err := s.tryFast(sec, batch)
+// committed ops in version order. seen says the cache has just caught up
+// with ops observed from other instances.
+func (s *Service) commitBatch(sec *section, batch []*pending, seen bool) []*domain.CommittedOp {
+	outs, ok, err := s.tryFast(sec, batch, seen)
 	for attempt := 0; !ok && attempt < commitAttempts; attempt++ {
 		if attempt > 0 {
 			time.Sleep(time.Duration(attempt*attempt) * time.Millisecond)
@@ -119,38 +120,77 @@ func (s *Service) tryCommit(sec *section, batch []*pending, lookup bool) ([]outc
 	return outs, nil
 }
 
-// tryFast commits without the row lock when this instance was the last to
-// write the section: it builds the batch on the cache and writes it with
-// one conditional statement (store.AppendOpsIfCurrent). ok is false, with
-// nothing written, when the cache turned out stale, the section is final or
-// the fast path does not apply; the caller then takes the locked path.
-func (s *Service) tryFast(sec *section, batch []*pending) (outs []outcome, ok bool, err error) {
+// fastAttempts is how often tryFast builds and writes a batch before it
+// leaves the section to the locked path.
+const fastAttempts = 3
+
+// tryFast commits optimistically, without the row lock: it builds the batch
+// on the cache and writes it with one conditional statement
+// (store.AppendOpsIfCurrent) that succeeds only if the section is still at
+// the cached version. When another instance wrote first, it rolls its edits
+// of the cached text back, reads the ops it missed (committed ops never
+// change, so no lock is needed), applies them to the cache and tries again.
+// While other instances write too (contended), it reads before the first
+// try, unless the cache has just caught up from observed ops (seen).
+// So instances writing one section contend only for the moment of that one
+// statement, not for a lock held over several round trips. ok is false,
+// with nothing written, when the section is final, too far behind, the
+// batch needs a lookup of resent ops, or it lost fastAttempts times; the
+// caller then takes the locked path.
+func (s *Service) tryFast(sec *section, batch []*pending, seen bool) (outs []outcome, ok bool, err error) {
 	c := &sec.cache
-	if s.db.Dialect() != store.DialectPostgres || !c.loaded || c.contended {
+	if s.db.Dialect() != store.DialectPostgres || !c.loaded {
 		return nil, false, nil
-	}
-	for _, p := range batch {
-		if p.req.BaseVersion > c.version {
-			return nil, false, nil // maybe stale: let the lock decide
-		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
-	w := c.current(func(from int64, n int) ([]*store.OpRow, error) { return s.db.OpsSince(ctx, sec.id, from, n) })
-	now := s.now()
-	outs, rows, snaps, err := s.build(w, batch, map[store.OpKey]*store.OpRow{}, false, false, now)
-	if err == nil && len(rows) > 0 {
-		ok, err = s.db.AppendOpsIfCurrent(ctx, sec.id, rows, w.doc.String(), snaps, now)
-	} else if err == nil {
-		ok = true // only rejected ops: their outcome does not depend on the head
+	load := func(from int64, n int) ([]*store.OpRow, error) { return s.db.OpsSince(ctx, sec.id, from, n) }
+	for attempt := 0; attempt < fastAttempts; attempt++ {
+		if attempt > 0 || (c.contended && !seen) || aheadOf(batch, c.version) {
+			caught, ok, err := c.catchUp(load, s.opts.RecentOps, s.opts.RecentOps)
+			if err != nil || !ok {
+				return nil, false, err
+			}
+			c.contended = caught > 0
+		}
+		if aheadOf(batch, c.version) {
+			return nil, false, nil // let the locked path tell who is ahead
+		}
+		w := c.current(load)
+		w.record = true
+		now := s.now()
+		outs, rows, snaps, err := s.build(w, batch, map[store.OpKey]*store.OpRow{}, false, false, now)
+		if err == nil && len(rows) > 0 {
+			ok, err = s.db.AppendOpsIfCurrent(ctx, sec.id, rows, w.doc.String(), snaps, now)
+		} else if err == nil {
+			ok = true // only rejected ops: their outcome does not depend on the head
+		}
+		if ok && err == nil {
+			c.save(w, s.opts.RecentOps)
+			s.fast.Add(1)
+			return outs, true, nil
+		}
+		if !w.rollback() {
+			c.drop()
+			return nil, false, err
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		c.contended = true
+		s.retries.Add(1)
 	}
-	if err != nil || !ok {
-		c.drop()
-		return nil, false, err
+	return nil, false, nil
+}
+
+// aheadOf reports whether a submit in batch claims a version after v.
+func aheadOf(batch []*pending, v int64) bool {
+	for _, p := range batch {
+		if p.req.BaseVersion > v {
+			return true
+		}
 	}
-	c.save(w, s.opts.RecentOps)
-	s.fast.Add(1)
-	return outs, true, nil
+	return false
 }
 
 // build transforms and applies each submit of the batch on w in queue

@@ -277,3 +277,59 @@ func TestResendRacesAcrossInstances(t *testing.T) {
 		})
 	}
 }
+
+// TestOptimisticCommitLosesAndRecovers makes instance A's optimistic write
+// lose against a commit by instance B: A must undo its edits of the cached
+// text, catch up with B's op, transform its own past it and commit, and its
+// cache must stay right for the commits after.
+func TestOptimisticCommitLosesAndRecovers(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	dbA, dbB := openStore(t, url), openStore(t, url)
+	f := newFixture(t, dbA, "Hallo")
+	a := collab.New(dbA, collab.Options{})
+	b := collab.New(dbB, collab.Options{})
+	f.submit(t, a, f.anna, "a", 1, 0, `[5," Welt"]`) // loads A's cache under the lock
+	f.submit(t, a, f.anna, "a", 2, 1, `[10,"!"]`)    // optimistic: A was the last writer
+	f.submit(t, b, f.bernd, "b", 1, 2, `["Ja, "]`)   // B commits version 2 behind A's back
+	res := f.submit(t, a, f.anna, "a", 3, 2, `[11,"?"]`)
+	if res.Op.Version != 3 || string(res.Op.Op) != `[15,"?"]` {
+		t.Fatalf("A's op after losing the race: version %d op %s; want version 3 op [15,\"?\"]", res.Op.Version, res.Op.Op)
+	}
+	f.submit(t, a, f.anna, "a", 4, 4, `[{"d":4}]`)
+	st := a.Stats()
+	if st.Fast != 3 || st.Retries != 1 {
+		t.Fatalf("A's stats %+v; want 3 optimistic commits, one of them after 1 lost race", st)
+	}
+	want := "Hallo Welt!?"
+	if text, v := f.snapshot(t, b); text != want || v != 5 {
+		t.Fatalf("section is %q at %d; want %q at 5", text, v, want)
+	}
+	if text, _ := f.replayLog(t, a); text != want {
+		t.Fatalf("replaying the log gives %q; want %q", text, want)
+	}
+}
+
+// TestObservedOpsSpareTheConflict reports B's commit to A as the realtime
+// layer would: A's cache catches up from it, so A's next optimistic write
+// wins at once, without a lost race or a read of the log.
+func TestObservedOpsSpareTheConflict(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	dbA, dbB := openStore(t, url), openStore(t, url)
+	f := newFixture(t, dbA, "Hallo")
+	a := collab.New(dbA, collab.Options{})
+	b := collab.New(dbB, collab.Options{})
+	a.Observe(f.submit(t, a, f.anna, "a", 1, 0, `[5," Welt"]`).Op) // its own op: already in its cache
+	f.submit(t, a, f.anna, "a", 2, 1, `[10,"!"]`)
+	other := f.submit(t, b, f.bernd, "b", 1, 2, `["Ja, "]`)
+	a.Observe(other.Op)
+	res := f.submit(t, a, f.anna, "a", 3, 3, `[15,"?"]`)
+	if res.Op.Version != 3 {
+		t.Fatalf("A's op committed at %d; want 3", res.Op.Version)
+	}
+	if st := a.Stats(); st.Fast != 2 || st.Retries != 0 {
+		t.Fatalf("A's stats %+v; want 2 optimistic commits and no lost race", st)
+	}
+	if text, _ := f.snapshot(t, b); text != "Ja, Hallo Welt!?" {
+		t.Fatalf("section is %q", text)
+	}
+}

@@ -85,6 +85,11 @@ type section struct {
 	idleSince time.Time     // when the committer last stopped
 	waiting   int           // queue length the committer lingers for; 0: none
 	wake      chan struct{} // closed when the queue reaches waiting
+	// observed holds ops committed at or after version known, as
+	// Service.Observe reported them, for the committer to apply to its
+	// cache; known is the cache's version as the committer last said.
+	observed []*domain.CommittedOp
+	known    int64
 
 	cache cache
 }
@@ -110,23 +115,44 @@ func (sec *section) enqueue(s *Service, p *pending) {
 	}
 }
 
-// next takes up to max queued submits; it stops the committer when the
-// queue is empty.
-func (sec *section) next(max int) []*pending {
+// maxObserved bounds a section's list of observed ops; when the committer
+// is idle the list is cleared at that length (the log has them all).
+const maxObserved = 1024
+
+// observe records an op committed by any instance for the committer.
+func (sec *section) observe(op *domain.CommittedOp) {
 	sec.mu.Lock()
 	defer sec.mu.Unlock()
+	if op.Version < sec.known {
+		return // the cache has it: this instance committed it, or saw it
+	}
+	if len(sec.observed) >= maxObserved {
+		sec.observed = sec.observed[:0]
+	}
+	sec.observed = append(sec.observed, op)
+}
+
+// next takes up to max queued submits and the ops observed since the last
+// call, after recording that the cache is at version known; it stops the
+// committer when the queue is empty.
+func (sec *section) next(max int, known int64) ([]*pending, []*domain.CommittedOp) {
+	sec.mu.Lock()
+	defer sec.mu.Unlock()
+	sec.known = known
+	observed := sec.observed
+	sec.observed = nil
 	n := min(len(sec.queue), max)
 	if n == 0 {
 		sec.running = false
 		sec.idleSince = time.Now()
-		return nil
+		return nil, nil
 	}
 	batch := make([]*pending, n)
 	copy(batch, sec.queue)
 	rest := copy(sec.queue, sec.queue[n:])
 	clear(sec.queue[rest:])
 	sec.queue = sec.queue[:rest]
-	return batch
+	return batch, observed
 }
 
 // lingerMin is the batch size from which the committer lingers for the
@@ -168,13 +194,14 @@ func (s *Service) commitLoop(sec *section) {
 		if last >= lingerMin && s.opts.Linger > 0 {
 			sec.linger(min(last, s.opts.MaxBatch), s.opts.Linger)
 		}
-		batch := sec.next(s.opts.MaxBatch)
+		batch, observed := sec.next(s.opts.MaxBatch, sec.cache.version)
 		last = len(batch)
 		if batch == nil {
 			s.work.Done()
 			return
 		}
-		committed := s.commitBatch(sec, batch)
+		seen := sec.cache.observe(observed, s.opts.RecentOps)
+		committed := s.commitBatch(sec, batch, seen)
 		if len(committed) > 0 {
 			s.publish <- committed
 		}

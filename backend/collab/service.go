@@ -171,6 +171,20 @@ func (s *Service) OnCommit(fn func(op *domain.CommittedOp)) {
 	s.hooks = append(s.hooks, fn)
 }
 
+// Observe takes an op committed by any instance, this one included; wire
+// it to the realtime layer's in-order delivery (realtime.Deps.Observe).
+// Ops of sections this instance is committing to catch its cache up, so
+// that its next write rarely loses against another instance's. It never
+// blocks for long and never touches the database.
+func (s *Service) Observe(op *domain.CommittedOp) {
+	s.mu.Lock()
+	sec := s.sections[op.SectionID]
+	s.mu.Unlock()
+	if sec != nil {
+		sec.observe(op)
+	}
+}
+
 // Submit implements domain.OpLogService.
 func (s *Service) Submit(ctx context.Context, req domain.SubmitRequest) (*domain.SubmitResult, error) {
 	p, err := newPending(req)

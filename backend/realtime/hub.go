@@ -23,6 +23,10 @@ type Deps struct {
 	Broker     Broker                // nil: a private MemoryBroker
 	Logger     *slog.Logger          // nil: slog.Default()
 	Metrics    prometheus.Registerer // nil: metrics are kept but not registered
+	// Observe, if set, is called with every op a room delivers, local or
+	// remote, in version order per section, under the room's lock: it must
+	// be quick (collab.Service.Observe).
+	Observe func(op *domain.CommittedOp)
 }
 
 // Hub serves the live channel of one instance: it owns the connections,

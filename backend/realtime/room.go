@@ -117,6 +117,9 @@ func (r *room) drain() {
 // deliver accepts op (which is at r.next) into the batch that the next
 // flush sends to every subscriber (batch.go).
 func (r *room) deliver(op *domain.CommittedOp) {
+	if r.hub.deps.Observe != nil {
+		r.hub.deps.Observe(op)
+	}
 	r.next = op.Version + 1
 	r.checkAt = time.Now().Add(r.hub.cfg.IdleCheck)
 	r.batch = append(r.batch, op)

@@ -60,9 +60,13 @@ func newLive(ctx context.Context, c serveConfig, db *store.DB, logger *slog.Logg
 		Broker:     broker,
 		Logger:     logger,
 		Metrics:    reg,
+		Observe:    ops.Observe,
 	})
 	ops.OnCommit(hub.Committed)
 	l.ops = ops
+	if reg != nil {
+		registerOpLogMetrics(reg, ops)
+	}
 	go func() {
 		defer close(l.runDone)
 		if err := hub.Run(ctx); err != nil && ctx.Err() == nil {
@@ -71,6 +75,24 @@ func newLive(ctx context.Context, c serveConfig, db *store.DB, logger *slog.Logg
 	}()
 	l.handler, l.hub = hub.Handler(), hub
 	return l, nil
+}
+
+// registerOpLogMetrics exports the op log's counters.
+func registerOpLogMetrics(reg prometheus.Registerer, ops *collab.Service) {
+	counter := func(name, help string, get func(collab.Stats) int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help},
+			func() float64 { return float64(get(ops.Stats())) })
+	}
+	reg.MustRegister(
+		counter("strategieraum_oplog_commits_total", "Transactions that committed ops.",
+			func(s collab.Stats) int64 { return s.Batches }),
+		counter("strategieraum_oplog_ops_total", "Ops committed.",
+			func(s collab.Stats) int64 { return s.Ops }),
+		counter("strategieraum_oplog_optimistic_commits_total", "Transactions committed with one conditional statement, without the row lock.",
+			func(s collab.Stats) int64 { return s.Fast }),
+		counter("strategieraum_oplog_write_conflicts_total", "Commit attempts lost to another instance's commit and retried.",
+			func(s collab.Stats) int64 { return s.Retries }),
+	)
 }
 
 // pingers lists what /readyz checks.
