@@ -19,6 +19,7 @@ type HubConfig struct {
 	PresenceBeat   time.Duration // presence is rewritten and re-read this often; 2 s
 	PermissionTTL  time.Duration // edit permission is re-checked after this; 2 s
 	BatchWindow    time.Duration // longest pause between two fan-out flushes of a busy section; 25 ms
+	ForwardTimeout time.Duration // a submit forwarded to a section's committer not answered within this is committed here; 1 s (negative: never forward)
 }
 
 func (c *HubConfig) defaults() {
@@ -38,6 +39,7 @@ func (c *HubConfig) defaults() {
 	setDefault(&c.PresenceBeat, 2*time.Second)
 	setDefault(&c.PermissionTTL, 2*time.Second)
 	setDefault(&c.BatchWindow, 25*time.Millisecond)
+	setDefault(&c.ForwardTimeout, time.Second)
 }
 
 func setDefault[T comparable](p *T, v T) {

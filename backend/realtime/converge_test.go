@@ -12,8 +12,9 @@ import (
 	"github.com/strategieraum/strategieraum/backend/realtime"
 )
 
-// lossyBroker loses and reorders op messages between instances, so that
-// the hub's ordering and gap repair are exercised without Redis.
+// lossyBroker loses and reorders op messages and forwarded submits between
+// instances, so that the hub's ordering, gap repair and fallback from
+// forwarding are exercised without Redis.
 type lossyBroker struct {
 	realtime.Broker
 	mu  sync.Mutex
@@ -21,7 +22,7 @@ type lossyBroker struct {
 }
 
 func (b *lossyBroker) Publish(ctx context.Context, m *realtime.Message) error {
-	if m.Kind != realtime.KindOp {
+	if m.Kind != realtime.KindOp && m.Kind != realtime.KindSubmit {
 		return b.Broker.Publish(ctx, m)
 	}
 	b.mu.Lock()

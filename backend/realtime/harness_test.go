@@ -121,7 +121,7 @@ type instance struct {
 func testConfig(name string) realtime.HubConfig {
 	return realtime.HubConfig{Instance: name, GapWait: 40 * time.Millisecond, IdleCheck: 300 * time.Millisecond,
 		PresenceTTL: 3 * time.Second, PresenceBeat: time.Second, PermissionTTL: 200 * time.Millisecond,
-		RateLimit: 2000, RateBurst: 4000}
+		RateLimit: 2000, RateBurst: 4000, ForwardTimeout: 200 * time.Millisecond}
 }
 
 func (w *world) start(cfg realtime.HubConfig, broker realtime.Broker) *instance {

@@ -49,6 +49,7 @@ type Hub struct {
 	connSeq   atomic.Int64
 	resMu     sync.Mutex
 	resources map[int64]cachedResource // section → section and strategy, see resource
+	fwd       *forwarder
 	ctx       context.Context
 	cancel    context.CancelFunc
 	done      chan struct{}
@@ -69,8 +70,8 @@ func NewHub(cfg HubConfig, deps Deps) *Hub {
 		metrics: newMetrics(deps.Metrics),
 		rooms:   map[int64]*room{}, conns: map[*conn]struct{}{},
 		pubq: make(chan *Message, 8192), presenceq: make(chan struct{}, 1), presWork: map[int64]int{},
-		resources: map[int64]cachedResource{},
-		ctx:       ctx, cancel: cancel, done: make(chan struct{}),
+		resources: map[int64]cachedResource{}, fwd: newForwarder(),
+		ctx: ctx, cancel: cancel, done: make(chan struct{}),
 	}
 	return h
 }
@@ -84,8 +85,14 @@ func (h *Hub) Instance() string { return h.cfg.Instance }
 // published to the other instances. It never blocks: if the broker falls
 // behind, the message is dropped and the receivers repair from the log.
 func (h *Hub) Committed(op *domain.CommittedOp) {
+	// Only an instance that has the section open receives forwarded
+	// submits for it, so only such an instance offers to commit them.
+	serves := h.findRoom(op.SectionID) != nil
+	if serves {
+		h.fwd.seen(op.SectionID, h.cfg.Instance, time.Now())
+	}
 	h.deliverOp(op)
-	h.publish(&Message{Kind: KindOp, Section: op.SectionID, Instance: h.cfg.Instance, Op: op})
+	h.publish(&Message{Kind: KindOp, Section: op.SectionID, Instance: h.cfg.Instance, Serves: serves, Op: op})
 }
 
 // Run drives the broker subscription, publishing, presence, gap repair and
@@ -185,7 +192,18 @@ func (h *Hub) fromBroker(m *Message) {
 	switch m.Kind {
 	case KindOp:
 		if m.Op != nil && m.Op.SectionID == m.Section {
+			if m.Serves {
+				h.fwd.seen(m.Section, m.Instance, time.Now())
+			}
 			h.deliverOp(m.Op)
+		}
+	case KindSubmit:
+		if m.To == h.cfg.Instance && m.Submit != nil {
+			h.serveForwarded(m)
+		}
+	case KindSubmitted:
+		if m.To == h.cfg.Instance && m.Outcome != nil {
+			h.submitted(m)
 		}
 	case KindCursor:
 		if m.Instance != h.cfg.Instance && m.Cursor != nil {
@@ -239,6 +257,7 @@ func (h *Hub) tickLoop(ctx context.Context) {
 			beat := now.Sub(lastBeat) >= h.cfg.PresenceBeat
 			if beat {
 				lastBeat = now
+				h.fwd.sweep(now)
 			}
 			h.checkWrites(now)
 			for _, r := range h.roomList() {

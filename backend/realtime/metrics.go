@@ -12,6 +12,9 @@ type metrics struct {
 	brokerDropped prometheus.Counter
 	submitTime    prometheus.Histogram
 	sendDelay     prometheus.Histogram
+
+	forwarded        prometheus.Counter
+	forwardFallbacks prometheus.Counter
 }
 
 // latencyBuckets span 1 ms to about 4 s.
@@ -35,9 +38,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Time a submitted op waits for the op log to commit it.", Buckets: latencyBuckets}),
 		sendDelay: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "strategieraum_ws_op_send_delay_seconds",
 			Help: "Time from an op's commit to its fan-out to the local connections' queues (broker, ordering, batching).", Buckets: latencyBuckets}),
+		forwarded: prometheus.NewCounter(prometheus.CounterOpts{Name: "strategieraum_ws_submits_forwarded_total",
+			Help: "Submits committed by the instance that commits to their section, on this instance's behalf."}),
+		forwardFallbacks: prometheus.NewCounter(prometheus.CounterOpts{Name: "strategieraum_ws_submit_forward_fallbacks_total",
+			Help: "Forwarded submits committed here after all, because the other instance did not answer in time or could not commit."}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.resyncs, m.gapsRepaired, m.brokerDropped, m.submitTime, m.sendDelay)
+		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.resyncs, m.gapsRepaired, m.brokerDropped, m.submitTime, m.sendDelay, m.forwarded, m.forwardFallbacks)
 	}
 	return m
 }

@@ -120,6 +120,7 @@ func (r *room) deliver(op *domain.CommittedOp) {
 	if r.hub.deps.Observe != nil {
 		r.hub.deps.Observe(op)
 	}
+	r.hub.fwd.delivered(op)
 	r.next = op.Version + 1
 	r.checkAt = time.Now().Add(r.hub.cfg.IdleCheck)
 	r.batch = append(r.batch, op)

@@ -211,7 +211,7 @@ func (c *conn) submit(ctx context.Context, f *inFrame) *frameError {
 	}
 	r.mu.Unlock()
 	began := time.Now()
-	res, err := c.hub.deps.OpLog.Submit(ctx, domain.SubmitRequest{
+	res, err := c.hub.submitOp(ctx, domain.SubmitRequest{
 		SectionID: f.Section, BaseVersion: *f.V, Op: f.Op,
 		UserID: c.user.ID, ClientID: f.Client, Seq: f.Seq,
 	})

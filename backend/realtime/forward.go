@@ -1,0 +1,283 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
+)
+
+// One committer per busy section. When the editors of a section are spread
+// over several instances, each instance's commits race the others' for the
+// section's row: most writes lose once and are built again, and every op
+// waits for more round trips. So an instance does not commit a submit
+// itself when another instance is committing to the same section: it
+// forwards the submit through the broker to that instance, which commits it
+// with its own (a larger batch, one writer). The op then comes back like any
+// other committed op, and the room acks it to the sender; a submit that
+// produced no new op (refused, or a duplicate) is answered with a
+// KindSubmitted message.
+//
+// Nothing here is needed for correctness, and no message is trusted to
+// arrive. The committer of a section is the instance with the smallest name
+// among those seen committing to it in the last activeWindow, so instances
+// agree without talking about it; with none but itself an instance commits
+// on its own. A forwarded submit that is not answered within
+// HubConfig.ForwardTimeout is committed here after all, and that instance is
+// not forwarded to for this section for a while: the op log's UNIQUE
+// (section, client, seq) makes sure that an op committed by both counts once
+// (the later commit finds the duplicate and acknowledges it).
+//
+// Redis is inside the trust boundary: the origin instance authenticated the
+// user and checked the edit permission before forwarding, and the committer
+// takes the submit as it comes, as it takes committed ops from the broker.
+
+const (
+	// activeWindow is how long an instance counts as committing to a
+	// section after its last op there.
+	activeWindow = 2 * time.Second
+	// skipFor is how long an instance that did not answer a forwarded
+	// submit is left out of a section's committers.
+	skipFor = 10 * time.Second
+	// maxServing bounds the forwarded submits one instance commits at once;
+	// more are dropped (their origins commit them after the timeout).
+	maxServing = 4096
+)
+
+// ForwardedSubmit is a submit sent to another instance to commit (KindSubmit).
+type ForwardedSubmit struct {
+	V      int64           `json:"v"`
+	Op     json.RawMessage `json:"op"`
+	User   int64           `json:"user"`
+	Client string          `json:"client"`
+	Seq    int64           `json:"seq"`
+}
+
+// SubmitOutcome answers a ForwardedSubmit that produced no new op
+// (KindSubmitted): the original op of a duplicate, or the refusal.
+type SubmitOutcome struct {
+	Client  string              `json:"client"`
+	Seq     int64               `json:"seq"`
+	Op      *domain.CommittedOp `json:"op,omitempty"` // a duplicate: the op committed before
+	Code    string              `json:"code,omitempty"`
+	Message string              `json:"message,omitempty"`
+	Fields  map[string]string   `json:"fields,omitempty"`
+}
+
+// fwdKey names a submit: its section and (client, seq).
+type fwdKey struct {
+	section int64
+	client  string
+	seq     int64
+}
+
+// fwdResult is what a forwarded submit's caller is told.
+type fwdResult struct {
+	res *domain.SubmitResult
+	err error
+}
+
+// forwarder keeps who commits to which section and the forwarded submits
+// waiting for their outcome. Its lock is taken last, after any room's.
+type forwarder struct {
+	mu         sync.Mutex
+	committers map[int64]map[string]time.Time // section → instance → last op seen
+	skip       map[int64]map[string]time.Time // section → instance → left out until
+	waiting    map[fwdKey]chan fwdResult
+	nwaiting   atomic.Int64
+	serving    atomic.Int64
+}
+
+func newForwarder() *forwarder {
+	return &forwarder{committers: map[int64]map[string]time.Time{}, skip: map[int64]map[string]time.Time{},
+		waiting: map[fwdKey]chan fwdResult{}}
+}
+
+// seen records that instance committed an op to section.
+func (f *forwarder) seen(section int64, instance string, now time.Time) {
+	if instance == "" {
+		return
+	}
+	f.stamp(f.committers, section, instance, now)
+}
+
+// stamp sets all[section][instance] to t.
+func (f *forwarder) stamp(all map[int64]map[string]time.Time, section int64, instance string, t time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m := all[section]
+	if m == nil {
+		m = map[string]time.Time{}
+		all[section] = m
+	}
+	m[instance] = t
+}
+
+// committer returns the instance that should commit to section, or "" if
+// that is self.
+func (f *forwarder) committer(section int64, self string, now time.Time) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	best := ""
+	for in, at := range f.committers[section] {
+		if now.Sub(at) > activeWindow || now.Before(f.skip[section][in]) {
+			continue
+		}
+		if best == "" || in < best {
+			best = in
+		}
+	}
+	if best == self {
+		return ""
+	}
+	return best
+}
+
+// leaveOut stops forwarding section's submits to instance for skipFor.
+func (f *forwarder) leaveOut(section int64, instance string, now time.Time) {
+	f.stamp(f.skip, section, instance, now.Add(skipFor))
+}
+
+// sweep forgets committers and left-out instances that no longer count.
+func (f *forwarder) sweep(now time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, all := range []map[int64]map[string]time.Time{f.committers, f.skip} {
+		for section, m := range all {
+			for in, at := range m {
+				if now.Sub(at) > skipFor {
+					delete(m, in)
+				}
+			}
+			if len(m) == 0 {
+				delete(all, section)
+			}
+		}
+	}
+}
+
+// expect registers a forwarded submit's caller; cancel with forget.
+func (f *forwarder) expect(k fwdKey) chan fwdResult {
+	ch := make(chan fwdResult, 1)
+	f.mu.Lock()
+	f.waiting[k] = ch
+	f.mu.Unlock()
+	f.nwaiting.Add(1)
+	return ch
+}
+
+func (f *forwarder) forget(k fwdKey) {
+	f.mu.Lock()
+	delete(f.waiting, k)
+	f.mu.Unlock()
+	f.nwaiting.Add(-1)
+}
+
+// resolve tells a waiting caller its outcome; later outcomes are dropped.
+func (f *forwarder) resolve(k fwdKey, r fwdResult) {
+	if f.nwaiting.Load() == 0 {
+		return
+	}
+	f.mu.Lock()
+	ch := f.waiting[k]
+	f.mu.Unlock()
+	if ch != nil {
+		select {
+		case ch <- r:
+		default:
+		}
+	}
+}
+
+// delivered resolves the forwarded submit that op committed, if any.
+func (f *forwarder) delivered(op *domain.CommittedOp) {
+	f.resolve(fwdKey{op.SectionID, op.ClientID, op.Seq}, fwdResult{res: &domain.SubmitResult{Op: op}})
+}
+
+// submitOp commits req: here, or at the section's committer.
+func (h *Hub) submitOp(ctx context.Context, req domain.SubmitRequest) (*domain.SubmitResult, error) {
+	if h.cfg.ForwardTimeout > 0 {
+		if to := h.fwd.committer(req.SectionID, h.cfg.Instance, time.Now()); to != "" {
+			if res, err, ok := h.forward(ctx, to, req); ok {
+				return res, err
+			}
+		}
+	}
+	return h.deps.OpLog.Submit(ctx, req)
+}
+
+// forward sends req to instance to and waits for the outcome. ok is false
+// when the submit must be committed here: no answer in time, or the other
+// instance could not commit it.
+func (h *Hub) forward(ctx context.Context, to string, req domain.SubmitRequest) (res *domain.SubmitResult, err error, ok bool) {
+	k := fwdKey{req.SectionID, req.ClientID, req.Seq}
+	ch := h.fwd.expect(k)
+	defer h.fwd.forget(k)
+	h.publish(&Message{Kind: KindSubmit, Section: req.SectionID, Instance: h.cfg.Instance, To: to,
+		Submit: &ForwardedSubmit{V: req.BaseVersion, Op: req.Op, User: req.UserID, Client: req.ClientID, Seq: req.Seq}})
+	t := time.NewTimer(h.cfg.ForwardTimeout)
+	defer t.Stop()
+	select {
+	case r := <-ch:
+		if code := domain.ErrorCode(r.err); code == domain.EUNAVAILABLE || code == domain.EINTERNAL {
+			h.fwd.leaveOut(req.SectionID, to, time.Now())
+			h.metrics.forwardFallbacks.Inc()
+			return nil, nil, false
+		}
+		h.metrics.forwarded.Inc()
+		return r.res, r.err, true
+	case <-t.C:
+		h.fwd.leaveOut(req.SectionID, to, time.Now())
+		h.metrics.forwardFallbacks.Inc()
+		h.log.Debug("forwarded submit unanswered; committing here", "section", req.SectionID, "to", to)
+		return nil, nil, false
+	case <-ctx.Done():
+		return nil, ctx.Err(), true
+	}
+}
+
+// serveForwarded commits a submit another instance forwarded here and
+// answers if it produced no new op. It never blocks the broker.
+func (h *Hub) serveForwarded(m *Message) {
+	if h.fwd.serving.Load() >= maxServing {
+		return
+	}
+	h.fwd.serving.Add(1)
+	go func() {
+		defer h.fwd.serving.Add(-1)
+		s := m.Submit
+		ctx, cancel := context.WithTimeout(h.ctx, serviceTimeout)
+		defer cancel()
+		res, err := h.deps.OpLog.Submit(ctx, domain.SubmitRequest{SectionID: m.Section, BaseVersion: s.V, Op: s.Op,
+			UserID: s.User, ClientID: s.Client, Seq: s.Seq})
+		if err == nil && !res.Duplicate {
+			return // the op itself travels to the origin
+		}
+		out := &SubmitOutcome{Client: s.Client, Seq: s.Seq}
+		if err != nil {
+			// EINTERNAL and EUNAVAILABLE make the origin commit it itself.
+			out.Code, out.Message, out.Fields = domain.ErrorCode(err), domain.ErrorMessage(err), domain.ErrorFields(err)
+		} else {
+			out.Op = res.Op
+		}
+		h.publish(&Message{Kind: KindSubmitted, Section: m.Section, Instance: h.cfg.Instance, To: m.Instance, Outcome: out})
+	}()
+}
+
+// submitted hands a KindSubmitted answer to the waiting caller.
+func (h *Hub) submitted(m *Message) {
+	o := m.Outcome
+	r := fwdResult{}
+	switch {
+	case o.Code != "":
+		r.err = &domain.Error{Code: o.Code, Message: o.Message, Fields: o.Fields}
+	case o.Op != nil && o.Op.SectionID == m.Section && o.Op.ClientID == o.Client && o.Op.Seq == o.Seq:
+		r.res = &domain.SubmitResult{Op: o.Op, Duplicate: true}
+	default:
+		return
+	}
+	h.fwd.resolve(fwdKey{m.Section, o.Client, o.Seq}, r)
+}
