@@ -87,6 +87,9 @@ func (s *Service) Accept(ctx context.Context, u *domain.User, threadID int64, co
 	if err := s.markOverlapping(ctx, t, start, end); err != nil {
 		return nil, err
 	}
+	if err := s.followReplacement(ctx, t, committed, newAnchor); err != nil {
+		return nil, err
+	}
 	offen, status, uid, v := domain.StatusOffen, domain.StatusUebernommen, u.ID, committed.Version
 	now := s.now()
 	uidp, nowp := &uid, &now
@@ -110,6 +113,67 @@ func firstChange(op ot.Op) int {
 		return op[0].Skip
 	}
 	return 0
+}
+
+// followReplacement re-anchors the other threads on exactly the passage an
+// accepted proposal replaced to the replacement, at the version after the
+// commit. Moving their anchors over the edit would mark them "Bezugstext
+// entfernt", as the passage was deleted as a whole; but a comment on the
+// passage is about what now stands in its place. Threads on part of the
+// passage still lose what was deleted. Only an edit of one deletion plus
+// its insertion is handled: one that was split by a concurrent insert
+// into the passage leaves the other threads to the usual anchor moves.
+func (s *Service) followReplacement(ctx context.Context, accepted *domain.Thread, committed *domain.CommittedOp, to domain.Anchor) error {
+	op, err := ot.Parse(committed.Op)
+	if err != nil || to.Removed {
+		return err
+	}
+	start, deleted, ok := replaced(op)
+	if !ok {
+		return nil
+	}
+	threads, err := s.d.Store.FindThreads(ctx, domain.ThreadFilter{SectionID: accepted.SectionID})
+	if err != nil {
+		return err
+	}
+	var rest []*domain.Thread
+	var anchors []*domain.Anchor
+	for _, o := range threads {
+		if o.ID != accepted.ID && !o.Anchor.Removed && o.Anchor.Version <= committed.Version {
+			a := o.Anchor
+			rest, anchors = append(rest, o), append(anchors, &a)
+		}
+	}
+	if err := s.advanceTo(ctx, accepted.SectionID, anchors, committed.Version); err != nil {
+		return err
+	}
+	var ups []domain.AnchorUpdate
+	for i, o := range rest {
+		if a := anchors[i]; !a.Removed && a.Version == committed.Version && a.Start == start && a.End == start+deleted {
+			ups = append(ups, domain.AnchorUpdate{ThreadID: o.ID, FromVersion: o.Anchor.Version, Anchor: to})
+		}
+	}
+	_, err = s.d.Store.UpdateAnchors(ctx, ups)
+	return err
+}
+
+// replaced reports where op deletes and how much, if op is a skip followed
+// by one deletion and at most one insertion (in either order).
+func replaced(op ot.Op) (start, deleted int, ok bool) {
+	inserts := 0
+	for i, c := range op {
+		switch {
+		case c.Skip != 0 && i == 0:
+			start = c.Skip
+		case c.Del != 0 && deleted == 0:
+			deleted = c.Del
+		case c.Ins != "" && inserts == 0:
+			inserts++
+		default:
+			return 0, 0, false
+		}
+	}
+	return start, deleted, deleted > 0
 }
 
 // markOverlapping flags the other open proposals of the section whose

@@ -146,3 +146,32 @@ func TestConcurrentAcceptAppliesOnce(t *testing.T) {
 		}
 	})
 }
+
+// A comment on exactly the passage an accepted proposal replaced follows
+// the replacement; one on part of the passage loses what was deleted, and
+// one beside it stays where it was.
+func TestThreadsOnTheReplacedPassageFollowIt(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		p := f.thread(t, f.land, domain.KindAenderungsvorschlag, "sicher geteilt", "vertraulich ausgetauscht")
+		same := f.thread(t, f.land2, domain.KindKommentar, "sicher geteilt", "")
+		part := f.thread(t, f.land2, domain.KindFrage, "geteilt", "")
+		beside := f.thread(t, f.land2, domain.KindKommentar, "gemeinsam", "")
+		_, err := f.svc.Accept(ctx, f.pate, p.ID, false)
+		must(t, err)
+		text, v := f.text(t)
+		check := func(id int64, removed bool, want string) {
+			t.Helper()
+			th, err := f.svc.Thread(ctx, f.moderator, id)
+			must(t, err)
+			a := th.Anchor
+			if a.Removed != removed || a.Version != v || (!removed && string([]rune(text)[a.Start:a.End]) != want) {
+				t.Fatalf("thread %d anchored %+v in %q; want removed=%v on %q at v%d", id, a, text, removed, want, v)
+			}
+		}
+		check(same.ID, false, "vertraulich ausgetauscht")
+		check(part.ID, true, "")
+		check(beside.ID, false, "gemeinsam")
+	})
+}
