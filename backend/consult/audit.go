@@ -32,7 +32,7 @@ func (s *Service) ExportAuditCSV(ctx context.Context, u *domain.User, f domain.A
 		return err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"id", "zeit_utc", "akteur_id", "organisation", "aktion", "ziel", "detail"}); err != nil {
+	if err := cw.Write([]string{"id", "zeit_utc", "akteur_id", "akteur_name", "organisation", "aktion", "ziel", "detail"}); err != nil {
 		return err
 	}
 	f.Offset, f.Limit = 0, 1000
@@ -46,7 +46,7 @@ func (s *Service) ExportAuditCSV(ctx context.Context, u *domain.User, f domain.A
 			if e.ActorID != nil {
 				actor = strconv.FormatInt(*e.ActorID, 10)
 			}
-			rec := []string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339), actor,
+			rec := []string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339), actor, cell(e.ActorName),
 				cell(e.OrgCode), cell(e.Action), cell(e.Target), cell(e.Detail)}
 			if err := cw.Write(rec); err != nil {
 				return err

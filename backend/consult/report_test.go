@@ -126,7 +126,8 @@ func TestAuditLogAndExport(t *testing.T) {
 		wantCode(t, err, domain.EFORBIDDEN)
 		evs, err := f.svc.AuditLog(ctx, f.moderator, domain.AuditFilter{Action: "thread_resolved"})
 		must(t, err)
-		if len(evs) != 1 || evs[0].OrgCode != "HH" || evs[0].Target != "thread:"+itoa(int(th.ID)) || *evs[0].ActorID != f.pate.ID {
+		if len(evs) != 1 || evs[0].OrgCode != "HH" || evs[0].Target != "thread:"+itoa(int(th.ID)) || *evs[0].ActorID != f.pate.ID ||
+			evs[0].ActorName != f.pate.Name {
 			t.Fatalf("events = %+v", evs)
 		}
 		var buf bytes.Buffer
@@ -135,10 +136,10 @@ func TestAuditLogAndExport(t *testing.T) {
 		must(t, err)
 		actions := map[string]int{}
 		for _, r := range recs[1:] {
-			actions[r[4]]++
+			actions[r[5]]++
 		}
 		// denied: the resolve above and the pate's audit listing.
-		if recs[0][4] != "aktion" || actions["thread_created"] != 1 || actions["thread_resolved"] != 1 || actions["denied"] != 2 {
+		if recs[0][5] != "aktion" || recs[0][3] != "akteur_name" || actions["thread_created"] != 1 || actions["thread_resolved"] != 1 || actions["denied"] != 2 {
 			t.Fatalf("export = %v", actions)
 		}
 		// Audit rows hold no content: neither comment bodies nor notes.

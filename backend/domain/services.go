@@ -146,16 +146,21 @@ type AuditEvent struct {
 	ID      int64     `json:"id"`
 	At      time.Time `json:"at"`
 	ActorID *int64    `json:"actor_id"`
-	OrgCode string    `json:"org_code"`
-	Action  string    `json:"action"` // e.g. login, login_failed, denied, role_changed, phase_changed
-	Target  string    `json:"target"` // e.g. "user:12", "strategy:1"
-	Detail  string    `json:"detail"` // short, non-personal description
+	// ActorName is the actor's current name, filled in when listing
+	// ("" for the system or a user no longer known).
+	ActorName string `json:"actor_name"`
+	OrgCode   string `json:"org_code"`
+	Action    string `json:"action"` // e.g. login, login_failed, denied, role_changed, phase_changed
+	Target    string `json:"target"` // e.g. "user:12", "strategy:1"
+	Detail    string `json:"detail"` // short, non-personal description
 }
 
 // AuditFilter narrows FindAuditEvents.
 type AuditFilter struct {
 	Action  string
 	ActorID *int64
+	OrgCode string // the actor's organisation at the time
+	Target  string // exact ("thread:12"), or a kind with a trailing colon ("thread:")
 	Since   *time.Time
 	Limit   int
 	Offset  int

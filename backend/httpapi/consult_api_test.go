@@ -149,6 +149,20 @@ func TestConsultationAPI(t *testing.T) {
 		if !strings.Contains(string(r.body), fmt.Sprintf(`"target":"thread:%d"`, prop.ID)) {
 			t.Fatalf("audit: %s", r.body)
 		}
+		// Filtered by target: everything that happened to the proposal,
+		// with the names of those who acted.
+		r = f.do(nil, "GET", fmt.Sprintf("/api/audit?target=thread:%d", prop.ID), "", "moderator")
+		wantStatus(t, r, 200)
+		var evs []domain.AuditEvent
+		if err := json.Unmarshal(r.body, &evs); err != nil || len(evs) < 2 {
+			t.Fatalf("audit of the proposal: %v %s", err, r.body)
+		}
+		for _, e := range evs {
+			if e.Target != fmt.Sprintf("thread:%d", prop.ID) || e.ActorName == "" {
+				t.Fatalf("audit of the proposal: %+v", e)
+			}
+		}
+		wantStatus(t, f.do(nil, "GET", "/api/audit?org="+strings.Repeat("X", 17), "", "moderator"), 400)
 		r = f.do(nil, "GET", "/api/audit/export", "", "admin")
 		wantStatus(t, r, 200)
 		if !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") || !strings.Contains(string(r.body), "statement_submitted") {

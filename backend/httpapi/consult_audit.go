@@ -17,9 +17,15 @@ func domainTooMany() error {
 
 // auditFilter reads the audit filters from the query.
 func auditFilter(c echo.Context) (domain.AuditFilter, error) {
-	f := domain.AuditFilter{Action: c.QueryParam("action")}
+	f := domain.AuditFilter{Action: c.QueryParam("action"), OrgCode: c.QueryParam("org"), Target: c.QueryParam("target")}
 	if len(f.Action) > 64 {
 		return f, domain.Invalid("action", "Unbekannte Aktion.")
+	}
+	if len(f.OrgCode) > 16 {
+		return f, domain.Invalid("org", "Unbekannte Organisation.")
+	}
+	if len(f.Target) > 128 {
+		return f, domain.Invalid("target", "Das Ziel ist zu lang.")
 	}
 	if raw := c.QueryParam("actor_id"); raw != "" {
 		id, err := queryInt(c, "actor_id", 0, 1<<53)

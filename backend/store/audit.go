@@ -19,6 +19,8 @@ type auditRow struct {
 	Action  string
 	Target  string
 	Detail  string
+	// ActorName is read from the users table when listing, never written.
+	ActorName string `gorm:"->"`
 }
 
 func (auditRow) TableName() string { return "audit_events" }
@@ -63,24 +65,37 @@ func (db *DB) FindAuditEvents(ctx context.Context, f domain.AuditFilter) ([]*dom
 		limit = defaultAuditLimit
 	}
 	limit = min(limit, maxAuditLimit)
-	q := db.conn(ctx).Order("at DESC, id DESC").Limit(limit).Offset(f.Offset)
+	q := db.conn(ctx).Table("audit_events AS a").
+		Select("a.id, a.at, a.actor_id, a.org_code, a.action, a.target, a.detail, COALESCE(u.name, '') AS actor_name").
+		Joins("LEFT JOIN users u ON u.id = a.actor_id").
+		Order("a.at DESC, a.id DESC").Limit(limit).Offset(f.Offset)
 	if f.Action != "" {
-		q = q.Where("action = ?", f.Action)
+		q = q.Where("a.action = ?", f.Action)
 	}
 	if f.ActorID != nil {
-		q = q.Where("actor_id = ?", *f.ActorID)
+		q = q.Where("a.actor_id = ?", *f.ActorID)
+	}
+	if f.OrgCode != "" {
+		q = q.Where("a.org_code = ?", f.OrgCode)
+	}
+	switch {
+	case strings.HasSuffix(f.Target, ":"):
+		// A kind: a range on the index-friendly prefix, no LIKE escaping.
+		q = q.Where("a.target >= ? AND a.target < ?", f.Target, strings.TrimSuffix(f.Target, ":")+";")
+	case f.Target != "":
+		q = q.Where("a.target = ?", f.Target)
 	}
 	if f.Since != nil {
-		q = q.Where("at >= ?", utc(*f.Since))
+		q = q.Where("a.at >= ?", utc(*f.Since))
 	}
 	var rows []auditRow
-	if err := q.Find(&rows).Error; err != nil {
+	if err := q.Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("find audit events: %w", err)
 	}
 	out := make([]*domain.AuditEvent, len(rows))
 	for i, r := range rows {
-		out[i] = &domain.AuditEvent{ID: r.ID, At: r.At.UTC(), ActorID: r.ActorID, OrgCode: r.OrgCode,
-			Action: r.Action, Target: r.Target, Detail: r.Detail}
+		out[i] = &domain.AuditEvent{ID: r.ID, At: r.At.UTC(), ActorID: r.ActorID, ActorName: r.ActorName,
+			OrgCode: r.OrgCode, Action: r.Action, Target: r.Target, Detail: r.Detail}
 	}
 	return out, nil
 }

@@ -55,6 +55,27 @@ func TestAuditAppendAndFind(t *testing.T) {
 		if got := auditIDs(page); !equal(got, []int64{events[3].ID, events[2].ID}) {
 			t.Errorf("page = %v", got)
 		}
+		users, err := db.FindAuditEvents(ctx, domain.AuditFilter{Target: "user:"})
+		must(t, err)
+		if got := auditIDs(users); !equal(got, []int64{events[3].ID, events[1].ID, events[0].ID}) {
+			t.Errorf("target kind user: = %v", got)
+		}
+		one, err := db.FindAuditEvents(ctx, domain.AuditFilter{Target: "strategy:1", OrgCode: "HE"})
+		must(t, err)
+		if got := auditIDs(one); !equal(got, []int64{events[2].ID}) {
+			t.Errorf("target strategy:1 in HE = %v", got)
+		}
+		if none, err := db.FindAuditEvents(ctx, domain.AuditFilter{OrgCode: "BY"}); err != nil || len(none) != 0 {
+			t.Errorf("org BY = %v, %v", auditIDs(none), err)
+		}
+		// The actor's name comes from the users table when listing.
+		u := newUser(t, db, "protokoll@hessen.example", "HE", domain.RoleModerator)
+		must(t, db.AppendAudit(ctx, &domain.AuditEvent{ActorID: &u.ID, OrgCode: "HE", Action: "thread_resolved", Target: "thread:3"}))
+		named, err := db.FindAuditEvents(ctx, domain.AuditFilter{Action: "thread_resolved"})
+		must(t, err)
+		if len(named) != 1 || named[0].ActorName != u.Name || u.Name == "" || all[4].ActorName != "" {
+			t.Errorf("actor names: %+v (want %q), unknown actor %q", named, u.Name, all[4].ActorName)
+		}
 		_, err = db.FindAuditEvents(ctx, domain.AuditFilter{Limit: -1})
 		wantCode(t, err, domain.EINVALID)
 		_, err = db.FindAuditEvents(ctx, domain.AuditFilter{Offset: -1})

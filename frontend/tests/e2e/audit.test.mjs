@@ -31,6 +31,8 @@ describe('audit log', { timeout: 120_000 }, () => {
     await table.waitFor();
     assert.ok((await page.locator('tbody tr[data-action="login"]').count()) >= 1, 'at least one login event');
     assert.match(await page.locator('tbody tr[data-action="login"]').first().textContent(), /UTC.*Berlin: /s);
+    // The person is named, with the user id beside the name.
+    assert.match(await page.locator('tbody tr[data-action="login"]').first().locator('td').first().textContent(), /\S.* \(#\d+\)/);
 
     // A failed sign-in adds another action, which the filter must leave out.
     const bad = await fetch(`${server.base}/api/session`, {
@@ -53,6 +55,22 @@ describe('audit log', { timeout: 120_000 }, () => {
     const csv = await page.request.get(server.base + href);
     assert.equal(csv.status(), 200);
     assert.match(await csv.text(), /login/);
+
+    // By organisation and kind of target: FITKO's sign-ins are on user:…,
+    // none of Bayern's (the failed one has no actor).
+    await page.getByLabel('Organisation').fill('fitko');
+    await page.getByLabel('Ziel', { exact: true }).fill('user:');
+    await page.getByRole('button', { name: 'Filter anwenden' }).click();
+    await page.locator('#announcer').filter({ hasText: /Protokolleinträge gefunden/ }).waitFor();
+    const orgs = await page.locator('tbody tr td:nth-child(3)').allTextContents();
+    assert.ok(orgs.length >= 1 && orgs.every((o) => o === 'FITKO'), `FITKO only: ${orgs}`);
+    await page.getByLabel('Organisation').fill('BY');
+    await page.getByRole('button', { name: 'Filter anwenden' }).click();
+    await page.getByText('Keine Einträge für diese Filter.').waitFor();
+    await page.getByLabel('Organisation').fill('');
+    await page.getByLabel('Ziel', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Filter anwenden' }).click();
+    await table.waitFor();
 
     // Keyboard: the table region takes focus and shows it.
     await page.getByRole('link', { name: /Protokoll als CSV-Datei/ }).focus();

@@ -1223,6 +1223,8 @@ export interface components {
             /** Format: date-time */
             at: string;
             actor_id: number | null;
+            /** @description Heutiger Name der handelnden Person; leer für das System */
+            actor_name: string;
             org_code: string;
             action: string;
             target: string;
@@ -2857,6 +2859,10 @@ export interface operations {
             query?: {
                 action?: string;
                 actor_id?: number;
+                /** @description Organisation der handelnden Person (Kürzel, z. B. HE) */
+                org?: string;
+                /** @description Ziel genau (thread:12) oder eine Art mit Doppelpunkt (thread:) */
+                target?: string;
                 since?: string;
                 limit?: number;
                 offset?: number;
@@ -2887,6 +2893,10 @@ export interface operations {
             query?: {
                 action?: string;
                 actor_id?: number;
+                /** @description Organisation der handelnden Person (Kürzel, z. B. HE) */
+                org?: string;
+                /** @description Ziel genau (thread:12) oder eine Art mit Doppelpunkt (thread:) */
+                target?: string;
                 since?: string;
                 limit?: number;
                 offset?: number;
