@@ -1,13 +1,19 @@
 package httpapi
 
 import (
+	"crypto/subtle"
 	"errors"
+	"net"
+	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
 type metrics struct {
@@ -87,4 +93,28 @@ func methodLabel(m string) string {
 	return "OTHER"
 }
 
-func (s *Server) handleMetrics(c echo.Context) error { return s.metrics.handler(c) }
+// handleMetrics serves the Prometheus metrics to a scraper that shows the
+// metrics token, or, without a configured token, to a connection from the
+// loopback interface. The peer address is the connection's own, never
+// X-Forwarded-For: behind a proxy on the same host every request would
+// otherwise come from loopback.
+func (s *Server) handleMetrics(c echo.Context) error {
+	if tok := s.cfg.MetricsToken; tok != "" {
+		got, ok := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(tok)) != 1 {
+			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			return domain.Errorf(domain.EUNAUTHORIZED, "Die Metriken verlangen das Metrik-Token (STRATEGIERAUM_METRICS_TOKEN).")
+		}
+		return s.metrics.handler(c)
+	}
+	host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() || forwarded(c.Request()) {
+		return domain.Errorf(domain.EFORBIDDEN, "Die Metriken sind nur lokal abrufbar oder mit einem Metrik-Token (STRATEGIERAUM_METRICS_TOKEN).")
+	}
+	return s.metrics.handler(c)
+}
+
+// forwarded reports whether a proxy passed the request on.
+func forwarded(r *http.Request) bool {
+	return r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" || r.Header.Get("X-Real-IP") != ""
+}

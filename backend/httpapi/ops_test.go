@@ -131,6 +131,32 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
+// TestMetricsAccess keeps the metrics from the public: without a token only
+// a direct connection from loopback gets them (not one a proxy passed on),
+// with a token only who shows it.
+func TestMetricsAccess(t *testing.T) {
+	f := newFixture(t, storetest.Open(t), options{})
+	wantStatus(t, f.do(nil, "GET", "/metrics", "", ""), 200) // the test server listens on loopback
+	for _, h := range []string{"X-Forwarded-For: 203.0.113.9", "Forwarded: for=203.0.113.9", "X-Real-IP: 203.0.113.9"} {
+		r := f.do(nil, "GET", "/metrics", "", "", h)
+		wantStatus(t, r, 403)
+		if p := r.problem(t); !strings.Contains(p["detail"].(string), "STRATEGIERAUM_METRICS_TOKEN") {
+			t.Errorf("refusal does not say how to get access: %s", r.body)
+		}
+	}
+	// The admin's own bearer token is not the metrics token.
+	wantStatus(t, f.do(nil, "GET", "/metrics", "", "admin", "X-Forwarded-For: 203.0.113.9"), 403)
+
+	g := newFixture(t, storetest.Open(t), options{cfg: httpapi.Config{MetricsToken: "metrik-geheimnis"}})
+	wantStatus(t, g.do(nil, "GET", "/metrics", "", ""), 401)
+	wantStatus(t, g.do(nil, "GET", "/metrics", "", "", "Authorization: Bearer falsch"), 401)
+	r := g.do(nil, "GET", "/metrics", "", "", "Authorization: Bearer metrik-geheimnis", "X-Forwarded-For: 203.0.113.9")
+	wantStatus(t, r, 200)
+	if !strings.Contains(string(r.body), "http_requests_total") {
+		t.Errorf("metrics with the token: %.200s", r.body)
+	}
+}
+
 func TestFrontend(t *testing.T) {
 	f := newFixture(t, storetest.Open(t), options{})
 	r := f.do(nil, "GET", "/strategien/1", "", "")

@@ -35,6 +35,10 @@ type Config struct {
 	// a negative rate turns the limit off.
 	RequestsPerSecond float64
 	RequestBurst      int
+	// MetricsToken, if set, is the bearer token /metrics requires. Without
+	// it /metrics answers only connections from the loopback interface
+	// (a scraper on the same host), never through a reverse proxy.
+	MetricsToken string
 }
 
 // NamedPinger is a dependency /readyz checks, with the name it reports.

@@ -31,6 +31,7 @@ type serveConfig struct {
 	LogFormat    string
 	LogLevel     string
 	TrustProxy   bool
+	MetricsToken string
 }
 
 func parseServe(args []string, e env) (serveConfig, error) {
@@ -55,6 +56,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	}
 	c.DatabaseURL = *dbURL
 	c.DemoPassword = e.getenv("STRATEGIERAUM_DEMO_PASSWORD")
+	c.MetricsToken = e.getenv("STRATEGIERAUM_METRICS_TOKEN") // a secret: environment only, never a flag
 	if c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -123,6 +125,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		AllowedOrigins:    origins,
 		Version:           version,
 		TrustProxyHeaders: c.TrustProxy,
+		MetricsToken:      c.MetricsToken,
 	}, httpapi.Deps{
 		Users:      db,
 		Sessions:   db,

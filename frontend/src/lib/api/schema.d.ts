@@ -47,7 +47,7 @@ export interface paths {
         };
         /**
          * Prometheus-Metriken
-         * @description http_requests_total und http_request_duration_seconds nach Methode, Routenvorlage und Status.
+         * @description http_requests_total und http_request_duration_seconds nach Methode, Routenvorlage und Status, dazu Websocket-, Op-Log-, Go- und Prozessmetriken. Mit gesetztem STRATEGIERAUM_METRICS_TOKEN nur mit diesem als Bearer-Token (kein Sitzungs- oder API-Token); sonst nur über eine direkte Verbindung von localhost, nicht über einen Proxy.
          */
         get: operations["metrics"];
         put?: never;
@@ -1339,6 +1339,8 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
         };
     };
     openapi: {
