@@ -28,6 +28,10 @@ func (s *Service) consultation(ctx context.Context, strategyID int64) (*domain.S
 type StatementInput struct {
 	Position domain.Position `json:"position"`
 	Body     string          `json:"body"`
+	// BaseRevision is the revision the text was edited on. If set and
+	// someone has saved or submitted since, the save is refused (ECONFLICT)
+	// instead of overwriting their text; without it the last save wins.
+	BaseRevision *int64 `json:"base_revision,omitempty"`
 }
 
 // SaveStatement stores the draft of u's organisation's statement in the
@@ -50,16 +54,43 @@ func (s *Service) SaveStatement(ctx context.Context, u *domain.User, strategyID 
 	if in.Position != "" && !in.Position.Valid() {
 		return nil, domain.Invalid("position", "Erwartet: zustimmung, zustimmung_mit_aenderungen, ablehnung oder enthaltung.")
 	}
+	if in.BaseRevision != nil && *in.BaseRevision < 0 {
+		return nil, domain.Invalid("base_revision", "Die Revision darf nicht negativ sein.")
+	}
 	body, err := optionalText("body", in.Body, MaxStatementLen)
 	if err != nil {
 		return nil, err
 	}
 	stmt := &domain.Statement{StrategyID: st.ID, PhaseID: p.ID, OrgID: u.OrgID, Position: in.Position, Body: body,
 		HTML: RenderMarkdown(body), UpdatedBy: u.ID}
-	if err := s.d.Store.SaveStatementDraft(ctx, stmt); err != nil {
+	if err := s.d.Store.SaveStatementDraft(ctx, stmt, in.BaseRevision); err != nil {
+		if domain.ErrorCode(err) == domain.ECONFLICT && domain.ErrorFields(err)["revision"] != "" {
+			return nil, s.staleStatement(ctx, p.ID, u.OrgID, err)
+		}
 		return nil, err
 	}
 	return s.d.Store.FindStatement(ctx, p.ID, u.OrgID)
+}
+
+// staleStatement says who changed the statement since the refused save was
+// begun, and when.
+func (s *Service) staleStatement(ctx context.Context, phaseID, orgID int64, stale error) error {
+	cur, err := s.d.Store.FindStatement(ctx, phaseID, orgID)
+	if err != nil {
+		return stale
+	}
+	who, when, what := cur.UpdatedBy, cur.UpdatedAt, "geändert"
+	if cur.Submitted() {
+		who, when, what = *cur.SubmittedBy, *cur.SubmittedAt, "eingereicht"
+	}
+	name := "jemand anderes"
+	if u, err := s.d.Users.FindUserByID(ctx, who); err == nil {
+		name = u.Name
+	}
+	e := domain.Errorf(domain.ECONFLICT, "%s hat die Stellungnahme am %s %s. Ihre Änderungen sind nicht gespeichert: bitte laden Sie den aktuellen Stand und übertragen Sie Ihre Änderungen.",
+		name, Berlin(when), what)
+	e.Fields = domain.ErrorFields(stale)
+	return e
 }
 
 // MaxStatementLen bounds a statement's body in code points.

@@ -1,6 +1,8 @@
 package consult_test
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,3 +118,40 @@ func TestPublicStatements(t *testing.T) {
 		}
 	})
 }
+
+// Two members of Bayern edit the draft at once: the second save, made on
+// the revision both started from, is refused with who changed it and when,
+// and overwrites nothing; saved on the current revision it goes through.
+func TestStatementSaveOnStaleRevision(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		sid := f.strategy.ID
+		first, err := f.svc.SaveStatement(ctx, f.land, sid, consult.StatementInput{Body: "Entwurf", BaseRevision: ptr(int64(0))})
+		must(t, err)
+		mine, err := f.svc.SaveStatement(ctx, f.land, sid, consult.StatementInput{Body: "Entwurf von Anna", BaseRevision: &first.Revision})
+		must(t, err)
+		_, err = f.svc.SaveStatement(ctx, f.land2, sid, consult.StatementInput{Body: "Entwurf von Bernd", BaseRevision: &first.Revision})
+		wantCode(t, err, domain.ECONFLICT)
+		if msg := domain.ErrorMessage(err); !strings.Contains(msg, f.land.Name) || !strings.Contains(msg, "geändert") {
+			t.Fatalf("conflict message %q does not say who changed it", msg)
+		}
+		if rev := domain.ErrorFields(err)["revision"]; rev != strconv.FormatInt(mine.Revision, 10) {
+			t.Fatalf("conflict names revision %q; want %d", rev, mine.Revision)
+		}
+		cur, err := f.svc.Statement(ctx, f.land2, sid, f.land.OrgID)
+		must(t, err)
+		if cur.Body != "Entwurf von Anna" {
+			t.Fatalf("the refused save changed the draft: %q", cur.Body)
+		}
+		_, err = f.svc.SaveStatement(ctx, f.land2, sid, consult.StatementInput{Body: "x", BaseRevision: ptr(int64(-1))})
+		wantCode(t, err, domain.EINVALID)
+		merged, err := f.svc.SaveStatement(ctx, f.land2, sid, consult.StatementInput{Body: "Entwurf von Anna und Bernd", BaseRevision: &cur.Revision})
+		must(t, err)
+		if merged.Revision != cur.Revision+1 || merged.UpdatedBy != f.land2.ID {
+			t.Fatalf("save on the current revision: %+v", merged)
+		}
+	})
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -166,6 +166,10 @@ type Statement struct {
 	SubmittedBy *int64     `json:"submitted_by"`
 	SubmittedAt *time.Time `json:"submitted_at"`
 	CreatedAt   time.Time  `json:"created_at"`
+	// Revision counts the saves (and the submission) of the
+	// organisation's statement across its versions; a save names the
+	// revision it was made on.
+	Revision int64 `json:"revision"`
 }
 
 // Submitted reports whether s is frozen.
@@ -287,8 +291,10 @@ type ConsultationStore interface {
 	// SaveStatementDraft stores s as the organisation's current draft:
 	// it updates the newest version if that is still a draft and inserts
 	// version 1 or (after a submitted version) the next version otherwise.
-	// Sets ID, Version and times.
-	SaveStatementDraft(ctx context.Context, s *Statement) error
+	// Sets ID, Version, Revision and times. With base set, ECONFLICT
+	// (Fields["revision"]: the current one) unless the newest version is
+	// still at revision *base.
+	SaveStatementDraft(ctx context.Context, s *Statement, base *int64) error
 	// SubmitStatement freezes the newest version of orgID's statement.
 	// ENOTFOUND without a draft, ELOCKED if it is already submitted.
 	SubmitStatement(ctx context.Context, phaseID, orgID, by int64, at time.Time) (*Statement, error)

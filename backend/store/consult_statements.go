@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -24,6 +25,7 @@ type statementRow struct {
 	SubmittedBy *int64
 	SubmittedAt *time.Time
 	CreatedAt   time.Time
+	Revision    int64
 }
 
 func (statementRow) TableName() string { return "statements" }
@@ -42,7 +44,7 @@ func (db *DB) statementsFrom(tx *gorm.DB, rows []statementRow) ([]*domain.Statem
 		out[i] = &domain.Statement{ID: r.ID, StrategyID: r.StrategyID, PhaseID: r.PhaseID, OrgID: r.OrgID,
 			OrgCode: codes[r.OrgID], Version: r.Version, Position: domain.Position(r.Position), Body: r.Body,
 			HTML: r.HTML, UpdatedBy: r.UpdatedBy, UpdatedAt: r.UpdatedAt.UTC(), SubmittedBy: r.SubmittedBy,
-			SubmittedAt: utcPtr(r.SubmittedAt), CreatedAt: r.CreatedAt.UTC()}
+			SubmittedAt: utcPtr(r.SubmittedAt), CreatedAt: r.CreatedAt.UTC(), Revision: r.Revision}
 	}
 	return out, nil
 }
@@ -93,7 +95,7 @@ func (db *DB) FindStatementVersions(ctx context.Context, phaseID, orgID int64) (
 }
 
 // SaveStatementDraft updates the newest draft or starts a new version.
-func (db *DB) SaveStatementDraft(ctx context.Context, s *domain.Statement) error {
+func (db *DB) SaveStatementDraft(ctx context.Context, s *domain.Statement, base *int64) error {
 	now := utc(db.now())
 	var saved statementRow
 	err := db.tx(ctx, func(tx *gorm.DB) error {
@@ -102,19 +104,28 @@ func (db *DB) SaveStatementDraft(ctx context.Context, s *domain.Statement) error
 			Order("version DESC").Limit(1).Find(&cur).Error; err != nil {
 			return err
 		}
+		revision := int64(0)
+		if len(cur) == 1 {
+			revision = cur[0].Revision
+		}
+		if base != nil && *base != revision {
+			return staleStatement(cur[0])
+		}
 		if len(cur) == 1 && cur[0].SubmittedAt == nil {
 			saved = cur[0]
 			saved.Position, saved.Body, saved.HTML, saved.UpdatedBy, saved.UpdatedAt = string(s.Position), s.Body, s.HTML, s.UpdatedBy, now
+			saved.Revision++
 			return tx.Model(&statementRow{}).Where("id = ?", saved.ID).Updates(map[string]any{
 				"position": saved.Position, "body": saved.Body, "html": saved.HTML,
-				"updated_by": saved.UpdatedBy, "updated_at": now}).Error
+				"updated_by": saved.UpdatedBy, "updated_at": now, "revision": saved.Revision}).Error
 		}
 		version := 1
 		if len(cur) == 1 {
 			version = cur[0].Version + 1
 		}
 		saved = statementRow{StrategyID: s.StrategyID, PhaseID: s.PhaseID, OrgID: s.OrgID, Version: version,
-			Position: string(s.Position), Body: s.Body, HTML: s.HTML, UpdatedBy: s.UpdatedBy, UpdatedAt: now, CreatedAt: now}
+			Position: string(s.Position), Body: s.Body, HTML: s.HTML, UpdatedBy: s.UpdatedBy, UpdatedAt: now, CreatedAt: now,
+			Revision: revision + 1}
 		if err := tx.Create(&saved).Error; err != nil {
 			return mapConstraint(err, "org_id", "Die Stellungnahme wurde gleichzeitig geändert; bitte erneut versuchen.",
 				"Unbekannte Organisation oder Beteiligung.")
@@ -124,8 +135,16 @@ func (db *DB) SaveStatementDraft(ctx context.Context, s *domain.Statement) error
 	if err != nil {
 		return fmt.Errorf("save statement: %w", err)
 	}
-	s.ID, s.Version, s.UpdatedAt, s.CreatedAt = saved.ID, saved.Version, saved.UpdatedAt, saved.CreatedAt
+	s.ID, s.Version, s.UpdatedAt, s.CreatedAt, s.Revision = saved.ID, saved.Version, saved.UpdatedAt, saved.CreatedAt, saved.Revision
 	return nil
+}
+
+// staleStatement is the ECONFLICT for a save based on an older revision
+// than cur's, with the current revision in Fields["revision"].
+func staleStatement(cur statementRow) error {
+	e := domain.Errorf(domain.ECONFLICT, "Die Stellungnahme wurde inzwischen geändert. Bitte laden Sie den aktuellen Stand, bevor Sie speichern.")
+	e.Fields = map[string]string{"revision": strconv.FormatInt(cur.Revision, 10)}
+	return e
 }
 
 // SubmitStatement freezes the newest version of orgID's statement.
@@ -142,8 +161,10 @@ func (db *DB) SubmitStatement(ctx context.Context, phaseID, orgID, by int64, at 
 		if cur[0].SubmittedAt != nil {
 			return domain.Errorf(domain.ELOCKED, "Diese Fassung ist bereits eingereicht; ändern Sie eine neue Fassung.")
 		}
+		// Submitting counts as a change: a save still based on the draft
+		// must not start a new version unseen.
 		return tx.Model(&statementRow{}).Where("id = ?", cur[0].ID).
-			Updates(map[string]any{"submitted_by": by, "submitted_at": utc(at)}).Error
+			Updates(map[string]any{"submitted_by": by, "submitted_at": utc(at), "revision": cur[0].Revision + 1}).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("submit statement: %w", err)

@@ -102,14 +102,28 @@ func TestStatementStore(t *testing.T) {
 		wantCode(t, err, domain.ENOTFOUND)
 
 		st := &domain.Statement{StrategyID: s.ID, PhaseID: p.ID, OrgID: u.OrgID, Position: domain.PositionAblehnung, Body: "a", UpdatedBy: u.ID}
-		must(t, db.SaveStatementDraft(ctx, st))
+		must(t, db.SaveStatementDraft(ctx, st, ptr(int64(0))))
 		st.Body = "b"
-		must(t, db.SaveStatementDraft(ctx, st))
-		if st.Version != 1 {
-			t.Fatalf("draft version = %d", st.Version)
+		must(t, db.SaveStatementDraft(ctx, st, ptr(int64(1))))
+		if st.Version != 1 || st.Revision != 2 {
+			t.Fatalf("draft version %d revision %d; want 1 and 2", st.Version, st.Revision)
+		}
+		// A save made on revision 1 would overwrite "b": refused, and
+		// nothing changes.
+		stale := &domain.Statement{StrategyID: s.ID, PhaseID: p.ID, OrgID: u.OrgID, Body: "alt", UpdatedBy: u.ID}
+		err = db.SaveStatementDraft(ctx, stale, ptr(int64(1)))
+		wantCode(t, err, domain.ECONFLICT)
+		if f := domain.ErrorFields(err); f["revision"] != "2" {
+			t.Fatalf("conflict fields = %v", f)
+		}
+		if cur, _ := db.FindStatement(ctx, p.ID, u.OrgID); cur.Body != "b" || cur.Revision != 2 {
+			t.Fatalf("after the refused save: %+v", cur)
 		}
 		sub, err := db.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, time.Now())
 		must(t, err)
+		// Submitting counts: a save still based on the draft is refused
+		// rather than starting the next version unseen.
+		wantCode(t, db.SaveStatementDraft(ctx, stale, ptr(int64(2))), domain.ECONFLICT)
 		if !sub.Submitted() || sub.Body != "b" || sub.OrgCode != "HH" {
 			t.Fatalf("submitted = %+v", sub)
 		}
@@ -120,9 +134,9 @@ func TestStatementStore(t *testing.T) {
 			t.Fatal("update of a submitted statement accepted")
 		}
 		st2 := &domain.Statement{StrategyID: s.ID, PhaseID: p.ID, OrgID: u.OrgID, Position: domain.PositionZustimmung, Body: "c", UpdatedBy: u.ID}
-		must(t, db.SaveStatementDraft(ctx, st2))
-		if st2.Version != 2 {
-			t.Fatalf("new version = %d", st2.Version)
+		must(t, db.SaveStatementDraft(ctx, st2, nil)) // no base: the last save wins
+		if st2.Version != 2 || st2.Revision != 4 {
+			t.Fatalf("new version %d revision %d; want 2 and 4", st2.Version, st2.Revision)
 		}
 		vs, err := db.FindStatementVersions(ctx, p.ID, u.OrgID)
 		must(t, err)

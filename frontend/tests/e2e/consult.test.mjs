@@ -42,6 +42,11 @@ async function open() {
   return p;
 }
 
+/** Waits for the page's status notice (the live region repeats it). */
+async function notice(page, text) {
+  await page.locator('p.notice').filter({ hasText: text }).waitFor();
+}
+
 function clean(page) {
   assert.deepEqual(page.errors, [], 'no script errors');
   assert.deepEqual(page.violations, [], 'no CSP violations');
@@ -323,5 +328,46 @@ describe('consultation', { timeout: 150_000 }, () => {
     assert.equal(await page.getByRole('link', { name: 'Bericht' }).count(), 0);
     clean(page);
     await context.close();
+  });
+
+  test('statement: a save on an older draft is refused, names who saved, and the current text can be loaded', async () => {
+    const a = await open();
+    const b = await open();
+    for (const { page } of [a, b]) {
+      await login(page, server.base, 'beteiligung@ni.example');
+      await page.getByRole('link', { name: 'Stellungnahme' }).click();
+      await page.getByLabel('Text der Stellungnahme (Markdown)').waitFor();
+    }
+    // Both started on the same (empty) draft; a saves first.
+    await a.page.getByLabel('Text der Stellungnahme (Markdown)').fill('Niedersachsen: Fassung aus Tab A.');
+    await a.page.getByRole('button', { name: 'Entwurf speichern' }).click();
+    await notice(a.page, 'Entwurf gespeichert.');
+    await b.page.getByLabel('Text der Stellungnahme (Markdown)').fill('Niedersachsen: Fassung aus Tab B.');
+    await b.page.getByRole('button', { name: 'Entwurf speichern' }).click();
+    const alert = b.page.getByRole('alert');
+    await alert.filter({ hasText: /hat die Stellungnahme am .* geändert/ }).waitFor();
+    const choice = b.page.getByRole('group', { name: 'Entwurf wurde inzwischen geändert' });
+    assert.equal(await choice.evaluate((el) => el === document.activeElement), true, 'focus on the choice');
+    assert.equal(await b.page.getByLabel('Text der Stellungnahme (Markdown)').inputValue(), 'Niedersachsen: Fassung aus Tab B.', 'own text kept');
+    assert.deepEqual(await axe(b.page), []);
+    await screenshot(b.page, 'consult-statement-stale');
+    await choice.getByRole('button', { name: /Aktuellen Stand laden/ }).click();
+    await notice(b.page, 'Aktueller Stand geladen.');
+    assert.equal(await b.page.getByLabel('Text der Stellungnahme (Markdown)').inputValue(), 'Niedersachsen: Fassung aus Tab A.');
+    // Now b saves on the current text, and a in turn is refused and keeps its own.
+    await b.page.getByLabel('Text der Stellungnahme (Markdown)').fill('Niedersachsen: A und B.');
+    await b.page.getByRole('button', { name: 'Entwurf speichern' }).click();
+    await notice(b.page, 'Entwurf gespeichert.');
+    await a.page.getByLabel('Text der Stellungnahme (Markdown)').fill('Niedersachsen: nur A.');
+    await a.page.getByRole('button', { name: 'Entwurf speichern' }).click();
+    const keep = a.page.getByRole('group', { name: 'Entwurf wurde inzwischen geändert' }).getByRole('button', { name: 'Meine Fassung trotzdem speichern' });
+    await keep.click();
+    await notice(a.page, 'Entwurf gespeichert.');
+    const res = await a.page.request.get(`${server.base}/api/strategies/1/statements/${await a.page.evaluate(async () => (await (await fetch('/api/me')).json()).org_id)}`);
+    assert.equal((await res.json()).body, 'Niedersachsen: nur A.');
+    clean(a.page);
+    clean(b.page);
+    await a.context.close();
+    await b.context.close();
   });
 });

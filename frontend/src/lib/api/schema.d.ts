@@ -773,7 +773,7 @@ export interface paths {
         get?: never;
         /**
          * Entwurf der Stellungnahme der eigenen Organisation speichern
-         * @description Nach einer eingereichten Fassung beginnt eine neue Fassung; eingereichte Fassungen ändern sich nie.
+         * @description Nach einer eingereichten Fassung beginnt eine neue Fassung; eingereichte Fassungen ändern sich nie. Mit base_revision wird nur gespeichert, wenn seitdem niemand gespeichert oder eingereicht hat; sonst 409 mit fields.revision (der aktuelle Stand) und wer wann geändert hat.
          */
         put: operations["saveStatement"];
         post?: never;
@@ -1191,6 +1191,8 @@ export interface components {
             submitted_at: string | null;
             /** Format: date-time */
             created_at?: string;
+            /** @description Zählt jedes Speichern und Einreichen der Stellungnahme der Organisation über alle Fassungen */
+            revision?: number;
         };
         StatementStatus: {
             org_id: number;
@@ -2729,6 +2731,8 @@ export interface operations {
                     position?: components["schemas"]["Position"];
                     /** @description Markdown */
                     body?: string;
+                    /** @description Die revision, auf der bearbeitet wurde (0: noch keine Stellungnahme) */
+                    base_revision?: number;
                 };
             };
         };
@@ -2746,6 +2750,7 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };
