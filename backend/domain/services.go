@@ -36,6 +36,11 @@ type UserService interface {
 	// UpdateUser applies upd atomically and returns the new state.
 	// ENOTFOUND, EINVALID as for CreateUser.
 	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
+	// PseudonymiseUser deletes the account's personal data (name, e-mail,
+	// password, roles, topics, sessions, tokens) and disables it; what it
+	// contributed stays, attributed to a pseudonym and its organisation.
+	// ENOTFOUND if absent.
+	PseudonymiseUser(ctx context.Context, id int64) (*User, error)
 	// PasswordHash returns the stored hash, or ENOTFOUND.
 	PasswordHash(ctx context.Context, userID int64) (string, error)
 	// SetPasswordHash replaces the stored hash.

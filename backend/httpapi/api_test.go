@@ -201,6 +201,46 @@ func TestUserAdministration(t *testing.T) {
 	}
 }
 
+// TestDeleteUser: deleting an account removes its personal data, keeps the
+// row (and so its contributions) under a pseudonym, ends its access at
+// once and is audited; only administrators delete, never themselves.
+func TestDeleteUser(t *testing.T) {
+	f := newFixture(t, storetest.Open(t), options{})
+	land := f.users["land"]
+	c := f.client()
+	wantStatus(t, f.login(c, land.Email, testPassword), 200)
+	path := "/api/users/" + itoa(land.ID)
+	wantStatus(t, f.do(nil, "DELETE", path, "", "moderator"), 403)
+	wantStatus(t, f.do(nil, "DELETE", "/api/users/"+itoa(f.users["admin"].ID), "", "admin"), 400)
+	wantStatus(t, f.do(nil, "DELETE", "/api/users/999999", "", "admin"), 404)
+
+	r := f.do(nil, "DELETE", path, "", "admin")
+	wantStatus(t, r, 200)
+	var u domain.User
+	r.json(t, &u)
+	if u.Name != "Gelöschtes Konto #"+itoa(land.ID) || strings.Contains(u.Email, "example.de") || !u.Disabled ||
+		len(u.Roles) != 0 || u.Org.Code != "HE" {
+		t.Fatalf("deleted account = %+v", u)
+	}
+	wantStatus(t, f.do(c, "GET", "/api/me", "", ""), 401)     // the session is gone
+	wantStatus(t, f.do(nil, "GET", "/api/me", "", "land"), 401) // and the API token
+	wantStatus(t, f.login(f.client(), land.Email, testPassword), 401)
+	if _, err := f.db.FindUserByEmail(t.Context(), land.Email); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Fatalf("the old e-mail is still stored: %v", err)
+	}
+	events, err := f.db.FindAuditEvents(t.Context(), domain.AuditFilter{Action: "user_deleted"})
+	must(t, err)
+	if len(events) != 1 || events[0].Target != "user:"+itoa(land.ID) || *events[0].ActorID != f.users["admin"].ID {
+		t.Fatalf("user_deleted events %+v", events)
+	}
+	// The audit log names the person only by the pseudonym now.
+	logins, err := f.db.FindAuditEvents(t.Context(), domain.AuditFilter{Action: "login", ActorID: &land.ID})
+	must(t, err)
+	if len(logins) != 1 || logins[0].ActorName != u.Name {
+		t.Fatalf("the deleted person's login in the audit log: %+v", logins)
+	}
+}
+
 func TestHistoryRoutes(t *testing.T) {
 	f := newFixture(t, storetest.Open(t), options{})
 	sec := "/api/sections/" + itoa(f.sections[0].ID)

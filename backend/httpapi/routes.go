@@ -49,6 +49,7 @@ func (s *Server) routes() {
 	e.GET("/api/users", s.handleListUsers)
 	e.POST("/api/users", s.handleCreateUser)
 	e.PATCH("/api/users/:id", s.handleUpdateUser)
+	e.DELETE("/api/users/:id", s.handleDeleteUser)
 
 	// The consultation: threads, proposals, moderation, statements,
 	// notifications, audit log and report (consult_*.go).

@@ -101,11 +101,7 @@ type updateUserRequest struct {
 // handleUpdateUser changes an account. Disabling it ends all its sessions
 // at once; role changes are audited.
 func (s *Server) handleUpdateUser(c echo.Context) error {
-	admin, err := s.manageUsers(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	admin, id, err := s.manageUser(c)
 	if err != nil {
 		return err
 	}
@@ -143,6 +139,36 @@ func (s *Server) handleUpdateUser(c echo.Context) error {
 		}
 		s.audit(c, admin, "user_disabled", target, "")
 	}
+	return c.JSON(http.StatusOK, u)
+}
+
+// manageUser checks that the caller administers users and reads the
+// account id from the path.
+func (s *Server) manageUser(c echo.Context) (*domain.User, int64, error) {
+	admin, err := s.manageUsers(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := pathID(c, "id")
+	return admin, id, err
+}
+
+// handleDeleteUser deletes an account as the DSGVO asks: its personal data
+// goes, its contributions stay with its organisation under a pseudonym
+// (store.PseudonymiseUser). Administrators cannot delete their own account.
+func (s *Server) handleDeleteUser(c echo.Context) error {
+	admin, id, err := s.manageUser(c)
+	if err != nil {
+		return err
+	}
+	if id == admin.ID {
+		return domain.Invalid("id", "Sie können Ihr eigenes Konto nicht löschen.")
+	}
+	u, err := s.deps.Users.PseudonymiseUser(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	s.audit(c, admin, "user_deleted", fmt.Sprintf("user:%d", u.ID), "pseudonymisiert")
 	return c.JSON(http.StatusOK, u)
 }
 

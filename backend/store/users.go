@@ -186,6 +186,36 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd domain.UserUpdate) (
 	return db.FindUserByID(ctx, id)
 }
 
+// PseudonymiseUser deletes an account's personal data and keeps what it
+// contributed: the name becomes "Gelöschtes Konto #<id>", the e-mail an
+// address that cannot receive mail, the password is removed, roles and
+// topics are dropped, the account is disabled and its sessions and API
+// tokens are deleted, all in one transaction. Comments, proposals and
+// statements stay with the account's organisation, the audit log keeps the
+// id. ENOTFOUND for an unknown account.
+func (db *DB) PseudonymiseUser(ctx context.Context, id int64) (*domain.User, error) {
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if err := userExists(tx, id); err != nil {
+			return err
+		}
+		if err := tx.Model(&userRow{}).Where("id = ?", id).Updates(map[string]any{
+			"name": fmt.Sprintf("Gelöschtes Konto #%d", id), "email": fmt.Sprintf("geloescht-%d@konto.invalid", id),
+			"password_hash": "", "disabled": true}).Error; err != nil {
+			return err
+		}
+		for _, table := range []string{"user_roles", "user_topics", "sessions", "api_tokens", "notifications"} {
+			if err := tx.Exec("DELETE FROM "+table+" WHERE user_id = ?", id).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pseudonymise user %d: %w", id, err)
+	}
+	return db.FindUserByID(ctx, id)
+}
+
 // PasswordHash returns the stored hash, or ENOTFOUND.
 func (db *DB) PasswordHash(ctx context.Context, userID int64) (string, error) {
 	var rows []userRow

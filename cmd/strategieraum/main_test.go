@@ -56,7 +56,7 @@ func TestHelpAndUnknownCommands(t *testing.T) {
 		t.Fatalf("--help: err %v, out %q", err, out)
 	}
 	for _, sub := range [][]string{{"serve", "--help"}, {"migrate", "status", "--help"}, {"user", "add", "--help"},
-		{"user", "list", "--help"}, {"user", "set-role", "--help"}, {"user", "disable", "--help"}, {"healthcheck", "--help"}} {
+		{"user", "list", "--help"}, {"user", "set-role", "--help"}, {"user", "disable", "--help"}, {"user", "delete", "--help"}, {"healthcheck", "--help"}} {
 		_, stderr, err := runCmd(t, nil, "", sub...)
 		if !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr, "Usage: strategieraum") {
 			t.Errorf("%v: err %v, stderr %q", sub, err, stderr)
@@ -137,6 +137,21 @@ func TestMigrateAndUserCommands(t *testing.T) {
 	}
 	if !strings.Contains(lines[2], "moderation@fitko.example") || !strings.Contains(lines[2], "active") {
 		t.Fatalf("user list row for moderation: %q", lines[2])
+	}
+
+	// Deleting keeps the row under a pseudonym, without name, e-mail or roles.
+	if out, _, err := runCmd(t, vars, "", "user", "delete", "--email", "anna.beispiel@by.example"); err != nil || !strings.Contains(out, "Gelöschtes Konto #") {
+		t.Fatalf("user delete: %v %q", err, out)
+	}
+	out, _, err = runCmd(t, vars, "", "user", "list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(strings.ToLower(out), "anna") || !strings.Contains(out, "Gelöschtes Konto #") {
+		t.Fatalf("user list after delete:\n%s", out)
+	}
+	if _, _, err := runCmd(t, vars, "", "user", "delete", "--email", "anna.beispiel@by.example"); err == nil {
+		t.Fatal("the deleted e-mail is still found")
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 
 func runUser(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "Usage: strategieraum user add|list|set-role|disable [flags]")
+		fmt.Fprintln(e.stderr, "Usage: strategieraum user add|list|set-role|disable|delete [flags]")
 		return fmt.Errorf("user needs a subcommand")
 	}
 	switch args[0] {
@@ -27,6 +27,8 @@ func runUser(ctx context.Context, args []string, e env) error {
 		return runUserSetRole(ctx, args[1:], e)
 	case "disable":
 		return runUserDisable(ctx, args[1:], e)
+	case "delete":
+		return runUserDelete(ctx, args[1:], e)
 	}
 	return fmt.Errorf("unknown user command %q", args[0])
 }
@@ -223,7 +225,33 @@ func runUserSetRole(ctx context.Context, args []string, e env) error {
 }
 
 func runUserDisable(ctx context.Context, args []string, e env) error {
-	fs := newFlagSet("user disable", "user disable --email E", e)
+	return onUserByEmail(ctx, "disable", args, e, func(db *store.DB, u *domain.User) (string, error) {
+		disabled := true
+		if _, err := db.UpdateUser(ctx, u.ID, domain.UserUpdate{Disabled: &disabled}); err != nil {
+			return "", err
+		}
+		// A disabled account must lose its sessions at once, not at their expiry.
+		if err := db.DeleteUserSessions(ctx, u.ID, ""); err != nil {
+			return "", err
+		}
+		return "user_disabled", nil
+	}, "user %d disabled, sessions ended\n")
+}
+
+// runUserDelete deletes an account's personal data and keeps its
+// contributions under a pseudonym (store.PseudonymiseUser).
+func runUserDelete(ctx context.Context, args []string, e env) error {
+	return onUserByEmail(ctx, "delete", args, e, func(db *store.DB, u *domain.User) (string, error) {
+		_, err := db.PseudonymiseUser(ctx, u.ID)
+		return "user_deleted", err
+	}, "user %d deleted: personal data removed, contributions kept as \"Gelöschtes Konto #%[1]d\"\n")
+}
+
+// onUserByEmail runs the user subcommand name (flags --email and
+// --database) on the account with that e-mail, audits the action fn names
+// and prints done with the account's id.
+func onUserByEmail(ctx context.Context, name string, args []string, e env, fn func(*store.DB, *domain.User) (string, error), done string) error {
+	fs := newFlagSet("user "+name, "user "+name+" --email E", e)
 	dbURL := databaseFlag(fs, e)
 	email := fs.String("email", "", "the user's e-mail (required)")
 	if err := fs.Parse(args); err != nil {
@@ -238,18 +266,14 @@ func runUserDisable(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
-	disabled := true
-	if _, err := db.UpdateUser(ctx, u.ID, domain.UserUpdate{Disabled: &disabled}); err != nil {
+	action, err := fn(db, u)
+	if err != nil {
 		return err
 	}
-	// A disabled account must lose its sessions at once, not at their expiry.
-	if err := db.DeleteUserSessions(ctx, u.ID, ""); err != nil {
-		return err
-	}
-	if err := db.AppendAudit(ctx, &domain.AuditEvent{Action: "user_disabled", OrgCode: u.Org.Code,
+	if err := db.AppendAudit(ctx, &domain.AuditEvent{Action: action, OrgCode: u.Org.Code,
 		Target: fmt.Sprintf("user:%d", u.ID), Detail: "per Kommandozeile"}); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "user %d disabled, sessions ended\n", u.ID)
+	fmt.Fprintf(e.stdout, done, u.ID)
 	return nil
 }

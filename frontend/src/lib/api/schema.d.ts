@@ -442,7 +442,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Konto löschen (Administration)
+         * @description Löscht die personenbezogenen Daten (Name, E-Mail, Passwort, Rollen, Themen, Sitzungen, Tokens, Benachrichtigungen) und deaktiviert das Konto. Beiträge bleiben bei der Organisation, die Person heißt danach „Gelöschtes Konto #<id>“; das Protokoll behält die Kennung.
+         */
+        delete: operations["deleteUser"];
         options?: never;
         head?: never;
         /**
@@ -2089,6 +2093,33 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Gelöscht (pseudonymisiert). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
         };
     };
     updateUser: {
