@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -198,4 +199,42 @@ func userIDs(users []*domain.User) []int64 {
 		ids[i] = u.ID
 	}
 	return ids
+}
+
+func TestPseudonymiseUser(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newStrategy(t, db, "Föderale Digitalstrategie")
+		topic := &domain.Topic{StrategyID: s.ID, Title: "Daten", Sponsors: []domain.Organisation{*org(t, db, "HE")}}
+		must(t, db.CreateTopic(ctx, topic))
+		u := newUser(t, db, "erika@hessen.de", "HE", domain.RoleThemenpate)
+		_, err := db.UpdateUser(ctx, u.ID, domain.UserUpdate{TopicIDs: &[]int64{topic.ID}})
+		must(t, err)
+		must(t, db.CreateSession(ctx, &domain.Session{ID: "h1", PublicID: "p1", UserID: u.ID, CreatedAt: time.Now(), LastSeenAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)}))
+		must(t, db.CreateAPIToken(ctx, &domain.APIToken{UserID: u.ID, Name: "skript", Prefix: "srt_abcdef", Hash: "hash"}))
+		_, err = db.CreateNotifications(ctx, []*domain.Notification{{UserID: u.ID, Kind: domain.NotifyReply, Text: "Antwort"}})
+		must(t, err)
+
+		got, err := db.PseudonymiseUser(ctx, u.ID)
+		must(t, err)
+		if got.Name != fmt.Sprintf("Gelöschtes Konto #%d", u.ID) || got.Email == u.Email || !got.Disabled ||
+			len(got.Roles) != 0 || len(got.TopicIDs) != 0 || got.OrgID != u.OrgID {
+			t.Fatalf("pseudonymised = %+v", got)
+		}
+		if h, err := db.PasswordHash(ctx, u.ID); err != nil || h != "" {
+			t.Fatalf("password hash %q, %v", h, err)
+		}
+		_, err = db.FindUserByEmail(ctx, u.Email)
+		wantCode(t, err, domain.ENOTFOUND)
+		if ss, err := db.FindUserSessions(ctx, u.ID); err != nil || len(ss) != 0 {
+			t.Fatalf("sessions left: %v %v", ss, err)
+		}
+		if ts, err := db.FindUserAPITokens(ctx, u.ID); err != nil || len(ts) != 0 {
+			t.Fatalf("tokens left: %v %v", ts, err)
+		}
+		if ns, err := db.FindNotifications(ctx, u.ID, false, 10); err != nil || len(ns) != 0 {
+			t.Fatalf("notifications left: %v %v", ns, err)
+		}
+		_, err = db.PseudonymiseUser(ctx, 999999)
+		wantCode(t, err, domain.ENOTFOUND)
+	})
 }
