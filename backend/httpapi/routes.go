@@ -15,6 +15,9 @@ func (s *Server) routes() {
 
 	// Sessions, the current user and personal tokens.
 	e.POST("/api/session", s.handleLogin)
+	e.GET("/api/auth/config", s.handleAuthConfig)
+	e.GET("/api/auth/oidc/login", s.handleOIDCLogin)
+	e.GET("/api/auth/oidc/callback", s.handleOIDCCallback)
 	e.DELETE("/api/session", s.handleLogout)
 	e.GET("/api/me", s.handleMe)
 	e.GET("/api/me/sessions", s.handleListSessions)

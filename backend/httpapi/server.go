@@ -35,6 +35,8 @@ type Config struct {
 	// a negative rate turns the limit off.
 	RequestsPerSecond float64
 	RequestBurst      int
+	// OIDC turns on single sign-on when its Issuer is set (oidc.go).
+	OIDC OIDCConfig
 	// MetricsToken, if set, is the bearer token /metrics requires. Without
 	// it /metrics answers only connections from the loopback interface
 	// (a scraper on the same host), never through a reverse proxy.
@@ -82,6 +84,7 @@ type Server struct {
 	throttle *loginThrottle
 	limiter  *requestLimiter
 	cookie   string
+	oidc     *oidcLogin // nil without single sign-on
 }
 
 // New builds the server and registers every route (see routes).
@@ -128,6 +131,7 @@ func New(cfg Config, deps Deps) *Server {
 		throttle: newLoginThrottle(defaultThrottleLimits),
 		limiter:  newRequestLimiter(cfg.RequestsPerSecond, cfg.RequestBurst),
 		cookie:   "strategieraum_session",
+		oidc:     newOIDCLogin(cfg.OIDC),
 	}
 	if cfg.Secure {
 		s.cookie = "__Host-strategieraum_session"

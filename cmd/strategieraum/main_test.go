@@ -75,6 +75,11 @@ func TestHelpAndUnknownCommands(t *testing.T) {
 	if _, _, err := runCmd(t, nil, "", "serve", "--public-url", "ftp://x"); err == nil {
 		t.Fatal("invalid public URL accepted")
 	}
+	// Single sign-on needs the public URL (for the redirect) and a client id.
+	if _, _, err := runCmd(t, map[string]string{"STRATEGIERAUM_OIDC_ISSUER": "https://login.example/realms/land"}, "", "serve"); err == nil ||
+		!strings.Contains(err.Error(), "STRATEGIERAUM_PUBLIC_URL") {
+		t.Fatalf("single sign-on without public URL: %v", err)
+	}
 	if _, _, err := runCmd(t, nil, "", "migrate", "sideways", "--database", filepath.Join(t.TempDir(), "x.db")); err == nil {
 		t.Fatal("unknown migrate command accepted")
 	}

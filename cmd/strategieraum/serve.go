@@ -32,6 +32,7 @@ type serveConfig struct {
 	LogLevel     string
 	TrustProxy   bool
 	MetricsToken string
+	OIDC         httpapi.OIDCConfig
 }
 
 func parseServe(args []string, e env) (serveConfig, error) {
@@ -57,6 +58,15 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	c.DatabaseURL = *dbURL
 	c.DemoPassword = e.getenv("STRATEGIERAUM_DEMO_PASSWORD")
 	c.MetricsToken = e.getenv("STRATEGIERAUM_METRICS_TOKEN") // a secret: environment only, never a flag
+	c.OIDC = httpapi.OIDCConfig{Issuer: e.getenv("STRATEGIERAUM_OIDC_ISSUER"), ClientID: e.getenv("STRATEGIERAUM_OIDC_CLIENT_ID"),
+		ClientSecret: e.getenv("STRATEGIERAUM_OIDC_CLIENT_SECRET"), OrgClaim: e.getenv("STRATEGIERAUM_OIDC_ORG_CLAIM"),
+		CreateUsers: e.getenv("STRATEGIERAUM_OIDC_CREATE_USERS") == "true"}
+	if c.OIDC.Issuer != "" {
+		if c.PublicURL == "" || c.OIDC.ClientID == "" {
+			return c, fmt.Errorf("single sign-on (STRATEGIERAUM_OIDC_ISSUER) needs STRATEGIERAUM_PUBLIC_URL and STRATEGIERAUM_OIDC_CLIENT_ID")
+		}
+		c.OIDC.RedirectURL = strings.TrimRight(c.PublicURL, "/") + "/api/auth/oidc/callback"
+	}
 	if c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -126,6 +136,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		Version:           version,
 		TrustProxyHeaders: c.TrustProxy,
 		MetricsToken:      c.MetricsToken,
+		OIDC:              c.OIDC,
 	}, httpapi.Deps{
 		Users:      db,
 		Sessions:   db,
