@@ -29,8 +29,11 @@ function freePort() {
   });
 }
 
-/** Builds the binary and starts `serve --demo`; returns {base, stop}. */
-export async function startServer() {
+/**
+ * Builds the binary and starts `serve --demo`; returns {base, stop}. extra
+ * returns more environment for the server, given its base URL.
+ */
+export async function startServer(extra = () => ({})) {
   const dir = mkdtempSync(join(tmpdir(), 'strategieraum-e2e-'));
   const bin = join(dir, 'strategieraum');
   execFileSync('go', ['build', '-o', bin, './cmd/strategieraum'], { cwd: repoRoot, stdio: 'inherit' });
@@ -41,6 +44,7 @@ export async function startServer() {
     STRATEGIERAUM_DEMO_PASSWORD: PASSWORD,
     STRATEGIERAUM_DATABASE_URL: join(dir, 'e2e.db'),
     STRATEGIERAUM_ADDR: `127.0.0.1:${port}`,
+    ...extra(base),
   };
   delete env.STRATEGIERAUM_REDIS_URL;
   const proc = spawn(bin, ['serve', '--demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
