@@ -65,6 +65,11 @@ func (s *Server) checkPassword(c echo.Context, email, password string) (*domain.
 	} else if err != nil {
 		return nil, err
 	}
+	if wait, err := s.accountBlocked(c, u.ID); err != nil {
+		return nil, err
+	} else if wait > 0 {
+		return nil, throttled(wait)
+	}
 	hash, err := s.deps.Users.PasswordHash(ctx, u.ID)
 	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
 		return nil, err
@@ -76,6 +81,32 @@ func (s *Server) checkPassword(c echo.Context, email, password string) (*domain.
 	}
 	s.throttle.succeed(email)
 	return u, nil
+}
+
+// accountBlocked applies the per-account limit across all instances: the
+// audit log, which every instance writes, holds the failed logins of an
+// account since its last successful one. The in-memory throttle answers
+// first and saves these queries while one instance is being hammered.
+func (s *Server) accountBlocked(c echo.Context, userID int64) (time.Duration, error) {
+	if s.deps.Audit == nil {
+		return 0, nil
+	}
+	ctx, now, lim := c.Request().Context(), s.now(), s.throttle.limits
+	target := fmt.Sprintf("user:%d", userID)
+	since := now.Add(-lim.Window)
+	last, err := s.deps.Audit.FindAuditEvents(ctx, domain.AuditFilter{Action: "login", Target: target, Since: &since, Limit: 1})
+	if err != nil {
+		return 0, err
+	}
+	if len(last) == 1 {
+		since = last[0].At
+	}
+	failed, err := s.deps.Audit.FindAuditEvents(ctx, domain.AuditFilter{Action: "login_failed", Target: target, Since: &since, Limit: lim.PerAccount})
+	if err != nil || len(failed) < lim.PerAccount {
+		return 0, err
+	}
+	// The oldest of the last PerAccount failures ages out first.
+	return max(failed[len(failed)-1].At.Add(lim.Window).Sub(now), time.Second), nil
 }
 
 // startSession ends the session the browser came with, if any, and starts

@@ -228,6 +228,39 @@ func TestLoginThrottle(t *testing.T) {
 	wantStatus(t, f.login(f.client(), "reader@example.de", testPassword), 429)
 }
 
+// TestLoginThrottleAcrossInstances: failed logins that other instances
+// recorded (in the shared audit log) count against the account here too,
+// until they age out or the account signs in successfully.
+func TestLoginThrottleAcrossInstances(t *testing.T) {
+	f := newFixture(t, storetest.Open(t), options{})
+	land := f.users["land"]
+	failElsewhere := func(n int) {
+		for range n {
+			f.clock.Add(time.Second)
+			must(t, f.db.AppendAudit(t.Context(), &domain.AuditEvent{At: f.clock.Now(), Action: "login_failed",
+				Target: "user:" + itoa(land.ID), Detail: "falsches Passwort"}))
+		}
+		f.clock.Add(time.Second)
+	}
+	failElsewhere(5)
+	r := f.login(f.client(), land.Email, testPassword)
+	wantStatus(t, r, 429)
+	if r.header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+	f.clock.Add(15 * time.Minute)
+	wantStatus(t, f.login(f.client(), land.Email, testPassword), 200)
+	// Failures before a successful login no longer count.
+	failElsewhere(4)
+	wantStatus(t, f.login(f.client(), land.Email, testPassword), 200)
+	failElsewhere(4)
+	wantStatus(t, f.login(f.client(), land.Email, testPassword), 200)
+	failElsewhere(5)
+	wantStatus(t, f.login(f.client(), land.Email, testPassword), 429)
+	// Other accounts are not affected.
+	wantStatus(t, f.login(f.client(), f.users["reader"].Email, testPassword), 200)
+}
+
 func TestSecureCookie(t *testing.T) {
 	f := newFixture(t, storetest.Open(t), options{cfg: httpapi.Config{Secure: true}})
 	c := f.client()

@@ -16,8 +16,10 @@ type throttleLimits struct {
 var defaultThrottleLimits = throttleLimits{PerAccount: 5, PerAddress: 20, Window: 15 * time.Minute, MaxKeys: 10000}
 
 // loginThrottle counts failed logins in fixed windows, in memory. Behind
-// several instances each counts on its own, which still bounds guessing to
-// a small multiple of the limits.
+// several instances each counts on its own; for known accounts the limit
+// also holds across instances, through the failed logins in the shared
+// audit log (Server.accountBlocked). The per-address limit stays per
+// instance, which still bounds guessing to a small multiple of it.
 type loginThrottle struct {
 	mu       sync.Mutex
 	limits   throttleLimits
