@@ -222,7 +222,7 @@ func TestDeleteUser(t *testing.T) {
 		len(u.Roles) != 0 || u.Org.Code != "HE" {
 		t.Fatalf("deleted account = %+v", u)
 	}
-	wantStatus(t, f.do(c, "GET", "/api/me", "", ""), 401)     // the session is gone
+	wantStatus(t, f.do(c, "GET", "/api/me", "", ""), 401)       // the session is gone
 	wantStatus(t, f.do(nil, "GET", "/api/me", "", "land"), 401) // and the API token
 	wantStatus(t, f.login(f.client(), land.Email, testPassword), 401)
 	if _, err := f.db.FindUserByEmail(t.Context(), land.Email); domain.ErrorCode(err) != domain.ENOTFOUND {
