@@ -31,6 +31,7 @@ ui: frontend/node_modules/.package-lock.json
 test: vet test-go test-fuzz test-ui test-e2e
 
 vet: ui
+	@unformatted=$$(gofmt -l backend cmd frontend/embed.go); if [ -n "$$unformatted" ]; then echo "not gofmt-formatted: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
 test-go: deps ui
