@@ -12,6 +12,7 @@ export type Route =
   | { name: 'statement' }
   | { name: 'report' }
   | { name: 'audit' }
+  | { name: 'users' }
   | { name: 'imprint' }
   | { name: 'privacy' }
   | { name: 'accessibility' }
@@ -28,6 +29,7 @@ export function match(path: string): Route {
   if (p === '/stellungnahme') return { name: 'statement' };
   if (p === '/bericht') return { name: 'report' };
   if (p === '/protokoll') return { name: 'audit' };
+  if (p === '/benutzer') return { name: 'users' };
   if (p === '/impressum') return { name: 'imprint' };
   if (p === '/datenschutz') return { name: 'privacy' };
   if (p === '/barrierefreiheit') return { name: 'accessibility' };

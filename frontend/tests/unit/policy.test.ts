@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Strategy, Thread, User } from '../../src/lib/api/client';
-import { consultationOpen, mayComment, mayDecide, mayHide, mayModerate, mayPropose, mayReport, mayResolve, maySeeStatements, mayViewAudit, mayViewReport } from '../../src/lib/consult/policy';
+import { consultationOpen, mayComment, mayDecide, mayHide, mayModerate, mayPropose, mayReport, mayResolve, maySeeStatements, mayViewAudit, mayManageUsers, mayViewReport } from '../../src/lib/consult/policy';
 
 const user = (roles: string[], topic_ids: number[] = []) => ({ id: 1, roles, topic_ids }) as unknown as User;
 const phase = (kind: string, opens?: string, closes?: string) =>
@@ -49,6 +49,9 @@ describe('consultation policy prediction', () => {
     expect(mayViewReport(user(['land']))).toBe(false);
     expect(mayViewAudit(user(['moderator']))).toBe(true);
     expect(mayViewAudit(user(['admin']))).toBe(true);
+    expect(mayManageUsers(user(['admin']))).toBe(true);
+    expect(mayManageUsers(user(['moderator']))).toBe(false);
+    expect(mayManageUsers(null)).toBe(false);
     expect(mayViewAudit(user(['land']))).toBe(false);
     expect(mayViewAudit(user(['themenpate']))).toBe(false);
     expect(maySeeStatements(user(['reader']))).toBe(false);

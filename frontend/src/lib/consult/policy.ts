@@ -78,6 +78,11 @@ export function mayViewReport(u: User | null): boolean {
 }
 
 /** Reads the audit log (policy: view_audit). */
+/** Administers accounts (policy: manage_users). */
+export function mayManageUsers(u: User | null): boolean {
+  return has(u, 'admin');
+}
+
 export function mayViewAudit(u: User | null): boolean {
   return isStaff(u);
 }
