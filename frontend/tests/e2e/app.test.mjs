@@ -1,23 +1,12 @@
 // Browser tests against the real server: login, overview, live co-editing
 // of one paragraph by two Themenpaten, an offline period, a read-only
 // reader, keyboard-only use, axe-core checks and screenshots.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, axe, editorText, launch, login, newPage, screenshot, sectionId, startServer, waitSaved } from './harness.mjs';
+import { axe, editorText, login, newPage, PASSWORD, screenshot, sectionId, useServer, waitSaved } from './harness.mjs';
 
 const SECTION_TITLE = 'Zielbild: Datennutzung';
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServer();
 
 /** Waits until every page's editor shows the same saved text, and returns it. */
 async function converged(pages, timeout = 30_000) {
@@ -32,7 +21,7 @@ async function converged(pages, timeout = 30_000) {
 }
 
 async function serverText(page, id) {
-  const r = await page.request.get(`${server.base}/api/sections/${id}`);
+  const r = await page.request.get(`${env.server.base}/api/sections/${id}`);
   assert.equal(r.status(), 200);
   return (await r.json()).text;
 }
@@ -50,8 +39,8 @@ async function cursorToFirstParagraph(page) {
 
 describe('browser', { timeout: 180_000 }, () => {
   test('login page: German error for a wrong password, accessible, no CSP violations', async () => {
-    const { context, page } = await newPage(browser, server.base);
-    await page.goto(`${server.base}/anmelden`);
+    const { context, page } = await newPage(env.browser, env.server.base);
+    await page.goto(`${env.server.base}/anmelden`);
     await page.getByLabel('E-Mail-Adresse').fill('pate1@hh.example');
     await page.getByLabel('Passwort').fill('falsch');
     await page.getByRole('button', { name: 'Anmelden' }).click();
@@ -68,8 +57,8 @@ describe('browser', { timeout: 180_000 }, () => {
   });
 
   test('overview lists parts, topics with Themenpaten and the phase; accessible', async () => {
-    const { context, page } = await newPage(browser, server.base);
-    await login(page, server.base, 'beteiligung@by.example');
+    const { context, page } = await newPage(env.browser, env.server.base);
+    await login(page, env.server.base, 'beteiligung@by.example');
     await page.getByRole('heading', { level: 1, name: 'Föderale Digitalstrategie' }).waitFor();
     await page.getByRole('heading', { name: 'Datennutzung' }).first().waitFor();
     const body = await page.locator('main').textContent();
@@ -89,12 +78,12 @@ describe('browser', { timeout: 180_000 }, () => {
   });
 
   test('two Themenpaten type into the same paragraph at once and converge', async () => {
-    const a = await newPage(browser, server.base);
-    const b = await newPage(browser, server.base);
-    await login(a.page, server.base, 'pate1@hh.example');
-    await login(b.page, server.base, 'pate2@hh.example');
-    const id = await sectionId(a.page, server.base, SECTION_TITLE);
-    await Promise.all([a.page.goto(`${server.base}/abschnitte/${id}`), b.page.goto(`${server.base}/abschnitte/${id}`)]);
+    const a = await newPage(env.browser, env.server.base);
+    const b = await newPage(env.browser, env.server.base);
+    await login(a.page, env.server.base, 'pate1@hh.example');
+    await login(b.page, env.server.base, 'pate2@hh.example');
+    const id = await sectionId(a.page, env.server.base, SECTION_TITLE);
+    await Promise.all([a.page.goto(`${env.server.base}/abschnitte/${id}`), b.page.goto(`${env.server.base}/abschnitte/${id}`)]);
     await Promise.all([waitSaved(a.page), waitSaved(b.page)]);
     const before = await editorText(a.page);
     assert.ok(before.length > 0, 'the demo section has text');
@@ -123,11 +112,11 @@ describe('browser', { timeout: 180_000 }, () => {
   });
 
   test('an editor that goes offline keeps typing and loses nothing', async () => {
-    const a = await newPage(browser, server.base);
-    const b = await newPage(browser, server.base);
-    await login(a.page, server.base, 'pate1@hh.example');
-    await login(b.page, server.base, 'pate2@hh.example');
-    const id = await sectionId(a.page, server.base, SECTION_TITLE);
+    const a = await newPage(env.browser, env.server.base);
+    const b = await newPage(env.browser, env.server.base);
+    await login(a.page, env.server.base, 'pate1@hh.example');
+    await login(b.page, env.server.base, 'pate2@hh.example');
+    const id = await sectionId(a.page, env.server.base, SECTION_TITLE);
     // Route a's websocket through the test so it can be cut and refused.
     let online = true;
     const live = new Set();
@@ -139,7 +128,7 @@ describe('browser', { timeout: 180_000 }, () => {
       live.add(ws);
       ws.connectToServer();
     });
-    await Promise.all([a.page.goto(`${server.base}/abschnitte/${id}`), b.page.goto(`${server.base}/abschnitte/${id}`)]);
+    await Promise.all([a.page.goto(`${env.server.base}/abschnitte/${id}`), b.page.goto(`${env.server.base}/abschnitte/${id}`)]);
     await Promise.all([waitSaved(a.page), waitSaved(b.page)]);
 
     online = false;
@@ -171,14 +160,14 @@ describe('browser', { timeout: 180_000 }, () => {
   });
 
   test('a reader cannot type but sees edits live, announced politely', async () => {
-    const r = await newPage(browser, server.base);
-    const w = await newPage(browser, server.base);
-    await login(r.page, server.base, 'lesen@fitko.example');
-    await login(w.page, server.base, 'pate1@hh.example');
-    const id = await sectionId(w.page, server.base, SECTION_TITLE);
-    await r.page.goto(`${server.base}/abschnitte/${id}`);
+    const r = await newPage(env.browser, env.server.base);
+    const w = await newPage(env.browser, env.server.base);
+    await login(r.page, env.server.base, 'lesen@fitko.example');
+    await login(w.page, env.server.base, 'pate1@hh.example');
+    const id = await sectionId(w.page, env.server.base, SECTION_TITLE);
+    await r.page.goto(`${env.server.base}/abschnitte/${id}`);
     await waitSaved(r.page);
-    await w.page.goto(`${server.base}/abschnitte/${id}`);
+    await w.page.goto(`${env.server.base}/abschnitte/${id}`);
     await waitSaved(w.page);
     const region = r.page.locator('#announcer');
     await region.filter({ hasText: 'Nina Petersen (HH) hat den Abschnitt geöffnet.' }).waitFor();
@@ -219,10 +208,10 @@ describe('browser', { timeout: 180_000 }, () => {
   });
 
   test('history shows revisions, a version text and a diff; accessible', async () => {
-    const { context, page } = await newPage(browser, server.base);
-    await login(page, server.base, 'pate1@hh.example');
-    const id = await sectionId(page, server.base, SECTION_TITLE);
-    await page.goto(`${server.base}/abschnitte/${id}/verlauf`);
+    const { context, page } = await newPage(env.browser, env.server.base);
+    await login(page, env.server.base, 'pate1@hh.example');
+    const id = await sectionId(page, env.server.base, SECTION_TITLE);
+    await page.goto(`${env.server.base}/abschnitte/${id}/verlauf`);
     await page.getByRole('heading', { level: 1, name: /Verlauf/ }).waitFor();
     const rows = page.locator('table tbody tr');
     await rows.first().waitFor();
@@ -238,7 +227,7 @@ describe('browser', { timeout: 180_000 }, () => {
     // Restoring an older version commits it as a new version.
     const restoreButton = page.getByRole('button', { name: /^Fassung \d+ wiederherstellen$/ }).last();
     const v = Number((await restoreButton.textContent()).match(/\d+/)[0]);
-    const old = (await (await page.request.get(`${server.base}/api/sections/${id}/text?v=${v}`)).json()).text;
+    const old = (await (await page.request.get(`${env.server.base}/api/sections/${id}/text?v=${v}`)).json()).text;
     page.once('dialog', (d) => d.accept());
     await restoreButton.click();
     await page.getByText(`Fassung ${v} wurde als neue Fassung`).waitFor();
@@ -248,8 +237,8 @@ describe('browser', { timeout: 180_000 }, () => {
   });
 
   test('legal pages are linked from the footer and accessible', async () => {
-    const { context, page } = await newPage(browser, server.base);
-    await page.goto(`${server.base}/anmelden`);
+    const { context, page } = await newPage(env.browser, env.server.base);
+    await page.goto(`${env.server.base}/anmelden`);
     for (const [link, name, heading] of [
       ['Impressum', 'impressum', 'Impressum'],
       ['Datenschutz', 'datenschutz', 'Datenschutz'],
@@ -274,10 +263,10 @@ describe('browser', { timeout: 180_000 }, () => {
   });
 
   test('sessions: list them and end another one', async () => {
-    const one = await newPage(browser, server.base);
-    const two = await newPage(browser, server.base);
-    await login(one.page, server.base, 'beteiligung@he.example');
-    await login(two.page, server.base, 'beteiligung@he.example');
+    const one = await newPage(env.browser, env.server.base);
+    const two = await newPage(env.browser, env.server.base);
+    await login(one.page, env.server.base, 'beteiligung@he.example');
+    await login(two.page, env.server.base, 'beteiligung@he.example');
     await one.page.getByRole('link', { name: 'Meine Sitzungen' }).click();
     await one.page.getByRole('heading', { level: 1, name: 'Meine Sitzungen' }).waitFor();
     const rows = one.page.locator('table tbody tr');
@@ -290,15 +279,15 @@ describe('browser', { timeout: 180_000 }, () => {
     await one.page.getByText('Die Sitzung wurde beendet.').waitFor();
     assert.equal(await rows.count(), 1);
     // The ended session is signed out on its next request.
-    await two.page.goto(`${server.base}/sitzungen`);
+    await two.page.goto(`${env.server.base}/sitzungen`);
     await two.page.waitForURL(/\/anmelden/);
     await one.context.close();
     await two.context.close();
   });
 
   test('keyboard only: login, overview, editor', async () => {
-    const { context, page } = await newPage(browser, server.base);
-    await page.goto(`${server.base}/anmelden`);
+    const { context, page } = await newPage(env.browser, env.server.base);
+    await page.goto(`${env.server.base}/anmelden`);
     const focused = () => page.evaluate(() => {
       const e = document.activeElement;
       return `${e?.tagName} ${e?.getAttribute('id') ?? ''} ${e?.textContent?.trim().slice(0, 60) ?? ''}`;

@@ -1,29 +1,18 @@
 // Browser tests of the audit log page: a moderator finds the own sign-in,
 // filters by action, downloads nothing unexpected and the page passes
 // axe-core at full width and 320 px; a Land user sees no link and is refused.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, launch, login, newPage, screenshot, startServer } from './harness.mjs';
+import { axe, login, newPage, screenshot, useServer } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServer();
 
 describe('audit log', { timeout: 120_000 }, () => {
   test('moderator sees the sign-in, filters by action, page is accessible', async () => {
-    const { context, page } = await newPage(browser, server.base);
+    const { context, page } = await newPage(env.browser, env.server.base);
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await login(page, server.base, 'moderation@fitko.example');
+    await login(page, env.server.base, 'moderation@fitko.example');
     await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Protokoll' }).click();
     await page.waitForURL(/\/protokoll$/);
     await page.getByRole('heading', { level: 1, name: 'Protokoll' }).waitFor();
@@ -35,9 +24,9 @@ describe('audit log', { timeout: 120_000 }, () => {
     assert.match(await page.locator('tbody tr[data-action="login"]').first().locator('td').first().textContent(), /\S.* \(#\d+\)/);
 
     // A failed sign-in adds another action, which the filter must leave out.
-    const bad = await fetch(`${server.base}/api/session`, {
+    const bad = await fetch(`${env.server.base}/api/session`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: server.base },
+      headers: { 'content-type': 'application/json', origin: env.server.base },
       body: JSON.stringify({ email: 'beteiligung@by.example', password: 'falsch' }),
     });
     assert.equal(bad.status, 401);
@@ -52,7 +41,7 @@ describe('audit log', { timeout: 120_000 }, () => {
     assert.deepEqual([...new Set(shown)], ['login'], 'only login events after filtering');
     const href = await page.getByRole('link', { name: /Protokoll als CSV-Datei/ }).getAttribute('href');
     assert.match(href, /^\/api\/audit\/export\?action=login&limit=1000$/);
-    const csv = await page.request.get(server.base + href);
+    const csv = await page.request.get(env.server.base + href);
     assert.equal(csv.status(), 200);
     assert.match(await csv.text(), /login/);
 
@@ -91,12 +80,12 @@ describe('audit log', { timeout: 120_000 }, () => {
   });
 
   test('a Land user has no link and is refused', async () => {
-    const { context, page } = await newPage(browser, server.base);
-    await login(page, server.base, 'beteiligung@by.example');
+    const { context, page } = await newPage(env.browser, env.server.base);
+    await login(page, env.server.base, 'beteiligung@by.example');
     const nav = page.getByRole('navigation', { name: 'Hauptnavigation' });
     await nav.getByRole('link', { name: 'Meine Sitzungen' }).waitFor();
     assert.equal(await nav.getByRole('link', { name: 'Protokoll' }).count(), 0, 'no audit link for Land users');
-    await page.goto(`${server.base}/protokoll`);
+    await page.goto(`${env.server.base}/protokoll`);
     const alert = page.getByRole('alert');
     await alert.waitFor();
     const text = await alert.textContent();

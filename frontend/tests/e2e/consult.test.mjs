@@ -3,23 +3,12 @@
 // accepts it, a third user's editor shows the change, the moderator
 // resolves another thread and finds both in the report; the new pages pass
 // axe-core and stay within the CSP.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, editorText, launch, login, newPage, screenshot, sectionId, startServer, waitSaved } from './harness.mjs';
+import { axe, editorText, login, newPage, screenshot, sectionId, useServer, waitSaved } from './harness.mjs';
 
 const SECTION_TITLE = 'Zielbild: Datennutzung';
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServer();
 
 async function until(fn, what, timeout = 15_000) {
   const deadline = Date.now() + timeout;
@@ -33,7 +22,7 @@ async function until(fn, what, timeout = 15_000) {
 
 /** A new page that also records script errors (failed requests are expected: 403, 409). */
 async function open() {
-  const p = await newPage(browser, server.base);
+  const p = await newPage(env.browser, env.server.base);
   p.page.errors = [];
   p.page.on('pageerror', (e) => p.page.errors.push(String(e)));
   p.page.on('console', (m) => {
@@ -58,11 +47,11 @@ describe('consultation', { timeout: 150_000 }, () => {
     const land = await open();
     const pate = await open();
     const third = await open();
-    await login(land.page, server.base, 'beteiligung@by.example');
-    await login(pate.page, server.base, 'pate1@hh.example');
-    await login(third.page, server.base, 'lesen@fitko.example');
-    const id = await sectionId(land.page, server.base, SECTION_TITLE);
-    const url = `${server.base}/abschnitte/${id}`;
+    await login(land.page, env.server.base, 'beteiligung@by.example');
+    await login(pate.page, env.server.base, 'pate1@hh.example');
+    await login(third.page, env.server.base, 'lesen@fitko.example');
+    const id = await sectionId(land.page, env.server.base, SECTION_TITLE);
+    const url = `${env.server.base}/abschnitte/${id}`;
     await Promise.all([land.page.goto(url), pate.page.goto(url), third.page.goto(url)]);
     await Promise.all([waitSaved(land.page), waitSaved(pate.page), waitSaved(third.page)]);
     const sidebar = (p) => p.locator('#threads');
@@ -145,7 +134,7 @@ describe('consultation', { timeout: 150_000 }, () => {
 
     // The moderator resolves the question in the sidebar.
     const mod = await open();
-    await login(mod.page, server.base, 'moderation@fitko.example');
+    await login(mod.page, env.server.base, 'moderation@fitko.example');
     await mod.page.goto(url);
     await waitSaved(mod.page);
     const q = sidebar(mod.page).locator('article.thread', { hasText: 'Wer ist hier zuständig?' });
@@ -194,7 +183,7 @@ describe('consultation', { timeout: 150_000 }, () => {
     await mod.page.locator('ins.syn', { hasText: 'öffentliche' }).first().waitFor();
     for (const [name, type] of [['Excel-Tabelle (XLSX)', /spreadsheet/], ['CSV-Datei', /csv/], ['Druckansicht (HTML)', /html/]]) {
       const href = await mod.page.getByRole('link', { name }).getAttribute('href');
-      const r = await mod.page.request.get(server.base + href);
+      const r = await mod.page.request.get(env.server.base + href);
       assert.equal(r.status(), 200, name);
       assert.match(r.headers()['content-type'], type);
     }
@@ -206,21 +195,21 @@ describe('consultation', { timeout: 150_000 }, () => {
 
   test('highlights move with edits; selecting a passage selects its thread; a changed passage asks to confirm', async () => {
     const land = await open();
-    await login(land.page, server.base, 'beteiligung@by.example');
-    const id = await sectionId(land.page, server.base, SECTION_TITLE);
-    const sec = await (await land.page.request.get(`${server.base}/api/sections/${id}`)).json();
+    await login(land.page, env.server.base, 'beteiligung@by.example');
+    const id = await sectionId(land.page, env.server.base, SECTION_TITLE);
+    const sec = await (await land.page.request.get(`${env.server.base}/api/sections/${id}`)).json();
     const at = sec.text.indexOf('Zielzustand');
     assert.ok(at > 0);
     const start = [...sec.text.slice(0, at)].length;
-    const r = await land.page.request.post(`${server.base}/api/sections/${id}/threads`, {
-      headers: { Origin: server.base },
+    const r = await land.page.request.post(`${env.server.base}/api/sections/${id}/threads`, {
+      headers: { Origin: env.server.base },
       data: { kind: 'aenderungsvorschlag', start, end: start + 11, version: sec.version, body: 'Besser: Zielbild.', replacement: 'Zielbild' },
     });
     assert.equal(r.status(), 201, await r.text());
     const { id: threadId } = await r.json();
     const at2 = [...sec.text.slice(0, sec.text.indexOf('auffindbar'))].length;
-    const r2 = await land.page.request.post(`${server.base}/api/sections/${id}/threads`, {
-      headers: { Origin: server.base },
+    const r2 = await land.page.request.post(`${env.server.base}/api/sections/${id}/threads`, {
+      headers: { Origin: env.server.base },
       data: { kind: 'kommentar', start: at2, end: at2 + 10, version: sec.version, body: 'Wo genau?' },
     });
     assert.equal(r2.status(), 201, await r2.text());
@@ -228,8 +217,8 @@ describe('consultation', { timeout: 150_000 }, () => {
     await land.context.close();
 
     const pate = await open();
-    await login(pate.page, server.base, 'pate2@hh.example');
-    await pate.page.goto(`${server.base}/abschnitte/${id}`);
+    await login(pate.page, env.server.base, 'pate2@hh.example');
+    await pate.page.goto(`${env.server.base}/abschnitte/${id}`);
     await waitSaved(pate.page);
     const mark = pate.page.locator(`#section-editor .cm-thread[data-thread="${threadId}"]`);
     await mark.waitFor();
@@ -265,7 +254,7 @@ describe('consultation', { timeout: 150_000 }, () => {
     await pate.page.locator(`#threads article[data-thread="${gone}"]`).getByText('Bezugstext entfernt').waitFor();
     await waitSaved(pate.page);
     await until(async () => {
-      const list = await (await pate.page.request.get(`${server.base}/api/sections/${id}/threads`)).json();
+      const list = await (await pate.page.request.get(`${env.server.base}/api/sections/${id}/threads`)).json();
       return list.find((x) => x.id === gone)?.anchor.removed;
     }, 'the server marks the passage removed');
     assert.deepEqual(await axe(pate.page), []);
@@ -280,7 +269,7 @@ describe('consultation', { timeout: 150_000 }, () => {
 
   test('statement: draft, submit with confirmation, frozen; bell counts; accessible', async () => {
     const { context, page } = await open();
-    await login(page, server.base, 'beteiligung@by.example');
+    await login(page, env.server.base, 'beteiligung@by.example');
     await page.getByRole('link', { name: 'Stellungnahme' }).click();
     await page.getByRole('heading', { level: 1, name: 'Stellungnahme' }).waitFor();
     await page.getByLabel('Zustimmung mit Änderungen').check();
@@ -334,7 +323,7 @@ describe('consultation', { timeout: 150_000 }, () => {
     const a = await open();
     const b = await open();
     for (const { page } of [a, b]) {
-      await login(page, server.base, 'beteiligung@ni.example');
+      await login(page, env.server.base, 'beteiligung@ni.example');
       await page.getByRole('link', { name: 'Stellungnahme' }).click();
       await page.getByLabel('Text der Stellungnahme (Markdown)').waitFor();
     }
@@ -363,7 +352,7 @@ describe('consultation', { timeout: 150_000 }, () => {
     const keep = a.page.getByRole('group', { name: 'Entwurf wurde inzwischen geändert' }).getByRole('button', { name: 'Meine Fassung trotzdem speichern' });
     await keep.click();
     await notice(a.page, 'Entwurf gespeichert.');
-    const res = await a.page.request.get(`${server.base}/api/strategies/1/statements/${await a.page.evaluate(async () => (await (await fetch('/api/me')).json()).org_id)}`);
+    const res = await a.page.request.get(`${env.server.base}/api/strategies/1/statements/${await a.page.evaluate(async () => (await (await fetch('/api/me')).json()).org_id)}`);
     assert.equal((await res.json()).body, 'Niedersachsen: nur A.');
     clean(a.page);
     clean(b.page);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -31,7 +32,8 @@ function freePort() {
 
 /**
  * Builds the binary and starts `serve --demo`; returns {base, stop}. extra
- * returns more environment for the server, given its base URL.
+ * returns (or resolves to) more environment for the server, given its base
+ * URL.
  */
 export async function startServer(extra = () => ({})) {
   const dir = mkdtempSync(join(tmpdir(), 'strategieraum-e2e-'));
@@ -44,7 +46,7 @@ export async function startServer(extra = () => ({})) {
     STRATEGIERAUM_DEMO_PASSWORD: PASSWORD,
     STRATEGIERAUM_DATABASE_URL: join(dir, 'e2e.db'),
     STRATEGIERAUM_ADDR: `127.0.0.1:${port}`,
-    ...extra(base),
+    ...(await extra(base)),
   };
   delete env.STRATEGIERAUM_REDIS_URL;
   const proc = spawn(bin, ['serve', '--demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -72,6 +74,24 @@ export async function startServer(extra = () => ({})) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Registers before/after hooks that start the server (see startServer) and
+ * the browser for a test file; the returned object holds both once the
+ * tests run.
+ */
+export function useServer(extra) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startServer(extra);
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }
 
 /** Launches the system Chromium headless. */

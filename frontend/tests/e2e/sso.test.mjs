@@ -5,11 +5,11 @@
 // approves at once as the person the test chose. A Themenpate signs in
 // through it and lands on the overview; a person without an account is
 // sent back with a clear message; the login page passes axe-core.
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createServer } from 'node:http';
-import { axe, launch, newPage, screenshot, startServer } from './harness.mjs';
+import { axe, newPage, screenshot, useServer } from './harness.mjs';
 
 const b64url = (buf) => Buffer.from(buf).toString('base64url');
 
@@ -66,52 +66,45 @@ async function startIssuer() {
 }
 
 let issuer;
-let server;
-let browser;
-
-before(async () => {
+const env = useServer(async (base) => {
   issuer = await startIssuer();
-  server = await startServer((base) => ({
+  return {
     STRATEGIERAUM_PUBLIC_URL: base,
     STRATEGIERAUM_OIDC_ISSUER: issuer.url,
     STRATEGIERAUM_OIDC_CLIENT_ID: 'strategieraum',
     STRATEGIERAUM_OIDC_CLIENT_SECRET: 'geheim',
-  }));
-  browser = await launch();
+  };
 });
-
 after(async () => {
-  await browser?.close();
-  await server?.stop();
   await issuer?.close();
 });
 
 describe('single sign-on', { timeout: 120_000 }, () => {
   test('a Themenpate signs in with the work account and lands where they wanted to go', async () => {
-    const { context, page } = await newPage(browser, server.base);
-    await page.goto(`${server.base}/anmelden?zurueck=/protokoll`);
+    const { context, page } = await newPage(env.browser, env.server.base);
+    await page.goto(`${env.server.base}/anmelden?zurueck=/protokoll`);
     const link = page.getByRole('link', { name: 'Mit Dienstkonto anmelden' });
     await link.waitFor();
     assert.deepEqual(await axe(page), []);
     await screenshot(page, 'login-sso');
     issuer.person = { email: 'pate1@hh.example', email_verified: true, name: 'egal' };
     await link.click();
-    await page.waitForURL(`${server.base}/protokoll`);
+    await page.waitForURL(`${env.server.base}/protokoll`);
     await page.getByText(/Angemeldet als .* \(HH\)/).waitFor();
-    const me = await (await page.request.get(`${server.base}/api/me`)).json();
+    const me = await (await page.request.get(`${env.server.base}/api/me`)).json();
     assert.equal(me.email, 'pate1@hh.example');
     assert.deepEqual(page.violations, [], 'no CSP violations');
     await context.close();
   });
 
   test('a person without an account is told so on the login page', async () => {
-    const { context, page } = await newPage(browser, server.base);
-    await page.goto(`${server.base}/anmelden`);
+    const { context, page } = await newPage(env.browser, env.server.base);
+    await page.goto(`${env.server.base}/anmelden`);
     issuer.person = { email: 'niemand@nirgendwo.example', email_verified: true, name: 'Niemand' };
     await page.getByRole('link', { name: 'Mit Dienstkonto anmelden' }).click();
     await page.waitForURL(/\/anmelden\?sso=unknown$/);
     await page.getByRole('alert').filter({ hasText: 'noch kein Konto' }).waitFor();
-    assert.equal((await page.request.get(`${server.base}/api/me`)).status(), 401);
+    assert.equal((await page.request.get(`${env.server.base}/api/me`)).status(), 401);
     assert.deepEqual(await axe(page), []);
     await context.close();
   });

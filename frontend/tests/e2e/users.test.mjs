@@ -2,29 +2,18 @@
 // account (the first password is shown once and works), changes its roles,
 // disables and enables it, and deletes it, which leaves a pseudonymised row;
 // the page passes axe-core; a moderator has no link and is refused.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, launch, login, newPage, screenshot, startServer } from './harness.mjs';
+import { axe, login, newPage, screenshot, useServer } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServer();
 
 describe('user administration', { timeout: 120_000 }, () => {
   test('admin creates, changes, disables and deletes an account', async () => {
-    const { context, page } = await newPage(browser, server.base);
+    const { context, page } = await newPage(env.browser, env.server.base);
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await login(page, server.base, 'admin@fitko.example');
+    await login(page, env.server.base, 'admin@fitko.example');
     await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Benutzer' }).click();
     await page.getByRole('heading', { level: 1, name: 'Benutzerverwaltung' }).waitFor();
     await page.locator('tr[data-user="pate1@hh.example"]').waitFor();
@@ -38,8 +27,8 @@ describe('user administration', { timeout: 120_000 }, () => {
     const row = page.locator('tr[data-user="clara.neumann@sn.example"]');
     await row.waitFor();
     assert.match(await row.textContent(), /SN.*Beteiligung.*aktiv/s);
-    const signIn = await fetch(`${server.base}/api/session`, {
-      method: 'POST', headers: { 'content-type': 'application/json', origin: server.base },
+    const signIn = await fetch(`${env.server.base}/api/session`, {
+      method: 'POST', headers: { 'content-type': 'application/json', origin: env.server.base },
       body: JSON.stringify({ email: 'clara.neumann@sn.example', password: pw }),
     });
     assert.equal(signIn.status, 200, 'the shown password works');
@@ -82,12 +71,12 @@ describe('user administration', { timeout: 120_000 }, () => {
   });
 
   test('a moderator has no link and is refused', async () => {
-    const { context, page } = await newPage(browser, server.base);
-    await login(page, server.base, 'moderation@fitko.example');
+    const { context, page } = await newPage(env.browser, env.server.base);
+    await login(page, env.server.base, 'moderation@fitko.example');
     const nav = page.getByRole('navigation', { name: 'Hauptnavigation' });
     await nav.getByRole('link', { name: 'Protokoll' }).waitFor();
     assert.equal(await nav.getByRole('link', { name: 'Benutzer' }).count(), 0);
-    await page.goto(`${server.base}/benutzer`);
+    await page.goto(`${env.server.base}/benutzer`);
     await page.getByRole('alert').filter({ hasText: /\S/ }).waitFor();
     assert.equal(await page.locator('tbody tr').count(), 0, 'no accounts shown');
     await context.close();
