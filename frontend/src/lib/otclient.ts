@@ -37,6 +37,9 @@ export function newClientId(): string {
   return Math.random().toString(36).slice(2) + Date.now().toString(36);
 }
 
+/** How many committed ops a client keeps to move remote cursors sent at older versions. */
+const RECENT_OPS = 64;
+
 /** OTClient keeps one section's text in step with the server. */
 export class OTClient {
   version: number | null = null;
@@ -50,6 +53,8 @@ export class OTClient {
   /** True once the server answered our open on the current connection. */
   opened = false;
   private nextSeq = 1;
+  /** The last committed ops, oldest first: ops[i] took the text from version v0 + i to the next. */
+  private recent: { v0: number; ops: TextOp[] } = { v0: 0, ops: [] };
 
   constructor(
     readonly section: number,
@@ -146,6 +151,7 @@ export class OTClient {
       if (this.version === null) {
         this.base = this.doc = text;
         this.version = v;
+        this.recent = { v0: v, ops: [] };
         this.host.remoteOp(diffOp('', text), null);
       }
       this.markOpened();
@@ -163,6 +169,7 @@ export class OTClient {
     }
     this.base = text;
     this.version = v;
+    this.recent = { v0: v, ops: [] }; // the ops in between are unknown
     this.doc = type.apply(this.doc, local);
     this.host.remoteOp(local, null);
     this.inflight = null;
@@ -197,6 +204,7 @@ export class OTClient {
       this.buffer = buf;
     }
     this.base = type.apply(this.base, c.op);
+    this.remember(c.op);
     this.version = c.v + 1;
     this.doc = type.apply(this.doc, op);
     this.host.remoteOp(op, c);
@@ -212,6 +220,7 @@ export class OTClient {
       return;
     }
     this.base = type.apply(this.base, this.inflight.op);
+    this.remember(this.inflight.op);
     this.version = v + 1;
     this.inflight = null;
     if (this.buffer) {
@@ -221,13 +230,26 @@ export class OTClient {
     }
   }
 
+  /** Keeps the op just committed at this.version, for moving cursors sent at older versions. */
+  private remember(op: TextOp): void {
+    if (this.version === null) return;
+    if (this.recent.v0 + this.recent.ops.length !== this.version) this.recent = { v0: this.version, ops: [] };
+    this.recent.ops.push(op);
+    if (this.recent.ops.length > RECENT_OPS) {
+      this.recent.ops.shift();
+      this.recent.v0++;
+    }
+  }
+
   private onCursor(user: number, conn: string | undefined, v: number, ranges: Range[]): void {
-    if (!this.host.cursor || this.version === null || v !== this.version) return;
-    const pending: TextOp[] = [];
-    if (this.inflight) pending.push(this.inflight.op);
-    if (this.buffer) pending.push(this.buffer);
+    if (!this.host.cursor || this.version === null || v > this.version || v < this.recent.v0) return;
+    // A cursor sent at an older version moves over the ops committed since;
+    // one from a version not yet here waits for the sender's next update.
+    const over: TextOp[] = this.recent.ops.slice(v - this.recent.v0, this.version - this.recent.v0);
+    if (this.inflight) over.push(this.inflight.op);
+    if (this.buffer) over.push(this.buffer);
     const moved = ranges.map(([a, h]) => {
-      for (const op of pending) {
+      for (const op of over) {
         a = type.transformPosition(a, op);
         h = type.transformPosition(h, op);
       }

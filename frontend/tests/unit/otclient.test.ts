@@ -215,3 +215,20 @@ describe('Connection', () => {
     expect(conn.state).toBe('closed');
   });
 });
+
+describe('OTClient remote cursors', () => {
+  it('moves a cursor sent at an older version over the ops committed since, and skips what it cannot place', () => {
+    const got: number[][][] = [];
+    const c = new OTClient(SECTION, { send: () => true, remoteOp: () => {}, changed: () => {}, cursor: (_u, _c, r) => got.push(r) });
+    c.receive({ t: 'snapshot', section: SECTION, v: 3, text: 'Hallo Welt', presence: [] });
+    c.receive({ t: 'op', section: SECTION, v: 3, op: ['X'], user: 2, client: 'b', seq: 1 });
+    c.receive({ t: 'op', section: SECTION, v: 4, op: [5, 'Y'], user: 2, client: 'b', seq: 2 });
+    expect(c.doc).toBe('XHallYo Welt');
+    c.receive({ t: 'cursor', section: SECTION, v: 3, user: 3, conn: 'x', ranges: [[6, 6]] }); // before "W" at version 3
+    c.receive({ t: 'cursor', section: SECTION, v: 5, user: 3, conn: 'x', ranges: [[0, 2]] }); // current
+    c.receive({ t: 'cursor', section: SECTION, v: 2, user: 3, conn: 'x', ranges: [[1, 1]] }); // before the snapshot: unknown
+    c.receive({ t: 'cursor', section: SECTION, v: 6, user: 3, conn: 'x', ranges: [[1, 1]] }); // not here yet
+    expect(got).toEqual([[[8, 8]], [[0, 2]]]);
+    expect(c.doc.slice(8, 9)).toBe('W');
+  });
+});
