@@ -27,7 +27,8 @@ import (
 // agree without talking about it; with none but itself an instance commits
 // on its own. A forwarded submit that is not answered within
 // HubConfig.ForwardTimeout is committed here after all, and that instance is
-// not forwarded to for this section for a while: the op log's UNIQUE
+// not forwarded to for this section for a while (an instance shutting down
+// says so with KindLeaving, so that nobody waits for it): the op log's UNIQUE
 // (section, client, seq) makes sure that an op committed by both counts once
 // (the later commit finds the duplicate and acknowledges it).
 //
@@ -134,6 +135,13 @@ func (f *forwarder) committer(section int64, self string, now time.Time) string 
 		return ""
 	}
 	return best
+}
+
+// gone forgets that instance commits to section (it is shutting down).
+func (f *forwarder) gone(section int64, instance string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.committers[section], instance)
 }
 
 // leaveOut stops forwarding section's submits to instance for skipFor.

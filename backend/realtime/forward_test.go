@@ -3,6 +3,7 @@ package realtime_test
 import (
 	"context"
 	"encoding/json"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -10,19 +11,40 @@ import (
 	"github.com/strategieraum/strategieraum/backend/realtime"
 )
 
+// deafBroker stops passing messages to its instance once deaf is set, as
+// when the instance hangs or its process died without closing anything.
+type deafBroker struct {
+	realtime.Broker
+	deaf atomic.Bool
+}
+
+func (b *deafBroker) Run(ctx context.Context, handle func(*realtime.Message)) error {
+	return b.Broker.Run(ctx, func(m *realtime.Message) {
+		if !b.deaf.Load() {
+			handle(m)
+		}
+	})
+}
+
 // committerWorld starts instances "a" and "b" on one broker and makes "a"
 // the section's committer: it commits one op, and b sees it. It returns the
-// instances and an open connection on each.
+// instances, a's broker and an open connection on each.
 func committerWorld(t *testing.T, w *world) (a, b *instance, ca, cb *rawConn) {
+	a, b, _, ca, cb = committerWorldDeaf(t, w)
+	return a, b, ca, cb
+}
+
+func committerWorldDeaf(t *testing.T, w *world) (a, b *instance, abroker *deafBroker, ca, cb *rawConn) {
 	mem := realtime.NewMemoryBroker()
-	a = w.start(testConfig("a"), mem.View())
+	abroker = &deafBroker{Broker: mem.View()}
+	a = w.start(testConfig("a"), abroker)
 	b = w.start(testConfig("b"), mem.View())
 	ca, cb = dialRaw(t, a, w.editors[0].ID), dialRaw(t, b, w.editors[1].ID)
 	ca.open(w.section)
 	cb.open(w.section)
 	ca.submit(w.section, 0, []any{"A"}, "ca", 1)
 	cb.next("op", "ops") // b has seen a commit
-	return a, b, ca, cb
+	return a, b, abroker, ca, cb
 }
 
 // settledMetric returns a counter once it has stopped changing: a submit
@@ -95,13 +117,13 @@ func TestForwardedRefusalsAndDuplicatesComeBack(t *testing.T) {
 	})
 }
 
-// When the committer is gone, a forwarded submit goes unanswered and the
-// instance commits it itself after the timeout; later submits are not
+// When the committer hangs or died, a forwarded submit goes unanswered and
+// the instance commits it itself after the timeout; later submits are not
 // forwarded there any more.
 func TestForwardFallsBackWhenTheCommitterIsGone(t *testing.T) {
 	databases(t, func(t *testing.T, w *world) {
-		a, b, _, cb := committerWorld(t, w)
-		a.kill()
+		_, b, abroker, _, cb := committerWorldDeaf(t, w)
+		abroker.deaf.Store(true)
 		for i := range int64(3) {
 			if ack := cb.submit(w.section, 1+i, []any{"B"}, "cb", 1+i); ack.V != 1+i {
 				t.Fatalf("op %d acknowledged at %d", i, ack.V)
@@ -115,6 +137,19 @@ func TestForwardFallsBackWhenTheCommitterIsGone(t *testing.T) {
 		}
 		if text, v := w.dbText(w.section); v != 4 || text[:4] != "BBBA" {
 			t.Errorf("database has %q at %d", text, v)
+		}
+	})
+}
+
+// A committer that shuts down says so, and nobody waits for it.
+func TestCommitterShuttingDownIsNotWaitedFor(t *testing.T) {
+	databases(t, func(t *testing.T, w *world) {
+		a, b, _, cb := committerWorld(t, w)
+		a.kill() // closes its hub, as a graceful shutdown does
+		time.Sleep(200 * time.Millisecond) // the leaving message crosses the broker
+		cb.submit(w.section, 1, []any{"B"}, "cb", 1)
+		if f, fb := b.metric(t, "strategieraum_ws_submits_forwarded_total"), b.metric(t, "strategieraum_ws_submit_forward_fallbacks_total"); f != 0 || fb != 0 {
+			t.Errorf("b forwarded %v submits (%v fallbacks) to an instance that said it was leaving", f, fb)
 		}
 	})
 }

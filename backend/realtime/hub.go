@@ -151,10 +151,12 @@ func (h *Hub) Close() {
 	// Withdraw this instance's presence now rather than after its ttl.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
+	// Tell the others to stop forwarding submits here (forward.go).
 	for _, r := range h.roomList() {
 		if h.deps.Broker.SetPresence(ctx, h.cfg.Instance, r.id, nil, 0) == nil {
 			_ = h.deps.Broker.Publish(ctx, &Message{Kind: KindPresence, Section: r.id, Instance: h.cfg.Instance})
 		}
+		_ = h.deps.Broker.Publish(ctx, &Message{Kind: KindLeaving, Section: r.id, Instance: h.cfg.Instance})
 	}
 	h.cancel()
 }
@@ -204,6 +206,10 @@ func (h *Hub) fromBroker(m *Message) {
 	case KindSubmitted:
 		if m.To == h.cfg.Instance && m.Outcome != nil {
 			h.submitted(m)
+		}
+	case KindLeaving:
+		if m.Instance != h.cfg.Instance {
+			h.fwd.gone(m.Section, m.Instance)
 		}
 	case KindCursor:
 		if m.Instance != h.cfg.Instance && m.Cursor != nil {
