@@ -145,7 +145,7 @@ func TestForwardFallsBackWhenTheCommitterIsGone(t *testing.T) {
 func TestCommitterShuttingDownIsNotWaitedFor(t *testing.T) {
 	databases(t, func(t *testing.T, w *world) {
 		a, b, _, cb := committerWorld(t, w)
-		a.kill() // closes its hub, as a graceful shutdown does
+		a.kill()                           // closes its hub, as a graceful shutdown does
 		time.Sleep(200 * time.Millisecond) // the leaving message crosses the broker
 		cb.submit(w.section, 1, []any{"B"}, "cb", 1)
 		if f, fb := b.metric(t, "strategieraum_ws_submits_forwarded_total"), b.metric(t, "strategieraum_ws_submit_forward_fallbacks_total"); f != 0 || fb != 0 {
