@@ -51,6 +51,7 @@ type Service struct {
 	hooksMu     sync.RWMutex
 	hooks       []func(userID int64, n *domain.Notification)
 	threadHooks []func(ThreadEvent)
+	stmtHooks   []func(StatementEvent)
 }
 
 // ThreadEvent tells listeners that a thread changed. It carries no
@@ -76,6 +77,35 @@ func (s *Service) threadChanged(t *domain.Thread, event string) {
 	hooks := s.threadHooks
 	s.hooksMu.RUnlock()
 	e := ThreadEvent{StrategyID: t.StrategyID, SectionID: t.SectionID, ThreadID: t.ID, Event: event}
+	for _, fn := range hooks {
+		fn(e)
+	}
+}
+
+// StatementEvent says that an organisation's statement was saved or
+// submitted, so that its other members see it at once instead of finding
+// out when their own save is refused.
+type StatementEvent struct {
+	StrategyID int64  `json:"strategy"`
+	OrgID      int64  `json:"org"`
+	Revision   int64  `json:"revision"`
+	By         string `json:"by"`    // the member's name
+	Event      string `json:"event"` // saved, submitted
+}
+
+// OnStatementEvent registers fn to be called after every save and
+// submission of a statement. fn must not block.
+func (s *Service) OnStatementEvent(fn func(StatementEvent)) {
+	s.hooksMu.Lock()
+	defer s.hooksMu.Unlock()
+	s.stmtHooks = append(s.stmtHooks, fn)
+}
+
+func (s *Service) statementChanged(u *domain.User, st *domain.Statement, event string) {
+	s.hooksMu.RLock()
+	hooks := s.stmtHooks
+	s.hooksMu.RUnlock()
+	e := StatementEvent{StrategyID: st.StrategyID, OrgID: st.OrgID, Revision: st.Revision, By: u.Name, Event: event}
 	for _, fn := range hooks {
 		fn(e)
 	}

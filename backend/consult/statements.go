@@ -69,7 +69,11 @@ func (s *Service) SaveStatement(ctx context.Context, u *domain.User, strategyID 
 		}
 		return nil, err
 	}
-	return s.d.Store.FindStatement(ctx, p.ID, u.OrgID)
+	out, err := s.d.Store.FindStatement(ctx, p.ID, u.OrgID)
+	if err == nil {
+		s.statementChanged(u, out, "saved")
+	}
+	return out, err
 }
 
 // staleStatement says who changed the statement since the refused save was
@@ -130,6 +134,7 @@ func (s *Service) SubmitStatement(ctx context.Context, u *domain.User, strategyI
 	}
 	s.audit(ctx, u, "statement_submitted", fmt.Sprintf("statement:%d", out.ID),
 		fmt.Sprintf("strategy:%d org:%s version:%d", st.ID, out.OrgCode, out.Version))
+	s.statementChanged(u, out, "submitted")
 	return out, nil
 }
 

@@ -1,6 +1,7 @@
 package consult_test
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -127,6 +128,8 @@ func TestStatementSaveOnStaleRevision(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		sid := f.strategy.ID
+		var events []consult.StatementEvent
+		f.svc.OnStatementEvent(func(ev consult.StatementEvent) { events = append(events, ev) })
 		first, err := f.svc.SaveStatement(ctx, f.land, sid, consult.StatementInput{Body: "Entwurf", BaseRevision: ptr(int64(0))})
 		must(t, err)
 		mine, err := f.svc.SaveStatement(ctx, f.land, sid, consult.StatementInput{Body: "Entwurf von Anna", BaseRevision: &first.Revision})
@@ -150,6 +153,15 @@ func TestStatementSaveOnStaleRevision(t *testing.T) {
 		must(t, err)
 		if merged.Revision != cur.Revision+1 || merged.UpdatedBy != f.land2.ID {
 			t.Fatalf("save on the current revision: %+v", merged)
+		}
+		// Every save told the organisation's members live; refused ones did not.
+		want := []consult.StatementEvent{
+			{StrategyID: sid, OrgID: f.land.OrgID, Revision: first.Revision, By: f.land.Name, Event: "saved"},
+			{StrategyID: sid, OrgID: f.land.OrgID, Revision: mine.Revision, By: f.land.Name, Event: "saved"},
+			{StrategyID: sid, OrgID: f.land.OrgID, Revision: merged.Revision, By: f.land2.Name, Event: "saved"},
+		}
+		if !slices.Equal(events, want) {
+			t.Fatalf("statement events %+v; want %+v", events, want)
 		}
 	})
 }

@@ -25,6 +25,9 @@ const (
 	// KindNotify carries a notification for User in Data. It travels on
 	// the NotifyChannel, to which every instance subscribes.
 	KindNotify MessageKind = "notify"
+	// KindStatement carries a StatementEvent in Data; it travels on the
+	// NotifyChannel.
+	KindStatement MessageKind = "statement"
 	// KindSubmit carries a submit for the instance named in To to commit
 	// (forward.go).
 	KindSubmit MessageKind = "submit"

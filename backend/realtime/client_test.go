@@ -36,6 +36,10 @@ type frame struct {
 	Thread       int64             `json:"thread"`
 	Event        string            `json:"event"`
 	Notification json.RawMessage   `json:"notification"`
+	Strategy     int64             `json:"strategy"`
+	Org          int64             `json:"org"`
+	Revision     int64             `json:"revision"`
+	By           string            `json:"by"`
 }
 
 // otClient is a collaborative editor as a browser runs it: one op in

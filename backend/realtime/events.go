@@ -19,6 +19,22 @@ type threadsOut struct {
 	ThreadEvent
 }
 
+// StatementEvent tells the members of an organisation that its statement
+// was saved or submitted (frame "statement"), so that a member editing the
+// draft learns of it at once. The text itself is fetched over REST.
+type StatementEvent struct {
+	Strategy int64  `json:"strategy"`
+	Org      int64  `json:"org"`
+	Revision int64  `json:"revision"`
+	By       string `json:"by"`
+	Event    string `json:"event"`
+}
+
+type statementOut struct {
+	T string `json:"t"`
+	StatementEvent
+}
+
 type notificationOut struct {
 	T            string          `json:"t"`
 	Notification json.RawMessage `json:"notification"`
@@ -45,6 +61,17 @@ func (h *Hub) Notify(userID int64, notification any) {
 		return
 	}
 	h.publish(&Message{Kind: KindNotify, Section: NotifyChannel, Instance: h.cfg.Instance, User: userID, Data: data})
+}
+
+// StatementChanged publishes ev to every instance; each sends a "statement"
+// frame to the connections of the organisation's members. It may be lost
+// like any broker message; a stale save is still refused by the server.
+func (h *Hub) StatementChanged(ev StatementEvent) {
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return
+	}
+	h.publish(&Message{Kind: KindStatement, Section: NotifyChannel, Instance: h.cfg.Instance, Data: data})
 }
 
 // publish hands m to the publishing goroutines without ever blocking.
@@ -80,11 +107,25 @@ func (h *Hub) deliverNotification(m *Message) {
 	if m.User == 0 || !json.Valid(m.Data) {
 		return
 	}
-	frame := mustJSON(notificationOut{T: "notification", Notification: m.Data})
+	h.sendWhere(mustJSON(notificationOut{T: "notification", Notification: m.Data}), func(c *conn) bool { return c.user.ID == m.User })
+}
+
+// deliverStatement sends a statement event to the local connections of the
+// organisation's members.
+func (h *Hub) deliverStatement(m *Message) {
+	var ev StatementEvent
+	if json.Unmarshal(m.Data, &ev) != nil || ev.Org == 0 {
+		return
+	}
+	h.sendWhere(mustJSON(statementOut{T: "statement", StatementEvent: ev}), func(c *conn) bool { return c.user.OrgID == ev.Org })
+}
+
+// sendWhere queues frame on every local connection for which match holds.
+func (h *Hub) sendWhere(frame []byte, match func(*conn) bool) {
 	h.mu.Lock()
 	var conns []*conn
 	for c := range h.conns {
-		if c.user.ID == m.User {
+		if match(c) {
 			conns = append(conns, c)
 		}
 	}

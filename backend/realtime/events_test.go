@@ -49,3 +49,28 @@ func TestThreadEventsAndNotificationsCrossInstances(t *testing.T) {
 		}
 	}
 }
+
+// TestStatementEventsReachTheOrganisation checks that a statement event
+// reaches the connections of the organisation's members on every instance,
+// and no one else.
+func TestStatementEventsReachTheOrganisation(t *testing.T) {
+	w := newWorldSQLite(t)
+	mem := realtime.NewMemoryBroker()
+	a := w.start(testConfig("a"), mem.View())
+	b := w.start(testConfig("b"), mem.View())
+	member := dialRaw(t, a, w.editors[0].ID)      // Hessen
+	otherMember := dialRaw(t, b, w.editors[1].ID) // Hessen, on the other instance
+	outsider := dialRaw(t, b, w.reader.ID)        // Bayern
+	org := w.editors[0].OrgID
+
+	a.hub.StatementChanged(realtime.StatementEvent{Strategy: 1, Org: org, Revision: 3, By: "Pate 0", Event: "saved"})
+	for _, c := range []*rawConn{member, otherMember} {
+		f := c.next("statement")
+		if f.Org != org || f.Strategy != 1 || f.Revision != 3 || f.By != "Pate 0" || f.Event != "saved" {
+			t.Fatalf("statement frame %+v", f)
+		}
+	}
+	if f, err := outsider.nextErr(300*time.Millisecond, "statement"); err == nil {
+		t.Fatalf("another organisation got %+v", f)
+	}
+}

@@ -225,6 +225,8 @@ func (h *Hub) fromBroker(m *Message) {
 		h.deliverThreads(m)
 	case KindNotify:
 		h.deliverNotification(m)
+	case KindStatement:
+		h.deliverStatement(m)
 	case KindResync:
 		if r := h.findRoom(m.Section); r != nil {
 			r.mu.Lock()

@@ -23,6 +23,9 @@ func newConsult(db *store.DB, ops *collab.Service, hub *realtime.Hub, logger *sl
 		hub.ThreadChanged(realtime.ThreadEvent{Section: ev.SectionID, Thread: ev.ThreadID, Event: ev.Event})
 	})
 	svc.OnNotify(func(userID int64, n *domain.Notification) { hub.Notify(userID, n) })
+	svc.OnStatementEvent(func(ev consult.StatementEvent) {
+		hub.StatementChanged(realtime.StatementEvent{Strategy: ev.StrategyID, Org: ev.OrgID, Revision: ev.Revision, By: ev.By, Event: ev.Event})
+	})
 	return svc
 }
 

@@ -1,11 +1,24 @@
 // The app's single live connection. Pages reach the socket only through it.
 import { Connection } from './connection';
 import { refreshBell } from './consult/bell.svelte';
+import type { StatementFrame } from './protocol';
 
-/** The shared connection to /api/ws. A pushed notification refreshes the bell at once. */
+const statementListeners = new Set<(f: StatementFrame) => void>();
+
+/** Calls fn for every statement event of the user's organisation; returns the unsubscribe. */
+export function onStatement(fn: (f: StatementFrame) => void): () => void {
+  statementListeners.add(fn);
+  return () => statementListeners.delete(fn);
+}
+
+/**
+ * The shared connection to /api/ws. A pushed notification refreshes the
+ * bell at once; statement events go to the page that shows the statement.
+ */
 export const connection = new Connection({
   onGlobal: (f) => {
     if (f.t === 'notification') void refreshBell();
+    if (f.t === 'statement') for (const fn of statementListeners) fn(f);
   },
 });
 

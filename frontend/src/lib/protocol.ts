@@ -65,6 +65,8 @@ export type ErrorFrame = { t: 'error'; code: ErrorCode; message: string; section
 export type ThreadsFrame = { t: 'threads'; section: number; thread: number; event: string };
 /** A new entry of the user's notification feed, as GET /api/notifications lists it. */
 export type NotificationFrame = { t: 'notification'; notification: unknown };
+/** The statement of the user's organisation was saved or submitted by a member. */
+export type StatementFrame = { t: 'statement'; strategy: number; org: number; revision: number; by: string; event: 'saved' | 'submitted' };
 
 /** A frame the server sends. */
 export type ServerFrame =
@@ -76,9 +78,10 @@ export type ServerFrame =
   | ServerCursorFrame
   | ErrorFrame
   | ThreadsFrame
-  | NotificationFrame;
+  | NotificationFrame
+  | StatementFrame;
 
-const SERVER_TYPES = new Set(['snapshot', 'op', 'ops', 'ack', 'presence', 'cursor', 'error', 'threads', 'notification']);
+const SERVER_TYPES = new Set(['snapshot', 'op', 'ops', 'ack', 'presence', 'cursor', 'error', 'threads', 'notification', 'statement']);
 
 /** Parses one server frame; malformed input yields null rather than throwing. */
 export function parseServerFrame(data: string): ServerFrame | null {

@@ -319,44 +319,51 @@ describe('consultation', { timeout: 150_000 }, () => {
     await context.close();
   });
 
-  test('statement: a save on an older draft is refused, names who saved, and the current text can be loaded', async () => {
+  test('statement: members see each other\'s saves live; a save on an older draft is refused and names who saved', async () => {
     const a = await open();
     const b = await open();
-    for (const { page } of [a, b]) {
+    const c = await open();
+    for (const { page } of [a, b, c]) {
       await login(page, env.server.base, 'beteiligung@ni.example');
       await page.getByRole('link', { name: 'Stellungnahme' }).click();
       await page.getByLabel('Text der Stellungnahme (Markdown)').waitFor();
     }
-    // Both started on the same (empty) draft; a saves first.
-    await a.page.getByLabel('Text der Stellungnahme (Markdown)').fill('Niedersachsen: Fassung aus Tab A.');
+    const text = (p) => p.getByLabel('Text der Stellungnahme (Markdown)');
+    // b has begun typing, c has not; a saves first.
+    await text(b.page).fill('Niedersachsen: Fassung aus Tab B.');
+    await text(a.page).fill('Niedersachsen: Fassung aus Tab A.');
     await a.page.getByRole('button', { name: 'Entwurf speichern' }).click();
     await notice(a.page, 'Entwurf gespeichert.');
-    await b.page.getByLabel('Text der Stellungnahme (Markdown)').fill('Niedersachsen: Fassung aus Tab B.');
-    await b.page.getByRole('button', { name: 'Entwurf speichern' }).click();
-    const alert = b.page.getByRole('alert');
-    await alert.filter({ hasText: /hat die Stellungnahme am .* geändert/ }).waitFor();
+    // c had nothing unsaved: it shows the new text at once.
+    await until(async () => (await text(c.page).inputValue()) === 'Niedersachsen: Fassung aus Tab A.', 'c to take the saved text');
+    await notice(c.page, 'hat den Entwurf soeben gespeichert.');
+    // b is told live, keeps its own text, and is refused if it saves anyway.
     const choice = b.page.getByRole('group', { name: 'Entwurf wurde inzwischen geändert' });
+    await choice.filter({ hasText: 'hat den Entwurf soeben gespeichert. Ihre Änderungen hier sind noch nicht gespeichert.' }).waitFor();
+    assert.equal(await text(b.page).inputValue(), 'Niedersachsen: Fassung aus Tab B.', 'own text kept');
+    await b.page.getByRole('button', { name: 'Entwurf speichern' }).click();
+    await b.page.getByRole('alert').filter({ hasText: /hat die Stellungnahme am .* geändert/ }).waitFor();
     assert.equal(await choice.evaluate((el) => el === document.activeElement), true, 'focus on the choice');
-    assert.equal(await b.page.getByLabel('Text der Stellungnahme (Markdown)').inputValue(), 'Niedersachsen: Fassung aus Tab B.', 'own text kept');
+    assert.equal(await text(b.page).inputValue(), 'Niedersachsen: Fassung aus Tab B.', 'own text still kept');
     assert.deepEqual(await axe(b.page), []);
     await screenshot(b.page, 'consult-statement-stale');
     await choice.getByRole('button', { name: /Aktuellen Stand laden/ }).click();
     await notice(b.page, 'Aktueller Stand geladen.');
-    assert.equal(await b.page.getByLabel('Text der Stellungnahme (Markdown)').inputValue(), 'Niedersachsen: Fassung aus Tab A.');
-    // Now b saves on the current text, and a in turn is refused and keeps its own.
-    await b.page.getByLabel('Text der Stellungnahme (Markdown)').fill('Niedersachsen: A und B.');
+    assert.equal(await text(b.page).inputValue(), 'Niedersachsen: Fassung aus Tab A.');
+    // a starts typing; b saves on the current text; a keeps its own on purpose.
+    await text(a.page).fill('Niedersachsen: nur A.');
+    await text(b.page).fill('Niedersachsen: A und B.');
     await b.page.getByRole('button', { name: 'Entwurf speichern' }).click();
     await notice(b.page, 'Entwurf gespeichert.');
-    await a.page.getByLabel('Text der Stellungnahme (Markdown)').fill('Niedersachsen: nur A.');
-    await a.page.getByRole('button', { name: 'Entwurf speichern' }).click();
     const keep = a.page.getByRole('group', { name: 'Entwurf wurde inzwischen geändert' }).getByRole('button', { name: 'Meine Fassung trotzdem speichern' });
     await keep.click();
     await notice(a.page, 'Entwurf gespeichert.');
-    const res = await a.page.request.get(`${env.server.base}/api/strategies/1/statements/${await a.page.evaluate(async () => (await (await fetch('/api/me')).json()).org_id)}`);
+    const org = await a.page.evaluate(async () => (await (await fetch('/api/me')).json()).org_id);
+    const res = await a.page.request.get(`${env.server.base}/api/strategies/1/statements/${org}`);
     assert.equal((await res.json()).body, 'Niedersachsen: nur A.');
-    clean(a.page);
-    clean(b.page);
-    await a.context.close();
-    await b.context.close();
+    for (const p of [a, b, c]) {
+      clean(p.page);
+      await p.context.close();
+    }
   });
 });
