@@ -46,10 +46,15 @@ func TestStatementLifecycle(t *testing.T) {
 		_, err = f.svc.SubmitStatement(ctx, f.pate, sid)
 		wantCode(t, err, domain.EFORBIDDEN)
 
+		var events []consult.StatementEvent
+		f.svc.OnStatementEvent(func(ev consult.StatementEvent) { events = append(events, ev) })
 		sub, err := f.svc.SubmitStatement(ctx, f.land, sid)
 		must(t, err)
 		if !sub.Submitted() || *sub.SubmittedBy != f.land.ID {
 			t.Fatalf("submitted = %+v", sub)
+		}
+		if len(events) != 1 || events[0].Event != "submitted" || events[0].Revision != sub.Revision || events[0].By != f.land.Name {
+			t.Fatalf("submission announced as %+v (statement at revision %d)", events, sub.Revision)
 		}
 		_, err = f.svc.SubmitStatement(ctx, f.land2, sid)
 		wantCode(t, err, domain.ELOCKED)
