@@ -1,6 +1,7 @@
 package collab
 
 import (
+	"slices"
 	"time"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
@@ -30,10 +31,37 @@ func (s *Service) acquire(id int64) (*section, error) {
 	}
 	sec := s.sections[id]
 	if sec == nil {
+		if len(s.sections) >= s.opts.MaxSections {
+			s.evict(s.opts.MaxSections * 9 / 10)
+		}
 		sec = &section{id: id}
 		s.sections[id] = sec
 	}
 	return sec, nil
+}
+
+// evict drops the sections idle longest until at most keep remain. Busy
+// sections stay, so more than MaxSections may be held while all are busy.
+func (s *Service) evict(keep int) {
+	type idle struct {
+		id    int64
+		since time.Time
+	}
+	var cand []idle
+	for id, sec := range s.sections {
+		sec.mu.Lock()
+		if !sec.running && len(sec.queue) == 0 {
+			cand = append(cand, idle{id, sec.idleSince})
+		}
+		sec.mu.Unlock()
+	}
+	slices.SortFunc(cand, func(a, b idle) int { return a.since.Compare(b.since) })
+	for _, c := range cand {
+		if len(s.sections) <= keep {
+			break
+		}
+		delete(s.sections, c.id)
+	}
 }
 
 // sweep drops sections whose committer has been idle for idleTTL. A caller

@@ -40,6 +40,7 @@ const (
 	DefaultSnapshotEvery    = 100
 	DefaultRevisionGap      = 10 * time.Minute
 	DefaultLinger           = time.Millisecond
+	DefaultMaxSections      = 1000
 )
 
 // Fixed limits.
@@ -79,6 +80,9 @@ type Options struct {
 	// the size of the previous one, when that was large (negative: never);
 	// it trades a little latency under load for fewer, larger transactions.
 	Linger time.Duration
+	// MaxSections bounds how many sections keep a queue and a cache (text
+	// and recent ops) in memory; the ones idle longest are dropped first.
+	MaxSections int
 	// Logger receives commit failures; nil discards them.
 	Logger *slog.Logger
 }
@@ -126,6 +130,9 @@ func New(db *store.DB, opts Options) *Service {
 	if opts.Linger == 0 {
 		opts.Linger = DefaultLinger
 	}
+	if opts.MaxSections <= 0 {
+		opts.MaxSections = DefaultMaxSections
+	}
 	if opts.RevisionGap <= 0 {
 		opts.RevisionGap = DefaultRevisionGap
 	}
@@ -153,11 +160,16 @@ type Stats struct {
 	Ops     int64 // ops committed in them
 	Retries int64 // transactions retried after a write conflict
 	Fast    int64 // batches committed with one statement, without the row lock
+	// Sections is how many sections are held in memory now.
+	Sections int
 }
 
 // Stats returns the counters so far.
 func (s *Service) Stats() Stats {
-	return Stats{Batches: s.batches.Load(), Ops: s.committed.Load(), Retries: s.retries.Load(), Fast: s.fast.Load()}
+	s.mu.Lock()
+	n := len(s.sections)
+	s.mu.Unlock()
+	return Stats{Batches: s.batches.Load(), Ops: s.committed.Load(), Retries: s.retries.Load(), Fast: s.fast.Load(), Sections: n}
 }
 
 // OnCommit registers fn to be called with every op this Service commits,

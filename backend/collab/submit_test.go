@@ -263,3 +263,39 @@ func TestSubmitTooOld(t *testing.T) {
 		}
 	})
 }
+
+// TestSectionsInMemoryAreBounded edits more sections than the service may
+// hold: the ones idle longest are dropped, and a dropped section is read
+// back from the database when it is edited again.
+func TestSectionsInMemoryAreBounded(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, "Abschnitt 0")
+		s := collab.New(db, collab.Options{MaxSections: 4})
+		ids := []int64{f.section.ID}
+		for i := 1; i < 10; i++ {
+			sec := &domain.Section{StrategyID: f.section.StrategyID, Part: domain.PartSchwerpunkt, Title: fmt.Sprintf("Abschnitt %d", i), Text: "Text"}
+			if err := db.CreateSection(context.Background(), sec); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, sec.ID)
+		}
+		for i, id := range ids {
+			req := f.req(f.anna, "a", 1, 0, `["x"]`)
+			req.SectionID = id
+			if _, err := s.Submit(context.Background(), req); err != nil {
+				t.Fatal(err)
+			}
+			if n := s.Stats().Sections; n > 4 {
+				t.Fatalf("%d sections in memory after editing %d; want at most 4", n, i+1)
+			}
+		}
+		res := f.submit(t, s, f.anna, "a", 2, 1, `[1,"y"]`)
+		if res.Op.Version != 1 {
+			t.Fatalf("edit of a dropped section committed at %d; want 1", res.Op.Version)
+		}
+		if text, _ := f.snapshot(t, s); text != "xyAbschnitt 0" {
+			t.Fatalf("dropped section reads %q", text)
+		}
+	})
+}
