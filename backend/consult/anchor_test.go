@@ -94,7 +94,7 @@ func TestAnchorsSurviveConcurrentEdits(t *testing.T) {
 			for _, c := range ops {
 				op, err := ot.Parse(c.Op)
 				must(t, err)
-				ids = applyTagged(ids, op)
+				ids = consult.ApplyTagged(ids, op)
 				text, err = ot.Apply(text, op)
 				must(t, err)
 				from = c.Version + 1
@@ -146,25 +146,4 @@ func randomOp(r *rand.Rand, n int) []byte {
 	}
 	b, _ := op.MarshalJSON()
 	return b
-}
-
-// applyTagged applies op to a text given as character tags; inserted
-// characters get the tag -1.
-func applyTagged(ids []int, op ot.Op) []int {
-	out := make([]int, 0, len(ids))
-	p := 0
-	for _, c := range op {
-		switch {
-		case c.Skip != 0:
-			out = append(out, ids[p:p+c.Skip]...)
-			p += c.Skip
-		case c.Ins != "":
-			for range []rune(c.Ins) {
-				out = append(out, -1)
-			}
-		default:
-			p += c.Del
-		}
-	}
-	return append(out, ids[p:]...)
 }
