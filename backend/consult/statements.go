@@ -24,6 +24,23 @@ func (s *Service) consultation(ctx context.Context, strategyID int64) (*domain.S
 	return nil, nil, domain.Errorf(domain.ENOTFOUND, "Für diese Strategie gab es noch keine Beteiligung.")
 }
 
+// ownStatement finds the strategy's consultation and checks that u may take
+// action a on the statement of u's own organisation.
+func (s *Service) ownStatement(ctx context.Context, u *domain.User, strategyID int64, a policy.Action) (*domain.Strategy, *domain.Phase, error) {
+	st, p, err := s.consultation(ctx, strategyID)
+	if err != nil {
+		return nil, nil, err
+	}
+	orgID := int64(0)
+	if u != nil {
+		orgID = u.OrgID
+	}
+	if err := s.check(ctx, u, a, policy.Resource{Strategy: st, OrgID: orgID}, fmt.Sprintf("strategy:%d", st.ID)); err != nil {
+		return nil, nil, err
+	}
+	return st, p, nil
+}
+
 // StatementInput is the editable part of a statement.
 type StatementInput struct {
 	Position domain.Position `json:"position"`
@@ -40,15 +57,8 @@ type StatementInput struct {
 // EFORBIDDEN (not a participant of that organisation, outside the window),
 // EINVALID, ETOOLARGE.
 func (s *Service) SaveStatement(ctx context.Context, u *domain.User, strategyID int64, in StatementInput) (*domain.Statement, error) {
-	st, p, err := s.consultation(ctx, strategyID)
+	st, p, err := s.ownStatement(ctx, u, strategyID, policy.EditStatement)
 	if err != nil {
-		return nil, err
-	}
-	orgID := int64(0)
-	if u != nil {
-		orgID = u.OrgID
-	}
-	if err := s.check(ctx, u, policy.EditStatement, policy.Resource{Strategy: st, OrgID: orgID}, fmt.Sprintf("strategy:%d", st.ID)); err != nil {
 		return nil, err
 	}
 	if in.Position != "" && !in.Position.Valid() {
@@ -104,15 +114,8 @@ const MaxStatementLen = 100000
 // Errors: ENOTFOUND (no draft), EFORBIDDEN (policy, deadline), EINVALID
 // (no position or empty body), ELOCKED (already submitted).
 func (s *Service) SubmitStatement(ctx context.Context, u *domain.User, strategyID int64) (*domain.Statement, error) {
-	st, p, err := s.consultation(ctx, strategyID)
+	st, p, err := s.ownStatement(ctx, u, strategyID, policy.SubmitStatement)
 	if err != nil {
-		return nil, err
-	}
-	orgID := int64(0)
-	if u != nil {
-		orgID = u.OrgID
-	}
-	if err := s.check(ctx, u, policy.SubmitStatement, policy.Resource{Strategy: st, OrgID: orgID}, fmt.Sprintf("strategy:%d", st.ID)); err != nil {
 		return nil, err
 	}
 	cur, err := s.d.Store.FindStatement(ctx, p.ID, u.OrgID)
