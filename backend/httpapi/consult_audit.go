@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/strategieraum/strategieraum/backend/consult"
 	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
@@ -53,13 +54,19 @@ func auditFilter(c echo.Context) (domain.AuditFilter, error) {
 	return f, nil
 }
 
-// handleListAudit lists audit events, newest first (moderation, administration).
-func (s *Server) handleListAudit(c echo.Context) error {
+// auditRequest reads the service, the user and the audit filters.
+func (s *Server) auditRequest(c echo.Context) (*consult.Service, *domain.User, domain.AuditFilter, error) {
 	svc, u, err := s.consultFor(c)
 	if err != nil {
-		return err
+		return nil, nil, domain.AuditFilter{}, err
 	}
 	f, err := auditFilter(c)
+	return svc, u, f, err
+}
+
+// handleListAudit lists audit events, newest first (moderation, administration).
+func (s *Server) handleListAudit(c echo.Context) error {
+	svc, u, f, err := s.auditRequest(c)
 	if err != nil {
 		return err
 	}
@@ -72,11 +79,7 @@ func (s *Server) handleListAudit(c echo.Context) error {
 
 // handleExportAudit downloads the filtered audit log as CSV.
 func (s *Server) handleExportAudit(c echo.Context) error {
-	svc, u, err := s.consultFor(c)
-	if err != nil {
-		return err
-	}
-	f, err := auditFilter(c)
+	svc, u, f, err := s.auditRequest(c)
 	if err != nil {
 		return err
 	}
