@@ -50,15 +50,18 @@ func (r Role) Valid() bool {
 // User is an account. Only name, official e-mail, organisation and roles are
 // stored about a person (DSGVO).
 type User struct {
-	ID        int64        `json:"id"`
-	Email     string       `json:"email"`
-	Name      string       `json:"name"`
-	OrgID     int64        `json:"org_id"`
-	Org       Organisation `json:"organisation"`
-	Roles     []Role       `json:"roles"`
-	TopicIDs  []int64      `json:"topic_ids"` // topics this user is Themenpate of
-	Disabled  bool         `json:"disabled"`
-	CreatedAt time.Time    `json:"created_at"`
+	ID       int64        `json:"id"`
+	Email    string       `json:"email"`
+	Name     string       `json:"name"`
+	OrgID    int64        `json:"org_id"`
+	Org      Organisation `json:"organisation"`
+	Roles    []Role       `json:"roles"`
+	TopicIDs []int64      `json:"topic_ids"` // topics this user is Themenpate of
+	Disabled bool         `json:"disabled"`
+	// Deleted marks an account whose personal data was deleted; it keeps
+	// its contributions under a pseudonym (UserService.PseudonymiseUser).
+	Deleted   bool      `json:"deleted"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // HasRole reports whether u has role r.

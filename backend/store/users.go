@@ -186,6 +186,10 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd domain.UserUpdate) (
 	return db.FindUserByID(ctx, id)
 }
 
+// deletedDomain holds the addresses of deleted accounts. The .invalid
+// top-level domain is reserved (RFC 2606), so no real account has one.
+const deletedDomain = "konto.invalid"
+
 // PseudonymiseUser deletes an account's personal data and keeps what it
 // contributed: the name becomes "Gelöschtes Konto #<id>", the e-mail an
 // address that cannot receive mail, the password is removed, roles and
@@ -199,7 +203,7 @@ func (db *DB) PseudonymiseUser(ctx context.Context, id int64) (*domain.User, err
 			return err
 		}
 		if err := tx.Model(&userRow{}).Where("id = ?", id).Updates(map[string]any{
-			"name": fmt.Sprintf("Gelöschtes Konto #%d", id), "email": fmt.Sprintf("geloescht-%d@konto.invalid", id),
+			"name": fmt.Sprintf("Gelöschtes Konto #%d", id), "email": fmt.Sprintf("geloescht-%d@%s", id, deletedDomain),
 			"password_hash": "", "disabled": true}).Error; err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"sort"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -36,7 +37,7 @@ func hydrateUsers(tx *gorm.DB, rows []userRow) ([]*domain.User, error) {
 	for i, r := range rows {
 		u := &domain.User{ID: r.ID, Email: r.Email, Name: r.Name, OrgID: r.OrgID,
 			Org: orgs[r.OrgID], Disabled: r.Disabled, CreatedAt: r.CreatedAt.UTC(),
-			Roles: []domain.Role{}, TopicIDs: []int64{}}
+			Deleted: strings.HasSuffix(r.Email, "@"+deletedDomain), Roles: []domain.Role{}, TopicIDs: []int64{}}
 		out[i], byID[r.ID] = u, u
 	}
 	for _, r := range roles {

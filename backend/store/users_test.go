@@ -216,7 +216,7 @@ func TestPseudonymiseUser(t *testing.T) {
 
 		got, err := db.PseudonymiseUser(ctx, u.ID)
 		must(t, err)
-		if got.Name != fmt.Sprintf("Gelöschtes Konto #%d", u.ID) || got.Email == u.Email || !got.Disabled ||
+		if got.Name != fmt.Sprintf("Gelöschtes Konto #%d", u.ID) || got.Email == u.Email || !got.Disabled || !got.Deleted || u.Deleted ||
 			len(got.Roles) != 0 || len(got.TopicIDs) != 0 || got.OrgID != u.OrgID {
 			t.Fatalf("pseudonymised = %+v", got)
 		}

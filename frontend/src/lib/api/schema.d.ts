@@ -1061,6 +1061,8 @@ export interface components {
             roles: components["schemas"]["Role"][];
             topic_ids: number[];
             disabled: boolean;
+            /** @description Konto gelöscht: personenbezogene Daten entfernt, Beiträge unter Pseudonym */
+            deleted: boolean;
             /** Format: date-time */
             created_at: string;
         };
