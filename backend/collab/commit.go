@@ -282,6 +282,10 @@ func (s *Service) transformApply(w *work, p *pending, now time.Time) (*store.OpR
 		return nil, invalidOp(err)
 	}
 	ins, del := op.Stats()
+	if n := w.doc.Len() + ins - del; ins > del && n > s.opts.MaxTextLen && !p.restore {
+		return nil, &domain.Error{Code: domain.ETOOLARGE, Fields: map[string]string{"op": "too_large"},
+			Message: fmt.Sprintf("Der Abschnitt darf höchstens %d Zeichen lang sein; die Änderung wurde nicht übernommen.", s.opts.MaxTextLen)}
+	}
 	version := w.version
 	if err := w.apply(op, ins-del); err != nil {
 		return nil, invalidOp(err)

@@ -189,15 +189,7 @@ func TestTwoInstancesConverge(t *testing.T) {
 // openStore opens and migrates the database at url, closed when t ends.
 func openStore(t *testing.T, url string) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), url, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return storetest.OpenURL(t, url, slog.New(slog.DiscardHandler))
 }
 
 func runWorkers(t *testing.T, n int, fn func(i int) error) {

@@ -44,7 +44,7 @@ func newUser(t testing.TB, db *store.DB, email, name, org string) *domain.User {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := &domain.User{Email: email, Name: name, OrgID: o.ID, Roles: []domain.Role{domain.RoleLand}}
+	u := &domain.User{Email: email, Name: name, OrgID: o.ID, Org: *o, Roles: []domain.Role{domain.RoleLand}}
 	if err := db.CreateUser(context.Background(), u, ""); err != nil {
 		t.Fatal(err)
 	}

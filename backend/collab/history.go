@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/ot"
@@ -32,8 +33,10 @@ func (s *Service) TextAt(ctx context.Context, sectionID, v int64) (string, error
 // Restore implements domain.HistoryService. The restoring edit is submitted
 // like any other op (at the current version, under a fresh client id), so
 // it is transformed past concurrent edits, batched, and reported through
-// OnCommit. The returned version is the one the op was committed at; the
-// section is at that version plus one afterwards.
+// OnCommit. Its client id names the restored version, so the history lists
+// it as a restore, and it is audited as section_restored. The returned
+// version is the one the op was committed at; the section is at that
+// version plus one afterwards.
 func (s *Service) Restore(ctx context.Context, actor *domain.User, sectionID, v int64) (int64, error) {
 	if actor == nil || actor.ID <= 0 {
 		return 0, domain.Errorf(domain.EUNAUTHORIZED, "Bitte melden Sie sich an.")
@@ -58,19 +61,31 @@ func (s *Service) Restore(ctx context.Context, actor *domain.User, sectionID, v 
 		BaseVersion: version,
 		Op:          raw,
 		UserID:      actor.ID,
-		ClientID:    restoreClientID(),
+		ClientID:    restoreClientID(v),
 		Seq:         0,
-	}, op: op, done: make(chan struct{})})
+	}, op: op, done: make(chan struct{}), restore: true})
 	if err != nil {
 		return 0, err
 	}
+	s.auditRestore(ctx, actor, sectionID, v, res.Op.Version+1)
 	return res.Op.Version, nil
 }
 
-// restoreClientID returns a client id no editor uses, so a restore is never
-// mistaken for a resent op.
-func restoreClientID() string {
+// auditRestore appends the section_restored event. The op is committed by
+// then and stays; a failed append is logged, like every audit write.
+func (s *Service) auditRestore(ctx context.Context, actor *domain.User, sectionID, from, now int64) {
+	id := actor.ID
+	e := &domain.AuditEvent{At: s.now(), ActorID: &id, OrgCode: actor.Org.Code, Action: "section_restored",
+		Target: fmt.Sprintf("section:%d", sectionID),
+		Detail: fmt.Sprintf("Fassung %d wiederhergestellt als Fassung %d", from, now)}
+	if err := s.db.AppendAudit(ctx, e); err != nil {
+		s.log.Error("audit append failed", "action", e.Action, "target", e.Target, "err", err)
+	}
+}
+
+// restoreClientID returns the client id of a restore of version from.
+func restoreClientID(from int64) string {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
-	return "restore-" + hex.EncodeToString(b)
+	return domain.RestoreClientID(from, hex.EncodeToString(b))
 }

@@ -2,6 +2,7 @@ package collab_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -111,6 +112,60 @@ func TestRestore(t *testing.T) {
 		_, err = s.Restore(context.Background(), nil, f.section.ID, 0)
 		wantCode(t, err, domain.EUNAUTHORIZED)
 	})
+}
+
+func TestRestoreIsListedAndAudited(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, "Zukunftsbild")
+		s := collab.New(db, collab.Options{})
+		f.submit(t, s, f.anna, "a", 1, 0, `[12, " der Verwaltung"]`)
+		f.submit(t, s, f.anna, "a", 2, 1, `[12, {"d": 15}]`)
+		// Right after her own edits, yet a revision of its own.
+		if _, err := s.Restore(ctx, f.anna, f.section.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		f.submit(t, s, f.anna, "a", 3, 3, `["Das "]`)
+
+		revs, err := s.FindRevisions(ctx, f.section.ID, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(revs) != 3 {
+			t.Fatalf("%d revisions, want 3: %+v", len(revs), revs)
+		}
+		if r := revs[1]; r.FromVersion != 2 || r.ToVersion != 3 || r.RestoredFrom == nil || *r.RestoredFrom != 1 || r.UserName != "Anna Hansen" {
+			t.Fatalf("restore revision = %+v", r)
+		}
+		if revs[0].RestoredFrom != nil || revs[2].RestoredFrom != nil || revs[2].FromVersion != 0 || revs[2].ToVersion != 2 {
+			t.Fatalf("edits around the restore = %+v, %+v", revs[0], revs[2])
+		}
+
+		evs, err := db.FindAuditEvents(ctx, domain.AuditFilter{Action: "section_restored"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) != 1 {
+			t.Fatalf("%d section_restored events, want 1", len(evs))
+		}
+		e := evs[0]
+		if e.ActorID == nil || *e.ActorID != f.anna.ID || e.OrgCode != "HH" || e.Target != fmt.Sprintf("section:%d", f.section.ID) ||
+			e.Detail != "Fassung 1 wiederhergestellt als Fassung 3" || e.At.IsZero() {
+			t.Fatalf("audit event = %+v", e)
+		}
+	})
+}
+
+func TestRestoreClientID(t *testing.T) {
+	id := domain.RestoreClientID(17, "ab12")
+	if v, ok := domain.RestoredFrom(id); !ok || v != 17 {
+		t.Fatalf("RestoredFrom(%q) = %d, %v", id, v, ok)
+	}
+	for _, c := range []string{"a", "restore-", "restore-x-1", "restore-12", "restore--1-ab", "b7f3-restore-1-x"} {
+		if _, ok := domain.RestoredFrom(c); ok {
+			t.Fatalf("RestoredFrom(%q) reports a restore", c)
+		}
+	}
 }
 
 func TestRestoreLongSection(t *testing.T) {

@@ -18,6 +18,9 @@ type pending struct {
 	done chan struct{}
 	res  *domain.SubmitResult
 	err  error
+	// restore marks a restore, which brings back a text the section had
+	// before: the cap on the text's length does not apply to it.
+	restore bool
 }
 
 // newPending checks everything about a request that needs no database.

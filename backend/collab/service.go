@@ -41,6 +41,7 @@ const (
 	DefaultRevisionGap      = 10 * time.Minute
 	DefaultLinger           = time.Millisecond
 	DefaultMaxSections      = 1000
+	DefaultMaxTextLen       = 1 << 20
 )
 
 // Fixed limits.
@@ -83,6 +84,10 @@ type Options struct {
 	// MaxSections bounds how many sections keep a queue and a cache (text
 	// and recent ops) in memory; the ones idle longest are dropped first.
 	MaxSections int
+	// MaxTextLen caps a section's text, in code points: an op that would
+	// make the text longer is refused with ETOOLARGE (one that shortens an
+	// over-long text is still taken).
+	MaxTextLen int
 	// Logger receives commit failures; nil discards them.
 	Logger *slog.Logger
 }
@@ -123,6 +128,9 @@ func New(db *store.DB, opts Options) *Service {
 	}
 	if opts.MaxTransformSpan <= 0 {
 		opts.MaxTransformSpan = DefaultMaxTransformSpan
+	}
+	if opts.MaxTextLen <= 0 {
+		opts.MaxTextLen = DefaultMaxTextLen
 	}
 	if opts.SnapshotEvery <= 0 {
 		opts.SnapshotEvery = DefaultSnapshotEvery

@@ -299,3 +299,23 @@ func TestSectionsInMemoryAreBounded(t *testing.T) {
 		}
 	})
 }
+
+// TestSubmitTextCap refuses an op that would make the text longer than
+// MaxTextLen, and still takes one that shortens it.
+func TestSubmitTextCap(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, "Netze")
+		s := collab.New(db, collab.Options{MaxTextLen: 10})
+		defer s.Close()
+		f.submit(t, s, f.anna, "a", 0, 0, `[5, " für😀"]`) // exactly 10 code points
+		_, err := s.Submit(context.Background(), f.req(f.anna, "a", 1, 1, `[10, "!"]`))
+		if domain.ErrorCode(err) != domain.ETOOLARGE {
+			t.Fatalf("growing past the cap: %v", err)
+		}
+		f.submit(t, s, f.anna, "a", 2, 1, `[9, {"d": 1}, "x"]`) // same length
+		f.submit(t, s, f.anna, "a", 3, 2, `[{"d": 6}]`)
+		if text, v := f.snapshot(t, s); text != "fürx" || v != 3 {
+			t.Fatalf("text %q at %d", text, v)
+		}
+	})
+}

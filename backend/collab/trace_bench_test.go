@@ -17,8 +17,9 @@ import (
 	"github.com/strategieraum/strategieraum/backend/store/storetest"
 )
 
-// traceDir holds the concurrent editing traces (see its README.md).
-const traceDir = "/work/shared/traces/concurrent_traces"
+// traceDir holds the concurrent editing traces, kept in the repository beside
+// the OT package's tests (see ../ot/testdata/traces/README.md).
+const traceDir = "../ot/testdata/traces/concurrent_traces"
 
 // concurrentTrace is the file format of a concurrent editing trace.
 type concurrentTrace struct {
@@ -37,7 +38,7 @@ type concurrentTrace struct {
 func BenchmarkTraces(b *testing.B) {
 	files, _ := filepath.Glob(filepath.Join(traceDir, "*.json.gz"))
 	if len(files) == 0 {
-		b.Skip("no traces in " + traceDir)
+		b.Fatal("no traces in " + traceDir)
 	}
 	for _, file := range files {
 		tr := loadTrace(b, file)

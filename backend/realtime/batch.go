@@ -96,7 +96,7 @@ func (r *room) send(ops []*domain.CommittedOp) {
 		from := lo
 		for i := lo; i < len(ops); i++ {
 			op := ops[i]
-			if op.UserID != s.c.user.ID {
+			if op.UserID != s.c.userID {
 				continue
 			}
 			if _, mine := s.clients[op.ClientID]; !mine {

@@ -31,7 +31,7 @@ func newBatchRoom(t *testing.T, sendQueue int) *batchRoom {
 // join adds a connection of user with sub.next at next; client, if set, is
 // an editor id the connection has submitted with.
 func (b *batchRoom) join(user, next int64, client string) *conn {
-	c := &conn{hub: b.h, user: &domain.User{ID: user}, subs: map[int64]*sub{}, writing: true}
+	c := &conn{hub: b.h, userID: user, subs: map[int64]*sub{}, writing: true}
 	s := &sub{c: c, next: next, clients: map[string]int64{}}
 	if client != "" {
 		s.clients[client] = next
@@ -48,10 +48,13 @@ func (b *batchRoom) join(user, next int64, client string) *conn {
 func (b *batchRoom) commit(specs ...opSpec) {
 	b.r.mu.Lock()
 	defer b.r.mu.Unlock()
-	b.r.lastFlush = time.Now() // a busy room: everything waits for the flush
+	// A busy room: a flush counts as scheduled, so everything offered waits
+	// for the flush below however long offering takes.
+	b.r.flushDue = true
 	for _, sp := range specs {
 		b.r.offer(&domain.CommittedOp{SectionID: 7, Version: sp.v, Op: json.RawMessage(`["x"]`), UserID: sp.user, ClientID: sp.client, Seq: sp.seq}, false)
 	}
+	b.r.flushDue = false
 	b.r.flush()
 }
 
@@ -219,7 +222,7 @@ func BenchmarkRoomFlush(b *testing.B) {
 	r.start(0)
 	var conns []*conn
 	for i := range 700 {
-		c := &conn{hub: h, user: &domain.User{ID: int64(i)}, subs: map[int64]*sub{}, writing: true}
+		c := &conn{hub: h, userID: int64(i), subs: map[int64]*sub{}, writing: true}
 		s := &sub{c: c, clients: map[string]int64{fmt.Sprint("c", i): 0}}
 		c.subs[7] = s
 		r.subs[c] = s

@@ -38,6 +38,7 @@ type frame struct {
 	Notification json.RawMessage   `json:"notification"`
 	Strategy     int64             `json:"strategy"`
 	Org          int64             `json:"org"`
+	Beschluss    int64             `json:"beschluss"`
 	Revision     int64             `json:"revision"`
 	By           string            `json:"by"`
 }
@@ -67,6 +68,15 @@ type otClient struct {
 	errs     []string        // error codes received
 	resyncs  int
 	connects int
+
+	hold <-chan struct{} // if set, no edit is typed before it is closed
+}
+
+// connected reports whether the client has opened the section at least once.
+func (c *otClient) connected() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.connects > 0
 }
 
 func newOTClient(t *testing.T, name string, user, section int64, seed uint64, urls func() []string) *otClient {
@@ -283,6 +293,19 @@ func (c *otClient) flush(ctx context.Context, resend bool) error {
 	return c.send(ctx, ws, msg)
 }
 
+// released reports whether the client may type.
+func (c *otClient) released() bool {
+	if c.hold == nil {
+		return true
+	}
+	select {
+	case <-c.hold:
+		return true
+	default:
+		return false
+	}
+}
+
 // idle reports whether nothing is pending.
 func (c *otClient) idle() bool {
 	c.mu.Lock()
@@ -346,7 +369,7 @@ func (c *otClient) run(ctx context.Context, edits int, every time.Duration) {
 				}
 				c.handle(f)
 			case <-tick.C:
-				if edits > 0 && c.rng.IntN(2) == 0 {
+				if edits > 0 && c.released() && c.rng.IntN(2) == 0 {
 					edits--
 					c.edit()
 				}

@@ -20,6 +20,12 @@ type HubConfig struct {
 	PermissionTTL  time.Duration // edit permission is re-checked after this; 2 s
 	BatchWindow    time.Duration // longest pause between two fan-out flushes of a busy section; 25 ms
 	ForwardTimeout time.Duration // a submit forwarded to a section's committer not answered within this is committed here; 1 s (negative: never forward)
+	// CommitterWindow is how long an instance counts as committing to a
+	// section after its last op there; 2 s. Tests of forwarding lengthen it
+	// so that a slow machine does not end the committer's term mid-test.
+	CommitterWindow time.Duration
+	AccessCheck     time.Duration // every connection's session or token and rights are re-checked this often; 30 s
+	AuditEvery      time.Duration // at most one audit entry per user for refused live frames in this time; 1 min
 }
 
 func (c *HubConfig) defaults() {
@@ -40,6 +46,9 @@ func (c *HubConfig) defaults() {
 	setDefault(&c.PermissionTTL, 2*time.Second)
 	setDefault(&c.BatchWindow, 25*time.Millisecond)
 	setDefault(&c.ForwardTimeout, time.Second)
+	setDefault(&c.CommitterWindow, 2*time.Second)
+	setDefault(&c.AccessCheck, 30*time.Second)
+	setDefault(&c.AuditEvery, time.Minute)
 }
 
 func setDefault[T comparable](p *T, v T) {

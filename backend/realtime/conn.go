@@ -29,11 +29,12 @@ type outItem struct {
 // goroutine; a writer goroutine exists only while frames are queued, so an
 // idle connection costs one goroutine.
 type conn struct {
-	hub  *Hub
-	ws   *websocket.Conn
-	user *domain.User
-	id   string
-	self Presence // the identity part of this connection's presence
+	hub    *Hub
+	ws     *websocket.Conn
+	userID int64
+	id     string
+	self   Presence // the identity part of this connection's presence
+	access access   // the credential and current rights (access.go)
 
 	subs map[int64]*sub // open sections; written by the read loop only
 
@@ -51,6 +52,12 @@ type conn struct {
 }
 
 func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
+	end, handedOff := domain.ConnectionEnd(r.Context()), false
+	defer func() {
+		if !handedOff {
+			end()
+		}
+	}()
 	u := domain.UserFromContext(r.Context())
 	if u == nil {
 		http.Error(w, "Bitte melden Sie sich an.", http.StatusUnauthorized)
@@ -65,10 +72,11 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	ws.SetReadLimit(h.cfg.MaxFrameBytes)
 	c := &conn{
-		hub: h, ws: ws, user: u, subs: map[int64]*sub{},
+		hub: h, ws: ws, userID: u.ID, subs: map[int64]*sub{},
 		id:     h.cfg.Instance + "." + strconv.FormatInt(h.connSeq.Add(1), 36),
 		tokens: float64(h.cfg.RateBurst), lastFill: time.Now(),
 	}
+	c.access.init(u, domain.CredentialFromContext(r.Context()))
 	c.self = Presence{Conn: c.id, User: u.ID, Name: u.Name, Org: u.Org.Code, Color: ColorFor(u.ID), Ranges: [][2]int{}}
 	h.mu.Lock()
 	if h.closed {
@@ -79,6 +87,7 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 	h.conns[c] = struct{}{}
 	h.mu.Unlock()
 	h.metrics.connections.Inc()
+	handedOff = true
 	// The connection is hijacked, so the handler may return: the read loop
 	// runs on a fresh goroutine whose stack is not grown by the HTTP server's
 	// frames, and the request's memory is freed. That keeps an idle
@@ -90,6 +99,7 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 			delete(h.conns, c)
 			h.mu.Unlock()
 			h.metrics.connections.Dec()
+			end()
 		}()
 		c.readLoop(context.Background())
 	}()
@@ -102,6 +112,9 @@ func (c *conn) readLoop(ctx context.Context) {
 			return // closed, timed out or too large (Read has sent 1009)
 		}
 		c.hub.metrics.framesIn.Inc()
+		if c.access.revoked.Load() {
+			continue // closing: nothing more is handled
+		}
 		if !c.allow() {
 			if c.denied > c.hub.cfg.RateBurst {
 				c.closeSync(websocket.StatusPolicyViolation, "Zu viele Nachrichten")
@@ -121,6 +134,11 @@ func (c *conn) readLoop(ctx context.Context) {
 			c.sendError(ferr)
 			continue
 		}
+		if f.T == typePing {
+			c.enqueue(nil, outItem{frame: pongFrame})
+			continue
+		}
+		c.access.active.Store(true) // live editing keeps the session alive
 		if ferr := c.handle(ctx, f); ferr != nil {
 			c.sendError(ferr)
 		}

@@ -107,7 +107,7 @@ func (h *Hub) deliverNotification(m *Message) {
 	if m.User == 0 || !json.Valid(m.Data) {
 		return
 	}
-	h.sendWhere(mustJSON(notificationOut{T: "notification", Notification: m.Data}), func(c *conn) bool { return c.user.ID == m.User })
+	h.sendWhere(mustJSON(notificationOut{T: "notification", Notification: m.Data}), func(c *conn) bool { return c.userID == m.User })
 }
 
 // deliverStatement sends a statement event to the local connections of the
@@ -117,7 +117,7 @@ func (h *Hub) deliverStatement(m *Message) {
 	if json.Unmarshal(m.Data, &ev) != nil || ev.Org == 0 {
 		return
 	}
-	h.sendWhere(mustJSON(statementOut{T: "statement", StatementEvent: ev}), func(c *conn) bool { return c.user.OrgID == ev.Org })
+	h.sendWhere(mustJSON(statementOut{T: "statement", StatementEvent: ev}), func(c *conn) bool { return c.user().OrgID == ev.Org })
 }
 
 // sendWhere queues frame on every local connection for which match holds.

@@ -3,6 +3,7 @@ package realtime
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,7 +24,7 @@ import (
 //
 // Nothing here is needed for correctness, and no message is trusted to
 // arrive. The committer of a section is the instance with the smallest name
-// among those seen committing to it in the last activeWindow, so instances
+// among those seen committing to it in the last HubConfig.CommitterWindow, so instances
 // agree without talking about it; with none but itself an instance commits
 // on its own. A forwarded submit that is not answered within
 // HubConfig.ForwardTimeout is committed here after all, and that instance is
@@ -37,9 +38,6 @@ import (
 // takes the submit as it comes, as it takes committed ops from the broker.
 
 const (
-	// activeWindow is how long an instance counts as committing to a
-	// section after its last op there.
-	activeWindow = 2 * time.Second
 	// skipFor is how long an instance that did not answer a forwarded
 	// submit is left out of a section's committers.
 	skipFor = 10 * time.Second
@@ -87,14 +85,15 @@ type forwarder struct {
 	mu         sync.Mutex
 	committers map[int64]map[string]time.Time // section → instance → last op seen
 	skip       map[int64]map[string]time.Time // section → instance → left out until
-	waiting    map[fwdKey]chan fwdResult
+	waiting    map[fwdKey][]chan fwdResult    // one submit may be waited for twice: resent after a reconnect while the first still waits
 	nwaiting   atomic.Int64
 	serving    atomic.Int64
+	window     time.Duration // how long an instance counts as committing after its last op
 }
 
-func newForwarder() *forwarder {
+func newForwarder(window time.Duration) *forwarder {
 	return &forwarder{committers: map[int64]map[string]time.Time{}, skip: map[int64]map[string]time.Time{},
-		waiting: map[fwdKey]chan fwdResult{}}
+		waiting: map[fwdKey][]chan fwdResult{}, window: window}
 }
 
 // seen records that instance committed an op to section.
@@ -124,7 +123,7 @@ func (f *forwarder) committer(section int64, self string, now time.Time) string 
 	defer f.mu.Unlock()
 	best := ""
 	for in, at := range f.committers[section] {
-		if now.Sub(at) > activeWindow || now.Before(f.skip[section][in]) {
+		if now.Sub(at) > f.window || now.Before(f.skip[section][in]) {
 			continue
 		}
 		if best == "" || in < best {
@@ -171,28 +170,35 @@ func (f *forwarder) sweep(now time.Time) {
 func (f *forwarder) expect(k fwdKey) chan fwdResult {
 	ch := make(chan fwdResult, 1)
 	f.mu.Lock()
-	f.waiting[k] = ch
+	f.waiting[k] = append(f.waiting[k], ch)
 	f.mu.Unlock()
 	f.nwaiting.Add(1)
 	return ch
 }
 
-func (f *forwarder) forget(k fwdKey) {
+// forget removes the caller waiting on ch, and only it: another caller may
+// wait for the same submit.
+func (f *forwarder) forget(k fwdKey, ch chan fwdResult) {
 	f.mu.Lock()
-	delete(f.waiting, k)
+	chs := slices.DeleteFunc(f.waiting[k], func(c chan fwdResult) bool { return c == ch })
+	if len(chs) == 0 {
+		delete(f.waiting, k)
+	} else {
+		f.waiting[k] = chs
+	}
 	f.mu.Unlock()
 	f.nwaiting.Add(-1)
 }
 
-// resolve tells a waiting caller its outcome; later outcomes are dropped.
+// resolve tells every caller waiting for k its outcome; later outcomes are
+// dropped.
 func (f *forwarder) resolve(k fwdKey, r fwdResult) {
 	if f.nwaiting.Load() == 0 {
 		return
 	}
 	f.mu.Lock()
-	ch := f.waiting[k]
-	f.mu.Unlock()
-	if ch != nil {
+	defer f.mu.Unlock()
+	for _, ch := range f.waiting[k] {
 		select {
 		case ch <- r:
 		default:
@@ -223,7 +229,7 @@ func (h *Hub) submitOp(ctx context.Context, req domain.SubmitRequest) (*domain.S
 func (h *Hub) forward(ctx context.Context, to string, req domain.SubmitRequest) (res *domain.SubmitResult, err error, ok bool) {
 	k := fwdKey{req.SectionID, req.ClientID, req.Seq}
 	ch := h.fwd.expect(k)
-	defer h.fwd.forget(k)
+	defer h.fwd.forget(k, ch)
 	h.publish(&Message{Kind: KindSubmit, Section: req.SectionID, Instance: h.cfg.Instance, To: to,
 		Submit: &ForwardedSubmit{V: req.BaseVersion, Op: req.Op, User: req.UserID, Client: req.ClientID, Seq: req.Seq}})
 	t := time.NewTimer(h.cfg.ForwardTimeout)

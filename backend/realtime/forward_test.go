@@ -28,39 +28,33 @@ func (b *deafBroker) Run(ctx context.Context, handle func(*realtime.Message)) er
 
 // committerWorld starts instances "a" and "b" on one broker and makes "a"
 // the section's committer: it commits one op, and b sees it. It returns the
-// instances, a's broker and an open connection on each.
+// instances and an open connection on each. b waits a minute for a
+// forwarded submit, so that however slow the machine, a submit that a
+// answers is never committed by b instead.
 func committerWorld(t *testing.T, w *world) (a, b *instance, ca, cb *rawConn) {
-	a, b, _, ca, cb = committerWorldDeaf(t, w)
+	a, b, _, ca, cb = committerWorldDeaf(t, w, time.Minute)
 	return a, b, ca, cb
 }
 
-func committerWorldDeaf(t *testing.T, w *world) (a, b *instance, abroker *deafBroker, ca, cb *rawConn) {
+// committerWorldDeaf is committerWorld with a's broker returned, so that a
+// can be made deaf, and b's ForwardTimeout chosen.
+func committerWorldDeaf(t *testing.T, w *world, forwardTimeout time.Duration) (a, b *instance, abroker *deafBroker, ca, cb *rawConn) {
 	mem := realtime.NewMemoryBroker()
 	abroker = &deafBroker{Broker: mem.View()}
-	a = w.start(testConfig("a"), abroker)
-	b = w.start(testConfig("b"), mem.View())
+	// a stays the committer for the whole test however slow the machine.
+	acfg := testConfig("a")
+	acfg.CommitterWindow = time.Hour
+	a = w.start(acfg, abroker)
+	cfg := testConfig("b")
+	cfg.ForwardTimeout = forwardTimeout
+	cfg.CommitterWindow = time.Hour
+	b = w.start(cfg, mem.View())
 	ca, cb = dialRaw(t, a, w.editors[0].ID), dialRaw(t, b, w.editors[1].ID)
 	ca.open(w.section)
 	cb.open(w.section)
 	ca.submit(w.section, 0, []any{"A"}, "ca", 1)
 	cb.next("op", "ops") // b has seen a commit
 	return a, b, abroker, ca, cb
-}
-
-// settledMetric returns a counter once it has stopped changing: a submit
-// is acknowledged from the room, which may happen a moment before the
-// forwarding call that waits for it returns and counts.
-func settledMetric(t *testing.T, in *instance, name string) float64 {
-	last := in.metric(t, name)
-	for range 20 {
-		time.Sleep(20 * time.Millisecond)
-		v := in.metric(t, name)
-		if v == last {
-			return v
-		}
-		last = v
-	}
-	return last
 }
 
 // With a committing to the section, b's submits are committed by a on b's
@@ -80,7 +74,9 @@ func TestSubmitsGoToTheSectionsCommitter(t *testing.T) {
 		if got := a.svc.Stats().Ops; got != 6 {
 			t.Errorf("a committed %d ops; want 6", got)
 		}
-		if got := settledMetric(t, b, "strategieraum_ws_submits_forwarded_total"); got != 5 {
+		// A submit is acknowledged from the room, which may happen a moment
+		// before the forwarding call that waits for it returns and counts.
+		if got := b.waitMetric(t, "strategieraum_ws_submits_forwarded_total", 5); got != 5 {
 			t.Errorf("b forwarded %v submits; want 5", got)
 		}
 		if text, v := w.dbText(w.section); v != 6 || text[:6] != "Abbbbb" {
@@ -108,7 +104,7 @@ func TestForwardedRefusalsAndDuplicatesComeBack(t *testing.T) {
 		if got := b.svc.Stats().Ops; got != 0 {
 			t.Errorf("b committed %d ops itself; want none", got)
 		}
-		if got, fb := settledMetric(t, b, "strategieraum_ws_submits_forwarded_total"), b.metric(t, "strategieraum_ws_submit_forward_fallbacks_total"); got != 4 || fb != 0 {
+		if got, fb := b.waitMetric(t, "strategieraum_ws_submits_forwarded_total", 4), b.metric(t, "strategieraum_ws_submit_forward_fallbacks_total"); got != 4 || fb != 0 {
 			t.Errorf("b forwarded %v submits, %v fell back; want 4 and none", got, fb)
 		}
 		if _, v := w.dbText(w.section); v != 2 {
@@ -122,7 +118,7 @@ func TestForwardedRefusalsAndDuplicatesComeBack(t *testing.T) {
 // forwarded there any more.
 func TestForwardFallsBackWhenTheCommitterIsGone(t *testing.T) {
 	databases(t, func(t *testing.T, w *world) {
-		_, b, abroker, _, cb := committerWorldDeaf(t, w)
+		_, b, abroker, _, cb := committerWorldDeaf(t, w, testConfig("b").ForwardTimeout)
 		abroker.deaf.Store(true)
 		for i := range int64(3) {
 			if ack := cb.submit(w.section, 1+i, []any{"B"}, "cb", 1+i); ack.V != 1+i {
@@ -145,8 +141,11 @@ func TestForwardFallsBackWhenTheCommitterIsGone(t *testing.T) {
 func TestCommitterShuttingDownIsNotWaitedFor(t *testing.T) {
 	databases(t, func(t *testing.T, w *world) {
 		a, b, _, cb := committerWorld(t, w)
-		a.kill()                           // closes its hub, as a graceful shutdown does
-		time.Sleep(200 * time.Millisecond) // the leaving message crosses the broker
+		if got := realtime.Committer(b.hub, w.section); got != "a" {
+			t.Fatalf("b takes %q as the section's committer; want a", got)
+		}
+		a.kill() // closes its hub, as a graceful shutdown does
+		waitUntil(t, "b to hear that a is leaving", func() bool { return realtime.Committer(b.hub, w.section) == "" })
 		cb.submit(w.section, 1, []any{"B"}, "cb", 1)
 		if f, fb := b.metric(t, "strategieraum_ws_submits_forwarded_total"), b.metric(t, "strategieraum_ws_submit_forward_fallbacks_total"); f != 0 || fb != 0 {
 			t.Errorf("b forwarded %v submits (%v fallbacks) to an instance that said it was leaving", f, fb)
@@ -170,7 +169,9 @@ func TestCommitterMustHaveTheSectionOpen(t *testing.T) {
 		}
 		cb.next("op", "ops")
 		cb.submit(w.section, 1, []any{"B"}, "cb", 1)
-		if f, fb := settledMetric(t, b, "strategieraum_ws_submits_forwarded_total"), b.metric(t, "strategieraum_ws_submit_forward_fallbacks_total"); f != 0 || fb != 0 {
+		// b committing itself (Stats below) is what shows it did not
+		// forward; a forwarded submit would also be counted here.
+		if f, fb := b.metric(t, "strategieraum_ws_submits_forwarded_total"), b.metric(t, "strategieraum_ws_submit_forward_fallbacks_total"); f != 0 || fb != 0 {
 			t.Errorf("b forwarded %v submits (%v fallbacks); want it to commit itself", f, fb)
 		}
 		if got := b.svc.Stats().Ops; got != 1 {

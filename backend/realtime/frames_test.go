@@ -151,3 +151,26 @@ func TestHubCloseSaysGoingAway(t *testing.T) {
 		t.Fatalf("want close 1001, got %v", err)
 	}
 }
+
+// TestTextCapAndPing checks that an op that would grow a section past its
+// size cap is answered too_large and changes nothing, and that a ping is
+// answered with a pong.
+func TestTextCapAndPing(t *testing.T) {
+	w := newWorldSQLite(t)
+	in := w.start(testConfig("a"), nil)
+	c := dialRaw(t, in, w.editors[0].ID)
+	c.open(w.section)
+	c.send(map[string]any{"t": "ping"})
+	c.next("pong")
+	text, _ := w.dbText(w.section)
+	n := len([]rune(text))
+	half := strings.Repeat("a", 600_000) // two of these pass the 1,048,576 code points
+	c.submit(w.section, 0, []any{n, half}, "ed", 1)
+	c.send(map[string]any{"t": "op", "section": w.section, "v": 1, "op": []any{n, half}, "client": "ed", "seq": 2})
+	if f := c.expectError(realtime.CodeTooLarge); f.Seq != 2 {
+		t.Fatalf("too_large names seq %d", f.Seq)
+	}
+	if _, v := w.dbText(w.section); v != 1 {
+		t.Fatalf("section at v%d", v)
+	}
+}

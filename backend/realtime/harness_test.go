@@ -184,6 +184,32 @@ func (in *instance) metric(t testing.TB, name string) float64 {
 	return 0
 }
 
+// waitUntil polls cond until it holds and fails the test if it does not
+// within 30 seconds. The deadline only bounds a broken run: tests wait for
+// a state, never for a span of time that merely tends to be long enough.
+func waitUntil(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 30 s for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// waitMetric waits until a counter of the instance reaches want and returns
+// its value then (more than want if it went past).
+func (in *instance) waitMetric(t testing.TB, name string, want float64) float64 {
+	t.Helper()
+	var got float64
+	waitUntil(t, name+" to reach "+strconv.FormatFloat(want, 'g', -1, 64), func() bool {
+		got = in.metric(t, name)
+		return got >= want
+	})
+	return got
+}
+
 // dbText returns the section's committed text and version.
 func (w *world) dbText(section int64) (string, int64) {
 	s, err := w.db.FindSectionByID(context.Background(), section)

@@ -27,6 +27,15 @@ type Deps struct {
 	// remote, in version order per section, under the room's lock: it must
 	// be quick (collab.Service.Observe).
 	Observe func(op *domain.CommittedOp)
+	// Sessions and Users let the hub re-check each connection's session or
+	// API token and account while it is open (access.go); without them a
+	// connection keeps the user of its handshake.
+	Sessions domain.SessionService
+	Users    domain.UserService
+	// Audit, if set, records refused live edits (access.go).
+	Audit domain.AuditService
+	// Now is the clock for session expiry and audit entries; nil: time.Now.
+	Now func() time.Time
 }
 
 // Hub serves the live channel of one instance: it owns the connections,
@@ -50,6 +59,9 @@ type Hub struct {
 	resMu     sync.Mutex
 	resources map[int64]cachedResource // section → section and strategy, see resource
 	fwd       *forwarder
+	sweeping  atomic.Bool // an access check of every connection is running
+	auditMu   sync.Mutex
+	audited   map[int64]auditMark // user → last audited refusal
 	ctx       context.Context
 	cancel    context.CancelFunc
 	done      chan struct{}
@@ -70,7 +82,7 @@ func NewHub(cfg HubConfig, deps Deps) *Hub {
 		metrics: newMetrics(deps.Metrics),
 		rooms:   map[int64]*room{}, conns: map[*conn]struct{}{},
 		pubq: make(chan *Message, 8192), presenceq: make(chan struct{}, 1), presWork: map[int64]int{},
-		resources: map[int64]cachedResource{}, fwd: newForwarder(),
+		resources: map[int64]cachedResource{}, fwd: newForwarder(cfg.CommitterWindow), audited: map[int64]auditMark{},
 		ctx: ctx, cancel: cancel, done: make(chan struct{}),
 	}
 	return h
@@ -227,6 +239,12 @@ func (h *Hub) fromBroker(m *Message) {
 		h.deliverNotification(m)
 	case KindStatement:
 		h.deliverStatement(m)
+	case KindBeschluss:
+		h.deliverBeschluss(m)
+	case KindAccess:
+		if m.Instance != h.cfg.Instance && m.User != 0 {
+			go h.recheck(h.connsWhere(func(c *conn) bool { return c.userID == m.User }))
+		}
 	case KindResync:
 		if r := h.findRoom(m.Section); r != nil {
 			r.mu.Lock()
@@ -257,6 +275,7 @@ func (h *Hub) tickLoop(ctx context.Context) {
 	tick := time.NewTicker(h.cfg.GapWait / 2)
 	defer tick.Stop()
 	var lastBeat, lastPing time.Time
+	lastSweep := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
@@ -266,6 +285,11 @@ func (h *Hub) tickLoop(ctx context.Context) {
 			if beat {
 				lastBeat = now
 				h.fwd.sweep(now)
+				h.checkExpiries(h.now())
+			}
+			if now.Sub(lastSweep) >= h.cfg.AccessCheck {
+				lastSweep = now
+				go h.sweepAccess()
 			}
 			h.checkWrites(now)
 			for _, r := range h.roomList() {

@@ -8,6 +8,7 @@ type metrics struct {
 	framesIn      prometheus.Counter
 	framesOut     prometheus.Counter
 	resyncs       prometheus.Counter
+	revoked       prometheus.Counter
 	gapsRepaired  prometheus.Counter
 	brokerDropped prometheus.Counter
 	submitTime    prometheus.Histogram
@@ -28,6 +29,8 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Websocket frames received from clients."}),
 		framesOut: prometheus.NewCounter(prometheus.CounterOpts{Name: "strategieraum_ws_frames_out_total",
 			Help: "Websocket frames sent to clients."}),
+		revoked: prometheus.NewCounter(prometheus.CounterOpts{Name: "strategieraum_ws_revoked_total",
+			Help: "Connections closed because their session or token ended or their account was disabled or deleted."}),
 		resyncs: prometheus.NewCounter(prometheus.CounterOpts{Name: "strategieraum_ws_resyncs_total",
 			Help: "Connections told to resync because their send queue overflowed."}),
 		gapsRepaired: prometheus.NewCounter(prometheus.CounterOpts{Name: "strategieraum_ws_gap_ops_repaired_total",
@@ -44,7 +47,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Forwarded submits committed here after all, because the other instance did not answer in time or could not commit."}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.resyncs, m.gapsRepaired, m.brokerDropped, m.submitTime, m.sendDelay, m.forwarded, m.forwardFallbacks)
+		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.resyncs, m.revoked, m.gapsRepaired, m.brokerDropped, m.submitTime, m.sendDelay, m.forwarded, m.forwardFallbacks)
 	}
 	return m
 }

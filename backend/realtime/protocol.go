@@ -21,6 +21,7 @@ const (
 	CodeTooLarge      = "too_large"
 	CodeRateLimited   = "rate_limited"
 	CodeResync        = "resync"
+	CodeUnavailable   = "unavailable"
 )
 
 // Frame types.
@@ -34,7 +35,13 @@ const (
 	typeAck      = "ack"
 	typePresence = "presence"
 	typeError    = "error"
+	typePing     = "ping"
+	typePong     = "pong"
 )
+
+// pongFrame answers a client's "ping": the heartbeat by which a browser
+// notices a connection that is open on paper but carries nothing.
+var pongFrame = []byte(`{"t":"pong"}`)
 
 // Limits on client input; a frame as a whole is limited by MaxFrameBytes.
 const (
@@ -84,6 +91,8 @@ func decodeFrame(data []byte) (*inFrame, *frameError) {
 		return nil, e
 	}
 	switch f.T {
+	case typePing:
+		return &f, nil
 	case typeOpen, typeClose, typeOp, typeCursor:
 	default:
 		return fail("Unbekannter Nachrichtentyp.")
@@ -253,6 +262,10 @@ func errorFromDomain(err error, isOp bool) *frameError {
 		code = CodeTooLarge
 	case domain.ERATELIMIT:
 		code = CodeRateLimited
+	case domain.EUNAVAILABLE:
+		// Nothing was committed and nothing is lost: the client keeps its
+		// op and tries again after a pause (same client id and seq).
+		code = CodeUnavailable
 	default:
 		return &frameError{code: code, message: "Interner Fehler – bitte den Abschnitt neu laden."}
 	}

@@ -32,7 +32,14 @@ func dialRawWith(t *testing.T, in *instance, user int64, client *http.Client) *r
 	}
 	ws.SetReadLimit(64 << 20)
 	t.Cleanup(func() { ws.CloseNow() })
-	return &rawConn{t: t, ws: ws}
+	r := &rawConn{t: t, ws: ws}
+	// The handshake completes before the hub has registered the
+	// connection; a pong comes from its read loop, which starts after that.
+	// Without this round trip, an event published right after dialling may
+	// miss the connection.
+	r.send(map[string]string{"t": "ping"})
+	r.next("pong")
+	return r
 }
 
 // smallBufferClient dials with a tiny socket receive buffer, so that a
@@ -68,7 +75,7 @@ func (r *rawConn) sendRaw(typ websocket.MessageType, b []byte) {
 // next returns the next frame of one of the given types, skipping others.
 func (r *rawConn) next(types ...string) *frame {
 	r.t.Helper()
-	f, err := r.nextErr(5*time.Second, types...)
+	f, err := r.nextErr(20*time.Second, types...) // bounds a broken run only
 	if err != nil {
 		r.t.Fatalf("waiting for %v: %v", types, err)
 	}

@@ -52,6 +52,7 @@ type sub struct {
 	stale   bool // the send queue overflowed; the client must re-open (guarded by conn.mu)
 
 	editChecked time.Time // guarded by the connection's read loop
+	editGen     int64     // access.gen when editErr was found
 	editErr     error
 }
 
@@ -159,7 +160,8 @@ func (r *room) repair(ctx context.Context) {
 		ops, err := r.hub.deps.OpLog.OpsSince(rctx, r.id, from, repairPage)
 		cancel()
 		if err != nil {
-			if ctx.Err() == nil {
+			// An unreachable database is logged once by the store.
+			if ctx.Err() == nil && domain.ErrorCode(err) != domain.EUNAVAILABLE {
 				r.hub.log.Warn("reading the op log for repair failed", "section", r.id, "err", err)
 			}
 			return

@@ -18,7 +18,7 @@ func (c *conn) authorize(ctx context.Context, id int64, a policy.Action) error {
 	if err != nil {
 		return err
 	}
-	return policy.Check(c.user, a, res, time.Now())
+	return policy.Check(c.user(), a, res, time.Now())
 }
 
 // resource loads section id with its strategy. Both are kept for
@@ -64,6 +64,9 @@ func (c *conn) open(ctx context.Context, id int64, from *int64) *frameError {
 	ctx, cancel := context.WithTimeout(ctx, serviceTimeout)
 	defer cancel()
 	if err := c.authorize(ctx, id, policy.ReadSection); err != nil {
+		if domain.ErrorCode(err) == domain.EFORBIDDEN {
+			c.hub.auditDenied(c, "open", id, err)
+		}
 		return errorFromDomain(err, false)
 	}
 	text, v, err := c.hub.deps.OpLog.Snapshot(ctx, id)
@@ -194,11 +197,14 @@ func (c *conn) submit(ctx context.Context, f *inFrame) *frameError {
 	}
 	ctx, cancel := context.WithTimeout(ctx, serviceTimeout)
 	defer cancel()
-	if time.Since(s.editChecked) > c.hub.cfg.PermissionTTL {
+	if gen := c.access.gen.Load(); time.Since(s.editChecked) > c.hub.cfg.PermissionTTL || s.editGen != gen {
 		s.editErr = c.authorize(ctx, f.Section, policy.EditSection)
-		s.editChecked = time.Now()
+		s.editChecked, s.editGen = time.Now(), gen
 	}
 	if s.editErr != nil {
+		if domain.ErrorCode(s.editErr) == domain.EFORBIDDEN {
+			c.hub.auditDenied(c, "op", f.Section, s.editErr)
+		}
 		return errorFromDomain(s.editErr, true)
 	}
 	r := c.hub.findRoom(f.Section)
@@ -213,7 +219,7 @@ func (c *conn) submit(ctx context.Context, f *inFrame) *frameError {
 	began := time.Now()
 	res, err := c.hub.submitOp(ctx, domain.SubmitRequest{
 		SectionID: f.Section, BaseVersion: *f.V, Op: f.Op,
-		UserID: c.user.ID, ClientID: f.Client, Seq: f.Seq,
+		UserID: c.userID, ClientID: f.Client, Seq: f.Seq,
 	})
 	c.hub.metrics.submitTime.Observe(time.Since(began).Seconds())
 	if err != nil {
