@@ -22,6 +22,15 @@ func (s *Service) AuditLog(ctx context.Context, u *domain.User, f domain.AuditFi
 	return s.d.Audit.FindAuditEvents(ctx, f)
 }
 
+// AuditActors lists the persons who appear in the audit log, for the
+// filter by name. Moderators and admins only.
+func (s *Service) AuditActors(ctx context.Context, u *domain.User) ([]*domain.AuditActor, error) {
+	if err := s.check(ctx, u, policy.ViewAudit, policy.Resource{}, "audit"); err != nil {
+		return nil, err
+	}
+	return s.d.Audit.FindAuditActors(ctx)
+}
+
 // auditExportMax bounds one CSV export.
 const auditExportMax = 100000
 

@@ -2,7 +2,6 @@ package consult_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/strategieraum/strategieraum/backend/consult"
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/store"
+	"github.com/strategieraum/strategieraum/backend/testclock"
 )
 
 var ctx = context.Background()
@@ -30,25 +30,12 @@ type fixture struct {
 
 	moderator, pate, otherPate, land, land2, reader *domain.User
 
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (f *fixture) clock() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.now
-}
-
-func (f *fixture) setNow(t time.Time) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.now = t
+	*testclock.Clock
 }
 
 func newFixture(t testing.TB, db *store.DB, opts ...func(*domain.Strategy)) *fixture {
 	t.Helper()
-	f := &fixture{db: db, now: time.Now().UTC()}
+	f := &fixture{db: db, Clock: testclock.New(time.Now().UTC())}
 	f.strategy = &domain.Strategy{Title: "Föderale Digitalstrategie"}
 	for _, o := range opts {
 		o(f.strategy)
@@ -64,7 +51,7 @@ func newFixture(t testing.TB, db *store.DB, opts ...func(*domain.Strategy)) *fix
 	status := domain.SectionConsultation
 	_, err := db.UpdateSection(ctx, f.section.ID, domain.SectionUpdate{Status: &status})
 	must(t, err)
-	opens, closes := f.now.Add(-time.Hour), f.now.Add(7*24*time.Hour)
+	opens, closes := f.Now().Add(-time.Hour), f.Now().Add(7*24*time.Hour)
 	f.phase = &domain.Phase{StrategyID: f.strategy.ID, Kind: domain.PhaseBeteiligung, Title: "Beteiligung", OpensAt: &opens, ClosesAt: &closes}
 	must(t, db.AddPhase(ctx, f.phase))
 
@@ -84,7 +71,7 @@ func newFixture(t testing.TB, db *store.DB, opts ...func(*domain.Strategy)) *fix
 // database, as a second server would run.
 func (f *fixture) service(col *collab.Service) *consult.Service {
 	return consult.New(consult.Deps{Store: f.db, Strategies: f.db, Users: f.db, OpLog: col, History: col,
-		Audit: f.db, Now: f.clock})
+		Audit: f.db, Now: f.Now})
 }
 
 func newUser(t testing.TB, db *store.DB, email, org string, roles []domain.Role, topics ...int64) *domain.User {

@@ -24,7 +24,7 @@ func (s *Service) Reopen(ctx context.Context, u *domain.User, threadID int64, no
 }
 
 func (s *Service) setStatus(ctx context.Context, u *domain.User, threadID int64, note string, from, to domain.ThreadStatus, action string) (*domain.Thread, error) {
-	t, sec, _, err := s.allowedThread(ctx, u, threadID, policy.ResolveThread, threadTarget(threadID))
+	t, sec, st, err := s.allowedThread(ctx, u, threadID, policy.ResolveThread, threadTarget(threadID))
 	if err != nil {
 		return nil, err
 	}
@@ -56,14 +56,14 @@ func (s *Service) setStatus(ctx context.Context, u *domain.User, threadID int64,
 	}
 	s.audit(ctx, u, action, threadTarget(t.ID), fmt.Sprintf("section:%d", sec.ID))
 	s.threadChanged(t, map[domain.ThreadStatus]string{domain.StatusOffen: "reopened", domain.StatusErledigt: "resolved"}[to])
-	return s.redact(u, out), nil
+	return s.redact(u, out, sec, st), nil
 }
 
 // HideThread hides a thread with a reason: it stays stored and visible to
 // moderators and its author. Errors: ENOTFOUND, EFORBIDDEN, ECONFLICT
 // (already hidden), EINVALID (no reason).
 func (s *Service) HideThread(ctx context.Context, u *domain.User, threadID int64, reason string) (*domain.Thread, error) {
-	t, sec, _, err := s.allowedThread(ctx, u, threadID, policy.HideComment, threadTarget(threadID))
+	t, sec, st, err := s.allowedThread(ctx, u, threadID, policy.HideComment, threadTarget(threadID))
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (s *Service) HideThread(ctx context.Context, u *domain.User, threadID int64
 	s.threadChanged(t, "hidden")
 	s.notify(ctx, []*domain.Notification{threadNote(t.AuthorID, domain.NotifyHidden, t,
 		"Ihre Diskussion wurde von der Moderation ausgeblendet. Grund: "+reason)})
-	return s.redact(u, out), nil
+	return s.redact(u, out, sec, st), nil
 }
 
 // HideComment hides one comment with a reason and closes reports on it.
@@ -127,7 +127,7 @@ func (s *Service) ReportComment(ctx context.Context, u *domain.User, commentID i
 	if reason, err = text("reason", reason, MaxReasonLen); err != nil {
 		return nil, err
 	}
-	r := &domain.CommentReport{CommentID: c.ID, ThreadID: c.ThreadID, StrategyID: st.ID, ReporterID: u.ID, Reason: reason}
+	r := &domain.CommentReport{CommentID: c.ID, ThreadID: c.ThreadID, StrategyID: st.ID, ReporterID: u.ID, ReporterName: u.Name, Reason: reason}
 	if err := s.d.Store.CreateReport(ctx, r); err != nil {
 		return nil, err
 	}
@@ -141,4 +141,28 @@ func (s *Service) ReportQueue(ctx context.Context, u *domain.User, strategyID in
 		return nil, err
 	}
 	return s.d.Store.FindOpenReports(ctx, strategyID)
+}
+
+// DismissReport closes a report without hiding the comment, with an
+// optional note for the audit log. Errors: ENOTFOUND (no open report),
+// EFORBIDDEN, ETOOLARGE.
+func (s *Service) DismissReport(ctx context.Context, u *domain.User, reportID int64, note string) (*domain.CommentReport, error) {
+	target := fmt.Sprintf("report:%d", reportID)
+	if err := s.check(ctx, u, policy.ModerateQueue, policy.Resource{}, target); err != nil {
+		return nil, err
+	}
+	note, err := optionalText("note", note, MaxReasonLen)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.d.Store.CloseReport(ctx, reportID)
+	if err != nil {
+		return nil, err
+	}
+	detail := commentTarget(r.CommentID)
+	if note != "" {
+		detail += " " + note
+	}
+	s.audit(ctx, u, "report_dismissed", target, detail)
+	return r, nil
 }

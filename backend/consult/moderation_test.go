@@ -120,10 +120,10 @@ func TestPhasesAndDeadline(t *testing.T) {
 		req := consult.NewThread{SectionID: f.section.ID, Kind: domain.KindKommentar, Start: s, End: e, Version: v, Body: "x"}
 
 		closes := *f.phase.ClosesAt
-		f.setNow(closes.Add(-time.Second))
+		f.Set(closes.Add(-time.Second))
 		_, err := f.svc.CreateThread(ctx, f.land, req)
 		must(t, err)
-		f.setNow(closes.Add(time.Second))
+		f.Set(closes.Add(time.Second))
 		_, err = f.svc.CreateThread(ctx, f.land, req)
 		wantCode(t, err, domain.EFORBIDDEN)
 		if msg := domain.ErrorMessage(err); !strings.Contains(msg, "endete am "+consult.Berlin(closes)) {
@@ -135,10 +135,11 @@ func TestPhasesAndDeadline(t *testing.T) {
 		wantCode(t, err, domain.EFORBIDDEN)
 		_, err = f.svc.Reply(ctx, f.land2, th.ID, "noch etwas")
 		wantCode(t, err, domain.EFORBIDDEN)
+		// Nothing of the round changes after its deadline, whoever asks.
 		_, err = f.svc.Reply(ctx, f.pate, th.ID, "Antwort der Themenpaten")
-		must(t, err)
+		wantCode(t, err, domain.EFORBIDDEN)
 		_, err = f.svc.Reply(ctx, f.moderator, th.ID, "Antwort der Moderation")
-		must(t, err)
+		wantCode(t, err, domain.EFORBIDDEN)
 
 		// auswertung: participants read but do not write.
 		must(t, db.AddPhase(ctx, &domain.Phase{StrategyID: f.strategy.ID, Kind: domain.PhaseAuswertung}))
@@ -161,5 +162,45 @@ func TestPhasesAndDeadline(t *testing.T) {
 		must(t, db.AddPhase(ctx, &domain.Phase{StrategyID: f.strategy.ID, Kind: domain.PhaseBeschlossen}))
 		_, err = f.svc.Reply(ctx, f.moderator, th.ID, "x")
 		wantCode(t, err, domain.EFORBIDDEN)
+	})
+}
+
+func TestDismissReport(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		th := f.thread(t, f.land, domain.KindKommentar, "Daten", "")
+		c, err := f.svc.Reply(ctx, f.land2, th.ID, "Sachlich, aber deutlich")
+		must(t, err)
+		rep, err := f.svc.ReportComment(ctx, f.land, c.ID, "zu scharf")
+		must(t, err)
+		q, err := f.svc.ReportQueue(ctx, f.moderator, 0)
+		must(t, err)
+		if len(q) != 1 || q[0].ReporterName != f.land.Name {
+			t.Fatalf("queue = %+v, want the reporter %q named", q, f.land.Name)
+		}
+
+		_, err = f.svc.DismissReport(ctx, f.land, rep.ID, "")
+		wantCode(t, err, domain.EFORBIDDEN)
+		before := f.auditCount(t, "report_dismissed")
+		got, err := f.svc.DismissReport(ctx, f.moderator, rep.ID, "im Rahmen")
+		must(t, err)
+		if got.Open || got.ID != rep.ID || got.ReporterName != f.land.Name {
+			t.Fatalf("dismissed = %+v", got)
+		}
+		if n := f.auditCount(t, "report_dismissed"); n != before+1 {
+			t.Fatalf("audit entries report_dismissed = %d, want %d", n, before+1)
+		}
+		if q, _ = f.svc.ReportQueue(ctx, f.moderator, 0); len(q) != 0 {
+			t.Fatalf("queue after dismissing = %+v", q)
+		}
+		_, err = f.svc.DismissReport(ctx, f.moderator, rep.ID, "")
+		wantCode(t, err, domain.ENOTFOUND)
+		// The comment stays visible.
+		got2, err := f.svc.Thread(ctx, f.reader, th.ID)
+		must(t, err)
+		if got2.Comments[1].Hidden {
+			t.Fatal("dismissing hid the comment")
+		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/export"
 	"github.com/strategieraum/strategieraum/backend/policy"
 )
 
@@ -97,7 +98,8 @@ func (s *Service) PhaseChanged(ctx context.Context, st *domain.Strategy, p *doma
 }
 
 // NotifyDeadlines reminds participants of every open consultation that
-// closes within DeadlineNotice. Each user is reminded once per phase, so it
+// closes within DeadlineNotice. Each user is reminded once per phase and
+// deadline (again after the deadline was moved), so it
 // is safe to call periodically from every instance.
 func (s *Service) NotifyDeadlines(ctx context.Context) error {
 	sts, err := s.d.Strategies.FindStrategies(ctx)
@@ -117,7 +119,7 @@ func (s *Service) NotifyDeadlines(ctx context.Context) error {
 		var ns []*domain.Notification
 		for _, u := range s.usersWhere(ctx, func(u *domain.User) bool { return u.HasRole(domain.RoleLand) }) {
 			ns = append(ns, &domain.Notification{UserID: u.ID, Kind: domain.NotifyDeadline, StrategyID: st.ID,
-				Target: fmt.Sprintf("strategy:%d", st.ID), Key: fmt.Sprintf("deadline:%d", p.ID),
+				Target: fmt.Sprintf("strategy:%d", st.ID), Key: fmt.Sprintf("deadline:%d:%d", p.ID, p.ClosesAt.Unix()),
 				Text: fmt.Sprintf("Die Beteiligung an „%s“ endet am %s.", st.Title, Berlin(*p.ClosesAt))})
 		}
 		s.notify(ctx, ns)
@@ -150,13 +152,7 @@ func (s *Service) MarkRead(ctx context.Context, u *domain.User, ids []int64) err
 	return s.d.Store.MarkRead(ctx, u.ID, ids, s.now())
 }
 
-var berlinLoc = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return time.FixedZone("MEZ", 3600)
-	}
-	return loc
-}()
+var berlinLoc = export.Berlin
 
 // Berlin formats t as Germans read a date and time.
 func Berlin(t time.Time) string { return t.In(berlinLoc).Format("02.01.2006 um 15:04 Uhr") }

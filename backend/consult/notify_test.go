@@ -66,7 +66,7 @@ func TestNotifications(t *testing.T) {
 		if unread(f.land) != 0 {
 			t.Fatal("reminded a week ahead")
 		}
-		f.setNow(f.phase.ClosesAt.Add(-47 * time.Hour))
+		f.Set(f.phase.ClosesAt.Add(-47 * time.Hour))
 		must(t, f.svc.NotifyDeadlines(ctx))
 		must(t, f.svc.NotifyDeadlines(ctx))
 		ns, _ = f.svc.Notifications(ctx, f.land, true, 0)

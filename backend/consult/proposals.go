@@ -23,7 +23,7 @@ const acceptAttempts = 5
 // the current passage in Fields["current"]. Errors: ENOTFOUND, EFORBIDDEN,
 // ELOCKED (final section), ECONFLICT (not open, passage removed or changed).
 func (s *Service) Accept(ctx context.Context, u *domain.User, threadID int64, confirm bool) (*domain.Thread, error) {
-	t, sec, _, err := s.allowedThread(ctx, u, threadID, policy.AcceptProposal, threadTarget(threadID))
+	t, sec, st, err := s.allowedThread(ctx, u, threadID, policy.AcceptProposal, threadTarget(threadID))
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func (s *Service) Accept(ctx context.Context, u *domain.User, threadID int64, co
 		s.notify(ctx, []*domain.Notification{threadNote(t.AuthorID, domain.NotifyProposalAccepted, t,
 			fmt.Sprintf("Ihr Änderungsvorschlag zu „%s“ wurde übernommen.", sec.Title))})
 	}
-	return s.redact(u, out), nil
+	return s.redact(u, out, sec, st), nil
 }
 
 // firstChange returns where op first deletes or inserts.
@@ -254,7 +254,7 @@ func (s *Service) advanceTo(ctx context.Context, sectionID int64, anchors []*dom
 // Reject turns an open proposal down with a reason. Errors: ENOTFOUND,
 // EFORBIDDEN, ECONFLICT (not open), EINVALID (no reason).
 func (s *Service) Reject(ctx context.Context, u *domain.User, threadID int64, reason string) (*domain.Thread, error) {
-	t, sec, _, err := s.allowedThread(ctx, u, threadID, policy.RejectProposal, threadTarget(threadID))
+	t, sec, st, err := s.allowedThread(ctx, u, threadID, policy.RejectProposal, threadTarget(threadID))
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +277,7 @@ func (s *Service) Reject(ctx context.Context, u *domain.User, threadID int64, re
 		s.notify(ctx, []*domain.Notification{threadNote(t.AuthorID, domain.NotifyProposalRejected, t,
 			fmt.Sprintf("Ihr Änderungsvorschlag zu „%s“ wurde abgelehnt.", sec.Title))})
 	}
-	return s.redact(u, out), nil
+	return s.redact(u, out, sec, st), nil
 }
 
 // decidable reports whether t is an open, visible proposal.

@@ -43,8 +43,9 @@ type SectionReport struct {
 	Threads     []*domain.Thread `json:"threads"`
 }
 
-// BuildReport assembles the report of strategyID's consultation (its newest
-// beteiligung phase). Moderators and admins only. Hidden content is
+// BuildReport assembles the report of one consultation round of strategyID:
+// the one named by WithRound in ctx, else the newest. Only that round's
+// threads and statements count, so a later round never changes it. Moderators and admins only. Hidden content is
 // included, marked hidden, since the report is for the moderation.
 func (s *Service) BuildReport(ctx context.Context, u *domain.User, strategyID int64) (*Report, error) {
 	st, err := s.d.Strategies.FindStrategyByID(ctx, strategyID)
@@ -73,7 +74,7 @@ func (s *Service) BuildReport(ctx context.Context, u *domain.User, strategyID in
 	if err != nil {
 		return nil, err
 	}
-	threads, err := s.d.Store.FindThreads(ctx, domain.ThreadFilter{StrategyID: st.ID})
+	threads, err := s.d.Store.FindThreads(ctx, domain.ThreadFilter{StrategyID: st.ID, PhaseID: p.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +87,9 @@ func (s *Service) BuildReport(ctx context.Context, u *domain.User, strategyID in
 	}
 	r := &Report{Strategy: st, Phase: p, GeneratedAt: s.now(), Statements: stmts}
 	for _, sec := range sections {
+		if !p.InScope(sec.ID) && len(bySection[sec.ID]) == 0 {
+			continue
+		}
 		sr, err := s.sectionReport(ctx, sec, p, bySection[sec.ID])
 		if err != nil {
 			return nil, err

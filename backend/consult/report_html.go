@@ -16,6 +16,7 @@ var templatesFS embed.FS
 
 var reportTemplate = template.Must(template.New("report.html").Funcs(template.FuncMap{
 	"berlin":      Berlin,
+	"lines":       LineLabel,
 	"countHeader": countHeader,
 	"countRecord": countRecord,
 	"kind":        func(k domain.ThreadKind) string { return kindLabels[k] },

@@ -6,7 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -48,8 +47,8 @@ func countRecord(r *CountRow) []string {
 	return append(rec, positionLabels[r.Position])
 }
 
-var threadHeader = []string{"Diskussion", "Abschnitt", "Organisation", "Art", "Status", "Bezugstext", "Bezugstext entfernt",
-	"Ersatztext", "Beiträge", "Ergebnis", "Ausgeblendet", "Erstellt (UTC)"}
+var threadHeader = []string{"Diskussion", "Abschnitt", "Organisation", "Art", "Status", "Bezugstext", "Zeilen (Beteiligungsfassung)", "Bezugstext entfernt",
+	"Ersatztext", "Beiträge", "Ergebnis", "Ausgeblendet", "Erstellt (Europe/Berlin)"}
 
 func threadRecord(sec *domain.Section, t *domain.Thread) []string {
 	var comments []string
@@ -58,7 +57,7 @@ func threadRecord(sec *domain.Section, t *domain.Thread) []string {
 		if c.Hidden {
 			body = "[ausgeblendet: " + c.HiddenReason + "] " + body
 		}
-		comments = append(comments, fmt.Sprintf("%s (%s, %s): %s", c.AuthorName, c.OrgCode, c.CreatedAt.UTC().Format(time.DateTime), body))
+		comments = append(comments, fmt.Sprintf("%s (%s, %s): %s", c.AuthorName, c.OrgCode, BerlinZoned(c.CreatedAt), body))
 	}
 	removed, hidden := "nein", "nein"
 	if t.Anchor.Removed {
@@ -68,69 +67,25 @@ func threadRecord(sec *domain.Section, t *domain.Thread) []string {
 		hidden = "ja: " + t.HiddenReason
 	}
 	return []string{strconv.FormatInt(t.ID, 10), sec.Title, t.OrgCode, kindLabels[t.Kind], statusLabels[t.Status],
-		t.Quote, removed, t.Replacement, strings.Join(comments, "\n"), t.Resolution, hidden, t.CreatedAt.UTC().Format(time.DateTime)}
+		t.Quote, LineLabel(t.LineFrom, t.LineTo), removed, t.Replacement, strings.Join(comments, "\n"), t.Resolution, hidden, BerlinZoned(t.CreatedAt)}
 }
 
-// WriteCSV writes the report as CSV: the counts table, an empty row, then
-// one row per thread.
-func (r *Report) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	write := func(rec []string) {
-		for i := range rec {
-			rec[i] = cell(rec[i])
-		}
-		_ = cw.Write(rec)
-	}
-	write(countHeader())
-	for _, c := range r.Counts {
-		write(countRecord(c))
-	}
-	write([]string{})
-	write(append([]string(nil), threadHeader...))
-	for _, s := range r.Sections {
-		for _, t := range s.Threads {
-			write(threadRecord(s.Section, t))
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+// ReportTable is one table of the report: a sheet of the workbook and one
+// CSV file each.
+type ReportTable struct {
+	Name   string // the key in ?table=
+	Title  string // the sheet's name
+	Header []string
+	Rows   [][]string
 }
 
-// WriteXLSX writes the report as an Excel workbook with the sheets
-// Übersicht, Stellungnahmen, Diskussionen and Synopse.
-func (r *Report) WriteXLSX(w io.Writer) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return err
-	}
-	sheet := func(name string, header []string, rows [][]string) error {
-		if _, err := f.NewSheet(name); err != nil {
-			return err
-		}
-		if err := f.SetSheetRow(name, "A1", &header); err != nil {
-			return err
-		}
-		if err := f.SetRowStyle(name, 1, 1, bold); err != nil {
-			return err
-		}
-		for i, row := range rows {
-			vals := make([]any, len(row))
-			for j, v := range row {
-				if n, err := strconv.Atoi(v); err == nil && v != "" && j > 0 {
-					vals[j] = n
-				} else {
-					vals[j] = v
-				}
-			}
-			cellName, _ := excelize.CoordinatesToCellName(1, i+2)
-			if err := f.SetSheetRow(name, cellName, &vals); err != nil {
-				return err
-			}
-		}
-		return f.SetColWidth(name, "A", "L", 24)
-	}
+// ReportTableNames are the tables of the report in sheet order.
+var ReportTableNames = []string{"uebersicht", "stellungnahmen", "diskussionen", "synopse"}
+
+// Tables returns the report's tables: counts per section and organisation,
+// statements, threads, and the Synopse's changes. Times are in
+// Europe/Berlin with the zone named.
+func (r *Report) Tables() []ReportTable {
 	var counts, stmts, threads, syn [][]string
 	for _, c := range r.Counts {
 		counts = append(counts, countRecord(c))
@@ -138,7 +93,7 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 	for _, s := range r.Statements {
 		at := ""
 		if s.SubmittedAt != nil {
-			at = s.SubmittedAt.UTC().Format(time.DateTime)
+			at = BerlinZoned(*s.SubmittedAt)
 		}
 		stmts = append(stmts, []string{s.OrgCode, positionLabels[s.Position], strconv.Itoa(s.Version), at})
 	}
@@ -152,19 +107,54 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 			}
 		}
 	}
-	steps := []struct {
-		name   string
-		header []string
-		rows   [][]string
-	}{
-		{"Übersicht", countHeader(), counts},
-		{"Stellungnahmen", []string{"Organisation", "Position", "Fassung", "Eingereicht (UTC)"}, stmts},
-		{"Diskussionen", threadHeader, threads},
-		{"Synopse", []string{"Abschnitt", "Änderung", "Text"}, syn},
+	return []ReportTable{
+		{"uebersicht", "Übersicht", countHeader(), counts},
+		{"stellungnahmen", "Stellungnahmen", []string{"Organisation", "Position", "Fassung", "Eingereicht (Europe/Berlin)"}, stmts},
+		{"diskussionen", "Diskussionen", threadHeader, threads},
+		{"synopse", "Synopse", []string{"Abschnitt", "Änderung", "Text"}, syn},
 	}
-	for _, s := range steps {
-		if err := sheet(s.name, s.header, s.rows); err != nil {
+}
+
+// WriteCSV writes one table of the report (see ReportTableNames) as CSV for
+// German Excel: UTF-8 with a byte-order mark, semicolons, CRLF line ends.
+// Errors: EINVALID for an unknown table.
+func (r *Report) WriteCSV(w io.Writer, table string) error {
+	for _, t := range r.Tables() {
+		if t.Name != table {
+			continue
+		}
+		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 			return err
+		}
+		cw := csv.NewWriter(w)
+		cw.Comma, cw.UseCRLF = ';', true
+		for _, rec := range append([][]string{t.Header}, t.Rows...) {
+			out := make([]string, len(rec))
+			for i, v := range rec {
+				out[i] = cell(v)
+			}
+			if err := cw.Write(out); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	return domain.Invalid("table", "Erwartet: "+strings.Join(ReportTableNames, ", ")+".")
+}
+
+// WriteXLSX writes the report as an Excel workbook with one sheet per
+// table; each has a bold, frozen header row and an autofilter.
+func (r *Report) WriteXLSX(w io.Writer) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	for _, t := range r.Tables() {
+		if err := writeSheet(f, t, bold); err != nil {
+			return fmt.Errorf("sheet %s: %w", t.Title, err)
 		}
 	}
 	if err := f.DeleteSheet("Sheet1"); err != nil {
@@ -173,4 +163,39 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 	f.SetActiveSheet(0)
 	_, err = f.WriteTo(w)
 	return err
+}
+
+func writeSheet(f *excelize.File, t ReportTable, bold int) error {
+	name := t.Title
+	if _, err := f.NewSheet(name); err != nil {
+		return err
+	}
+	if err := f.SetSheetRow(name, "A1", &t.Header); err != nil {
+		return err
+	}
+	if err := f.SetRowStyle(name, 1, 1, bold); err != nil {
+		return err
+	}
+	for i, row := range t.Rows {
+		vals := make([]any, len(row))
+		for j, v := range row {
+			if n, err := strconv.Atoi(v); err == nil && v != "" && j > 0 {
+				vals[j] = n
+			} else {
+				vals[j] = v
+			}
+		}
+		cellName, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := f.SetSheetRow(name, cellName, &vals); err != nil {
+			return err
+		}
+	}
+	last, _ := excelize.ColumnNumberToName(len(t.Header))
+	if err := f.SetColWidth(name, "A", last, 24); err != nil {
+		return err
+	}
+	if err := f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	return f.AutoFilter(name, fmt.Sprintf("A1:%s%d", last, len(t.Rows)+1), nil)
 }

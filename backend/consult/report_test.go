@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/csv"
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -82,15 +84,36 @@ func TestReport(t *testing.T) {
 			t.Fatal("comment missing or unsanitised")
 		}
 
+		// CSV for German Excel: one table per file, BOM, semicolons, Berlin time.
 		var buf bytes.Buffer
-		must(t, r.WriteCSV(&buf))
-		cr := csv.NewReader(&buf)
-		cr.FieldsPerRecord = -1
+		must(t, r.WriteCSV(&buf, "diskussionen"))
+		raw := buf.Bytes()
+		if !bytes.HasPrefix(raw, []byte("\xef\xbb\xbf")) {
+			t.Fatalf("CSV starts with %q, want the UTF-8 byte-order mark", raw[:min(8, len(raw))])
+		}
+		cr := csv.NewReader(bytes.NewReader(raw[3:]))
+		cr.Comma = ';'
 		recs, err := cr.ReadAll()
 		must(t, err)
-		if recs[0][0] != "Abschnitt" || len(recs) != 1+2+1+3 {
-			t.Fatalf("CSV has %d rows: %q", len(recs), recs)
+		if len(recs) != 1+3 || recs[0][0] != "Diskussion" || recs[0][12] != "Erstellt (Europe/Berlin)" || recs[0][6] != "Zeilen (Beteiligungsfassung)" {
+			t.Fatalf("threads CSV has %d rows: %q", len(recs), recs)
 		}
+		if !regexp.MustCompile(`^\d\d\.\d\d\.\d{4} \d\d:\d\d MES?Z$`).MatchString(recs[1][12]) {
+			t.Fatalf("time %q is not in Berlin time with the zone named", recs[1][12])
+		}
+		if !bytes.Contains(raw, []byte("\r\n")) || strings.Count(string(raw), ";") < 11 {
+			t.Fatal("CSV is not semicolon-separated with CRLF line ends")
+		}
+		buf.Reset()
+		must(t, r.WriteCSV(&buf, "uebersicht"))
+		cr = csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte("\xef\xbb\xbf"))))
+		cr.Comma = ';'
+		recs, err = cr.ReadAll()
+		must(t, err)
+		if len(recs) != 1+2 || recs[0][0] != "Abschnitt" {
+			t.Fatalf("counts CSV: %q", recs)
+		}
+		wantCode(t, r.WriteCSV(&buf, "alles"), domain.EINVALID)
 
 		buf.Reset()
 		must(t, r.WriteXLSX(&buf))
@@ -104,6 +127,21 @@ func TestReport(t *testing.T) {
 		must(t, err)
 		if len(rows) != 4 {
 			t.Fatalf("Diskussionen has %d rows", len(rows))
+		}
+		// Every sheet: header row frozen, autofilter over header and rows.
+		for _, name := range x.GetSheetList() {
+			panes, err := x.GetPanes(name)
+			must(t, err)
+			if !panes.Freeze || panes.YSplit != 1 || panes.TopLeftCell != "A2" {
+				t.Errorf("%s: panes %+v, want the first row frozen", name, panes)
+			}
+			n, _ := x.GetRows(name)
+			cols, _ := x.GetCols(name)
+			last, _ := excelize.ColumnNumberToName(len(cols))
+			want := fmt.Sprintf("A1:%s%d", last, max(len(n), 1))
+			if got := autofilterRef(t, x, name); got != want {
+				t.Errorf("%s: autofilter %q, want %q", name, got, want)
+			}
 		}
 		st, _ := x.GetRows("Stellungnahmen")
 		if len(st) != 2 || st[1][0] != "BY" || st[1][1] != "Zustimmung" {
@@ -165,7 +203,7 @@ func TestSynopsisStartsAtConsultation(t *testing.T) {
 		f := newFixture(t, db)
 		f.edit(t, f.pate, "c", 1, 0, `["Entwurf: "]`) // before the new consultation
 		time.Sleep(5 * time.Millisecond)
-		opens, closes := f.clock().Add(-time.Minute), f.clock().Add(time.Hour)
+		opens, closes := f.Now().Add(-time.Minute), f.Now().Add(time.Hour)
 		must(t, db.AddPhase(ctx, &domain.Phase{StrategyID: f.strategy.ID, Kind: domain.PhaseBeteiligung, OpensAt: &opens, ClosesAt: &closes}))
 		time.Sleep(5 * time.Millisecond)
 		f.edit(t, f.pate, "c", 2, 1, `[9, {"d":3}, "Eine"]`) // "Die" → "Eine"
@@ -202,4 +240,17 @@ func TestReportStyleHashMatches(t *testing.T) {
 	if want := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(consult.ReportContentSecurityPolicy, want) {
 		t.Fatalf("CSP %q lacks %s", consult.ReportContentSecurityPolicy, want)
 	}
+}
+
+// autofilterRef is the range of a sheet's autofilter, as excelize records
+// it in the defined name _xlnm._FilterDatabase ("'Sheet'!$A$1:$L$4" → "A1:L4").
+func autofilterRef(t *testing.T, x *excelize.File, sheet string) string {
+	t.Helper()
+	for _, d := range x.GetDefinedName() {
+		if d.Name == "_xlnm._FilterDatabase" && d.Scope == sheet {
+			ref := d.RefersTo[strings.LastIndex(d.RefersTo, "!")+1:]
+			return strings.ReplaceAll(ref, "$", "")
+		}
+	}
+	return ""
 }

@@ -9,10 +9,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/policy"
@@ -146,14 +144,7 @@ func (s *Service) check(ctx context.Context, u *domain.User, a policy.Action, r 
 // audit appends an event; a failure is logged, never shown, since the
 // action itself has already happened.
 func (s *Service) audit(ctx context.Context, u *domain.User, action, target, detail string) {
-	e := &domain.AuditEvent{Action: action, Target: target, Detail: detail, At: s.now()}
-	if u != nil {
-		id := u.ID
-		e.ActorID, e.OrgCode = &id, u.Org.Code
-	}
-	if err := s.d.Audit.AppendAudit(ctx, e); err != nil {
-		s.log.Error("audit append failed", "action", action, "target", target, "err", err)
-	}
+	domain.RecordAudit(ctx, s.d.Audit, s.log, s.now(), u, action, target, detail)
 }
 
 // sectionAndStrategy loads a section and its strategy (with phases).
@@ -169,28 +160,12 @@ func (s *Service) sectionAndStrategy(ctx context.Context, sectionID int64) (*dom
 	return sec, st, nil
 }
 
-// text validates a required text field: trimmed, not empty, at most max
-// code points, no NUL characters.
-func text(field, v string, max int) (string, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return "", domain.Invalid(field, "Dieses Feld darf nicht leer sein.")
-	}
-	return optionalText(field, v, max)
-}
+// text validates a required text field (domain.Body, the one text
+// validation).
+func text(field, v string, max int) (string, error) { return domain.Body(field, v, max, true) }
 
-// optionalText validates an optional text field.
-func optionalText(field, v string, max int) (string, error) {
-	if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
-		return "", domain.Invalid(field, "Der Text enthält ungültige Zeichen.")
-	}
-	if n := utf8.RuneCountInString(v); n > max {
-		e := domain.Invalid(field, fmt.Sprintf("Der Text ist zu lang (%d Zeichen, höchstens %d).", n, max))
-		e.Code = domain.ETOOLARGE
-		return "", e
-	}
-	return v, nil
-}
+// optionalText validates an optional text field (domain.Body).
+func optionalText(field, v string, max int) (string, error) { return domain.Body(field, v, max, false) }
 
 func threadTarget(id int64) string  { return fmt.Sprintf("thread:%d", id) }
 func commentTarget(id int64) string { return fmt.Sprintf("comment:%d", id) }

@@ -3,23 +3,49 @@ package consult
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/policy"
 )
 
-// consultation returns the strategy and its consultation: the newest
-// beteiligung phase. ENOTFOUND if there has been none.
+type roundKey struct{}
+
+// WithRound names the consultation round (a beteiligung phase) that the
+// reading calls made with ctx (statements, their versions and receipts,
+// the report) are about; without it they are about the newest round.
+// Writing a statement always goes to the newest round.
+func WithRound(ctx context.Context, phaseID int64) context.Context {
+	if phaseID == 0 {
+		return ctx
+	}
+	return context.WithValue(ctx, roundKey{}, phaseID)
+}
+
+// consultation returns the strategy and the round named by WithRound in
+// ctx, or else its newest round (beteiligung phase). ENOTFOUND if there
+// has been none or the named phase is not a round of the strategy.
 func (s *Service) consultation(ctx context.Context, strategyID int64) (*domain.Strategy, *domain.Phase, error) {
+	want, _ := ctx.Value(roundKey{}).(int64)
+	return s.round(ctx, strategyID, want)
+}
+
+// round returns the strategy and its round phaseID, or its newest round if
+// phaseID is 0.
+func (s *Service) round(ctx context.Context, strategyID, phaseID int64) (*domain.Strategy, *domain.Phase, error) {
 	st, err := s.d.Strategies.FindStrategyByID(ctx, strategyID)
 	if err != nil {
 		return nil, nil, err
 	}
 	for i := len(st.Phases) - 1; i >= 0; i-- {
-		if st.Phases[i].Kind == domain.PhaseBeteiligung {
-			return st, st.Phases[i], nil
+		p := st.Phases[i]
+		if p.Kind == domain.PhaseBeteiligung && (phaseID == 0 || p.ID == phaseID) {
+			return st, p, nil
 		}
+	}
+	if phaseID != 0 {
+		return nil, nil, domain.Errorf(domain.ENOTFOUND, "Diese Strategie hat keine Beteiligungsrunde %d.", phaseID)
 	}
 	return nil, nil, domain.Errorf(domain.ENOTFOUND, "Für diese Strategie gab es noch keine Beteiligung.")
 }
@@ -27,7 +53,7 @@ func (s *Service) consultation(ctx context.Context, strategyID int64) (*domain.S
 // ownStatement finds the strategy's consultation and checks that u may take
 // action a on the statement of u's own organisation.
 func (s *Service) ownStatement(ctx context.Context, u *domain.User, strategyID int64, a policy.Action) (*domain.Strategy, *domain.Phase, error) {
-	st, p, err := s.consultation(ctx, strategyID)
+	st, p, err := s.round(ctx, strategyID, 0)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -80,10 +106,19 @@ func (s *Service) SaveStatement(ctx context.Context, u *domain.User, strategyID 
 		return nil, err
 	}
 	out, err := s.d.Store.FindStatement(ctx, p.ID, u.OrgID)
-	if err == nil {
-		s.statementChanged(u, out, "saved")
+	if err != nil {
+		return nil, err
 	}
-	return out, err
+	s.statementChanged(u, out, "saved")
+	return s.statementFor(u, st, out), nil
+}
+
+// statementFor is a copy of stmt with what u may do with it, so that the
+// copy sent to others in live events never carries u's flags.
+func (s *Service) statementFor(u *domain.User, st *domain.Strategy, stmt *domain.Statement) *domain.Statement {
+	out := *stmt
+	out.Can = policy.StatementCan(u, st, stmt.OrgID, stmt.Submitted(), s.now())
+	return &out
 }
 
 // staleStatement says who changed the statement since the refused save was
@@ -103,7 +138,8 @@ func (s *Service) staleStatement(ctx context.Context, phaseID, orgID int64, stal
 	}
 	e := domain.Errorf(domain.ECONFLICT, "%s hat die Stellungnahme am %s %s. Ihre Änderungen sind nicht gespeichert: bitte laden Sie den aktuellen Stand und übertragen Sie Ihre Änderungen.",
 		name, Berlin(when), what)
-	e.Fields = domain.ErrorFields(stale)
+	e.Reason = domain.ReasonStaleRevision
+	e.Stale = &domain.StaleRevision{Revision: cur.Revision, ChangedBy: name, ChangedAt: when.UTC()}
 	return e
 }
 
@@ -125,11 +161,8 @@ func (s *Service) SubmitStatement(ctx context.Context, u *domain.User, strategyI
 	if cur.Submitted() {
 		return nil, domain.Errorf(domain.ELOCKED, "Diese Fassung ist bereits eingereicht; ändern Sie eine neue Fassung.")
 	}
-	if !cur.Position.Valid() {
-		return nil, domain.Invalid("position", "Bitte wählen Sie eine Gesamtposition.")
-	}
-	if cur.Body == "" {
-		return nil, domain.Invalid("body", "Die Stellungnahme ist leer.")
+	if err := submittable(cur.Position, cur.Body); err != nil {
+		return nil, err
 	}
 	out, err := s.d.Store.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, s.now())
 	if err != nil {
@@ -138,12 +171,55 @@ func (s *Service) SubmitStatement(ctx context.Context, u *domain.User, strategyI
 	s.audit(ctx, u, "statement_submitted", fmt.Sprintf("statement:%d", out.ID),
 		fmt.Sprintf("strategy:%d org:%s version:%d", st.ID, out.OrgCode, out.Version))
 	s.statementChanged(u, out, "submitted")
-	return out, nil
+	return s.statementFor(u, st, out), nil
+}
+
+// SubmitStatementText checks that in is complete, saves it as the draft of
+// u's organisation's statement and submits it. Nothing is stored when in is
+// incomplete. Errors: those of SaveStatement and SubmitStatement; EINVALID
+// names every missing field at once.
+func (s *Service) SubmitStatementText(ctx context.Context, u *domain.User, strategyID int64, in StatementInput) (*domain.Statement, error) {
+	if _, _, err := s.ownStatement(ctx, u, strategyID, policy.SubmitStatement); err != nil {
+		return nil, err
+	}
+	if in.Position != "" && !in.Position.Valid() {
+		return nil, domain.Invalid("position", "Erwartet: zustimmung, zustimmung_mit_aenderungen, ablehnung oder enthaltung.")
+	}
+	if err := submittable(in.Position, in.Body); err != nil {
+		return nil, err
+	}
+	if _, err := s.SaveStatement(ctx, u, strategyID, in); err != nil {
+		return nil, err
+	}
+	return s.SubmitStatement(ctx, u, strategyID)
+}
+
+// submittable says what a statement lacks to be submitted: a position and
+// a text, each as its own field.
+func submittable(p domain.Position, body string) error {
+	fields := map[string]string{}
+	if !p.Valid() {
+		fields["position"] = "Bitte wählen Sie eine Gesamtposition."
+	}
+	if strings.TrimSpace(body) == "" {
+		fields["body"] = "Bitte schreiben Sie den Text der Stellungnahme."
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	msg := "Die Stellungnahme ist noch nicht vollständig."
+	if len(fields) == 1 {
+		for _, m := range fields {
+			msg = m
+		}
+	}
+	return &domain.Error{Code: domain.EINVALID, Message: msg, Fields: fields}
 }
 
 // StatementStatus says whether an organisation has submitted; everyone may
 // see it. Position is filled only where u may read the statement.
 type StatementStatus struct {
+	PhaseID     int64           `json:"phase_id"` // the round
 	OrgID       int64           `json:"org_id"`
 	OrgCode     string          `json:"org_code"`
 	Version     int             `json:"version"` // newest submitted version, 0 if none
@@ -176,7 +252,7 @@ func (s *Service) Statements(ctx context.Context, u *domain.User, strategyID int
 		if sub == nil && !policy.Allowed(u, policy.ReadStatement, policy.Resource{Strategy: st, OrgID: l.OrgID}, s.now()) {
 			continue // that an organisation is drafting is its own business
 		}
-		ss := &StatementStatus{OrgID: l.OrgID, OrgCode: l.OrgCode, submitted: sub}
+		ss := &StatementStatus{PhaseID: p.ID, OrgID: l.OrgID, OrgCode: l.OrgCode, submitted: sub}
 		if sub != nil {
 			ss.Version, ss.SubmittedAt = sub.Version, sub.SubmittedAt
 			if policy.Allowed(u, policy.ReadStatement, policy.Resource{Strategy: st, OrgID: l.OrgID, Submitted: true}, s.now()) {
@@ -222,7 +298,7 @@ func (s *Service) Statement(ctx context.Context, u *domain.User, strategyID, org
 	}
 	target := fmt.Sprintf("statement:%d", latest.ID)
 	if policy.Allowed(u, policy.ReadStatement, policy.Resource{Strategy: st, OrgID: orgID}, s.now()) {
-		return latest, nil
+		return s.statementFor(u, st, latest), nil
 	}
 	sub, err := s.newestSubmitted(ctx, latest)
 	if err != nil {
@@ -231,7 +307,7 @@ func (s *Service) Statement(ctx context.Context, u *domain.User, strategyID, org
 	if err := s.check(ctx, u, policy.ReadStatement, policy.Resource{Strategy: st, OrgID: orgID, Submitted: sub != nil}, target); err != nil {
 		return nil, err
 	}
-	return sub, nil
+	return s.statementFor(u, st, sub), nil
 }
 
 // StatementVersions lists every version of orgID's statement for its own

@@ -1,8 +1,8 @@
 package consult_test
 
 import (
+	"errors"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -63,7 +63,7 @@ func TestStatementLifecycle(t *testing.T) {
 		}
 
 		// Editing after submission starts version 2; version 1 is frozen.
-		f.setNow(f.now.Add(time.Minute))
+		f.Set(f.Now().Add(time.Minute))
 		v2, err := f.svc.SaveStatement(ctx, f.land2, sid, consult.StatementInput{Position: domain.PositionAblehnung, Body: "Neue Fassung"})
 		must(t, err)
 		if v2.Version != 2 || v2.Submitted() {
@@ -88,12 +88,12 @@ func TestStatementLifecycle(t *testing.T) {
 		}
 
 		// After the deadline nothing more is submitted.
-		f.setNow(f.phase.ClosesAt.Add(time.Second))
+		f.Set(f.phase.ClosesAt.Add(time.Second))
 		_, err = f.svc.SubmitStatement(ctx, f.land, sid)
 		wantCode(t, err, domain.EFORBIDDEN)
 		_, err = f.svc.SaveStatement(ctx, f.land, sid, consult.StatementInput{Body: "zu spät"})
 		wantCode(t, err, domain.EFORBIDDEN)
-		f.setNow(f.phase.ClosesAt.Add(-time.Second))
+		f.Set(f.phase.ClosesAt.Add(-time.Second))
 		_, err = f.svc.SubmitStatement(ctx, f.land, sid)
 		must(t, err)
 	})
@@ -144,8 +144,12 @@ func TestStatementSaveOnStaleRevision(t *testing.T) {
 		if msg := domain.ErrorMessage(err); !strings.Contains(msg, f.land.Name) || !strings.Contains(msg, "geändert") {
 			t.Fatalf("conflict message %q does not say who changed it", msg)
 		}
-		if rev := domain.ErrorFields(err)["revision"]; rev != strconv.FormatInt(mine.Revision, 10) {
-			t.Fatalf("conflict names revision %q; want %d", rev, mine.Revision)
+		var de *domain.Error
+		if !errors.As(err, &de) || de.Stale == nil || de.Stale.Revision != mine.Revision || de.Stale.ChangedBy != f.land.Name || de.Reason != domain.ReasonStaleRevision {
+			t.Fatalf("conflict %+v does not name revision %d by %s with reason stale_revision", de, mine.Revision, f.land.Name)
+		}
+		if domain.ErrorFields(err) != nil {
+			t.Fatalf("conflict carries field errors %v; the revision is an extension member", domain.ErrorFields(err))
 		}
 		cur, err := f.svc.Statement(ctx, f.land2, sid, f.land.OrgID)
 		must(t, err)

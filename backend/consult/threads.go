@@ -90,6 +90,13 @@ func (s *Service) CreateThread(ctx context.Context, u *domain.User, req NewThrea
 	}
 	t := &domain.Thread{StrategyID: st.ID, SectionID: sec.ID, AuthorID: u.ID, OrgID: u.OrgID, Kind: req.Kind,
 		Anchor: a, Quote: quote, Replacement: replacement}
+	if p := st.CurrentPhase; p != nil && p.Kind == domain.PhaseBeteiligung {
+		id := p.ID
+		t.PhaseID = &id
+		if t.LineFrom, t.LineTo, err = s.lines(ctx, sec.ID, p.ID, a); err != nil {
+			return nil, err
+		}
+	}
 	c := &domain.Comment{AuthorID: u.ID, Body: body, HTML: RenderMarkdown(body)}
 	if err := s.d.Store.CreateThread(ctx, t, c); err != nil {
 		return nil, err
@@ -134,7 +141,8 @@ func (s *Service) EditComment(ctx context.Context, u *domain.User, commentID int
 	if err != nil {
 		return nil, err
 	}
-	r := policy.Resource{Strategy: st, Section: sec, AuthorID: c.AuthorID, WrittenAt: c.CreatedAt}
+	r := threadResource(t, sec, st)
+	r.AuthorID, r.WrittenAt = c.AuthorID, c.CreatedAt
 	if err := s.check(ctx, u, policy.EditComment, r, commentTarget(c.ID)); err != nil {
 		return nil, err
 	}
@@ -183,23 +191,37 @@ func (s *Service) allowedThread(ctx context.Context, u *domain.User, threadID in
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if err := s.check(ctx, u, action, policy.Resource{Strategy: st, Section: sec}, target); err != nil {
+	if err := s.check(ctx, u, action, threadResource(t, sec, st), target); err != nil {
 		return nil, nil, nil, err
 	}
 	return t, sec, st, nil
 }
 
+// threadResource is what the policy needs to know about t: its section,
+// its strategy and the consultation round it belongs to.
+func threadResource(t *domain.Thread, sec *domain.Section, st *domain.Strategy) policy.Resource {
+	r := policy.Resource{Strategy: st, Section: sec}
+	if t.PhaseID != nil {
+		for _, p := range st.Phases {
+			if p.ID == *t.PhaseID {
+				r.Round = p
+			}
+		}
+	}
+	return r
+}
+
 // Thread returns one thread as u may see it, with its anchor at the
 // newest version.
 func (s *Service) Thread(ctx context.Context, u *domain.User, id int64) (*domain.Thread, error) {
-	t, _, _, err := s.threadContext(ctx, u, id)
+	t, sec, st, err := s.threadContext(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.refresh(ctx, []*domain.Thread{t}); err != nil {
 		return nil, err
 	}
-	return s.redact(u, t), nil
+	return s.redact(u, t, sec, st), nil
 }
 
 // SectionThreads lists a section's threads as u may see them, anchors at
@@ -220,20 +242,22 @@ func (s *Service) SectionThreads(ctx context.Context, u *domain.User, sectionID 
 		return nil, err
 	}
 	for i, t := range ts {
-		ts[i] = s.redact(u, t)
+		ts[i] = s.redact(u, t, sec, st)
 	}
 	return ts, nil
 }
 
 // redact returns t as u may see it: hidden threads and comments keep their
 // content only for moderators and their author.
-func (s *Service) redact(u *domain.User, t *domain.Thread) *domain.Thread {
+func (s *Service) redact(u *domain.User, t *domain.Thread, sec *domain.Section, st *domain.Strategy) *domain.Thread {
 	out := *t
 	now := s.now()
+	out.Can = threadCan(u, &out, sec, st, now)
 	if t.Hidden && !policy.Allowed(u, policy.ViewHidden, policy.Resource{AuthorID: t.AuthorID}, now) {
 		out.Replacement, out.HiddenReason = "", ""
 	}
 	out.Comments = make([]*domain.Comment, len(t.Comments))
+	round := threadResource(t, sec, st).Round
 	for i, c := range t.Comments {
 		cc := *c
 		hidden := c.Hidden || t.Hidden
@@ -242,9 +266,44 @@ func (s *Service) redact(u *domain.User, t *domain.Thread) *domain.Thread {
 			cc.Body, cc.HTML, cc.HiddenReason = "", "<p><em>"+HiddenPlaceholder+"</em></p>", ""
 			cc.Hidden = true
 		}
+		cc.Can = commentCan(u, &cc, sec, st, round, now)
 		out.Comments[i] = &cc
 	}
 	return &out
+}
+
+// threadCan asks the policy what u may do with t, so the browser shows only
+// the actions that would work.
+func threadCan(u *domain.User, t *domain.Thread, sec *domain.Section, st *domain.Strategy, now time.Time) *domain.ThreadPermissions {
+	if u == nil {
+		return nil
+	}
+	r := threadResource(t, sec, st)
+	may := func(a policy.Action) bool { return policy.Allowed(u, a, r, now) }
+	open := t.Status == domain.StatusOffen
+	proposal := t.Kind == domain.KindAenderungsvorschlag
+	decidable := proposal && open && !t.Anchor.Removed
+	return &domain.ThreadPermissions{
+		Reply:   !t.Hidden && may(policy.Comment),
+		Resolve: open && !proposal && may(policy.ResolveThread),
+		Reopen:  !open && may(policy.ResolveThread),
+		Hide:    !t.Hidden && may(policy.HideComment),
+		Accept:  decidable && may(policy.AcceptProposal),
+		Reject:  decidable && may(policy.RejectProposal),
+	}
+}
+
+// commentCan asks the policy what u may do with c.
+func commentCan(u *domain.User, c *domain.Comment, sec *domain.Section, st *domain.Strategy, round *domain.Phase, now time.Time) *domain.CommentPermissions {
+	if u == nil {
+		return nil
+	}
+	r := policy.Resource{Strategy: st, Section: sec, AuthorID: c.AuthorID, WrittenAt: c.CreatedAt, Round: round}
+	return &domain.CommentPermissions{
+		Edit:   !c.Hidden && policy.Allowed(u, policy.EditComment, r, now),
+		Report: !c.Hidden && c.AuthorID != u.ID && policy.Allowed(u, policy.ReportComment, r, now),
+		Hide:   !c.Hidden && policy.Allowed(u, policy.HideComment, r, now),
+	}
 }
 
 // ThreadQuery narrows StrategyThreads, e.g. for the moderators' dashboard.
@@ -278,7 +337,9 @@ func (s *Service) StrategyThreads(ctx context.Context, u *domain.User, strategyI
 		return nil, err
 	}
 	readable := map[int64]bool{}
+	byID := map[int64]*domain.Section{}
 	for _, sec := range sections {
+		byID[sec.ID] = sec
 		if q.TopicID != 0 && (sec.TopicID == nil || *sec.TopicID != q.TopicID) {
 			continue
 		}
@@ -299,7 +360,7 @@ func (s *Service) StrategyThreads(ctx context.Context, u *domain.User, strategyI
 		return nil, err
 	}
 	for i, t := range out {
-		out[i] = s.redact(u, t)
+		out[i] = s.redact(u, t, byID[t.SectionID], st)
 	}
 	if out == nil {
 		out = []*domain.Thread{}

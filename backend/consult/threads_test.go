@@ -139,13 +139,13 @@ func TestEditCommentWindow(t *testing.T) {
 		c := th.Comments[0]
 		_, err := f.svc.EditComment(ctx, f.land2, c.ID, "fremd")
 		wantCode(t, err, domain.EFORBIDDEN)
-		f.setNow(c.CreatedAt.Add(14 * time.Minute))
+		f.Set(c.CreatedAt.Add(14 * time.Minute))
 		ed, err := f.svc.EditComment(ctx, f.land, c.ID, "Korrigiert")
 		must(t, err)
 		if ed.EditedAt == nil || ed.Body != "Korrigiert" || !strings.Contains(ed.HTML, "Korrigiert") {
 			t.Fatalf("edited = %+v", ed)
 		}
-		f.setNow(c.CreatedAt.Add(16 * time.Minute))
+		f.Set(c.CreatedAt.Add(16 * time.Minute))
 		_, err = f.svc.EditComment(ctx, f.land, c.ID, "zu spät")
 		wantCode(t, err, domain.EFORBIDDEN)
 		got, _ := db.FindCommentByID(ctx, c.ID)
@@ -199,5 +199,59 @@ func TestThreadAtOlderVersionAndEvents(t *testing.T) {
 		}
 		_, err = f.svc.StrategyThreads(ctx, f.moderator, f.strategy.ID, consult.ThreadQuery{Kind: "lob"})
 		wantCode(t, err, domain.EINVALID)
+	})
+}
+
+// TestThreadPermissions checks that threads and comments carry what the
+// asking user may do, as the policy decides it.
+func TestThreadPermissions(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		p := f.thread(t, f.land, domain.KindAenderungsvorschlag, "Daten", "Die Daten")
+		c, err := f.svc.Reply(ctx, f.land2, p.ID, "Einverstanden")
+		must(t, err)
+		as := func(u *domain.User) *domain.Thread {
+			got, err := f.svc.Thread(ctx, u, p.ID)
+			must(t, err)
+			return got
+		}
+		land, pate, mod, reader := as(f.land), as(f.pate), as(f.moderator), as(f.reader)
+		if w := (domain.ThreadPermissions{Reply: true}); *land.Can != w {
+			t.Errorf("Land may %+v, want %+v", *land.Can, w)
+		}
+		if w := (domain.ThreadPermissions{Reply: true, Accept: true, Reject: true}); *pate.Can != w {
+			t.Errorf("Themenpate may %+v, want %+v", *pate.Can, w)
+		}
+		if w := (domain.ThreadPermissions{Reply: true, Hide: true, Accept: true, Reject: true}); *mod.Can != w {
+			t.Errorf("moderator may %+v, want %+v", *mod.Can, w)
+		}
+		if w := (domain.ThreadPermissions{}); *reader.Can != w {
+			t.Errorf("reader may %+v, want nothing", *reader.Can)
+		}
+		reply := func(th *domain.Thread) domain.CommentPermissions {
+			for _, x := range th.Comments {
+				if x.ID == c.ID {
+					return *x.Can
+				}
+			}
+			t.Fatal("reply missing")
+			return domain.CommentPermissions{}
+		}
+		if got := reply(land); got != (domain.CommentPermissions{Report: true}) {
+			t.Errorf("Land on another's reply: %+v", got)
+		}
+		if got := reply(as(f.land2)); got != (domain.CommentPermissions{Edit: true}) {
+			t.Errorf("author on own reply: %+v", got)
+		}
+		if got := reply(mod); got != (domain.CommentPermissions{Report: true, Hide: true}) {
+			t.Errorf("moderator on a reply: %+v", got)
+		}
+		// Once decided, a proposal can be reopened but no longer accepted.
+		_, err = f.svc.Reject(ctx, f.pate, p.ID, "Nicht nötig")
+		must(t, err)
+		if got := *as(f.pate).Can; got != (domain.ThreadPermissions{Reply: true, Reopen: true}) {
+			t.Errorf("Themenpate after rejecting: %+v", got)
+		}
 	})
 }

@@ -41,6 +41,10 @@ var participants = []struct{ code, name string }{
 	{"DStGB", "Susanne Graf"},
 }
 
+// votingMembers is how many of the first participants (the Bund and the 16
+// Länder) are voting members of the IT-Planungsrat.
+const votingMembers = 17
+
 // patenNames holds the two invented Themenpaten names per sponsoring
 // organisation.
 var patenNames = map[string][2]string{
@@ -70,12 +74,18 @@ func Accounts() []Account {
 			})
 		}
 	}
-	for _, p := range participants {
+	for i, p := range participants {
+		roles := []domain.Role{domain.RoleLand}
+		if i < votingMembers {
+			// The Bund's and each Land's participant also votes for it in
+			// the IT-Planungsrat.
+			roles = append(roles, domain.RoleStimmberechtigt)
+		}
 		accs = append(accs, Account{
 			Email:   "beteiligung@" + strings.ToLower(p.code) + ".example",
 			Name:    p.name,
 			OrgCode: p.code,
-			Roles:   []domain.Role{domain.RoleLand},
+			Roles:   roles,
 		})
 	}
 	accs = append(accs, Account{Email: "lesen@fitko.example", Name: "Miriam Hollstein", OrgCode: "FITKO", Roles: []domain.Role{domain.RoleReader}})

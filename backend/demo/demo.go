@@ -17,6 +17,11 @@ import (
 type Deps struct {
 	Users      domain.UserService
 	Strategies domain.StrategyService
+	// Versions, if set, stores the Beteiligungsfassung of the demo round:
+	// the sections' initial texts, which contributions cite by line.
+	Versions interface {
+		CreateNamedVersion(ctx context.Context, v *domain.NamedVersion) error
+	}
 }
 
 // Consultation window of the demo, relative to the time of seeding: it has
@@ -90,7 +95,11 @@ func Seed(ctx context.Context, d Deps, password string, now time.Time) (seeded b
 	if err := createSections(ctx, d.Strategies, s.ID, topicIDs); err != nil {
 		return false, err
 	}
-	if err := addPhases(ctx, d.Strategies, s.ID, now); err != nil {
+	round, err := addPhases(ctx, d.Strategies, s.ID, now)
+	if err != nil {
+		return false, err
+	}
+	if err := freezeRound(ctx, d, s.ID, round); err != nil {
 		return false, err
 	}
 	if err := createUsers(ctx, d.Users, accounts[1:], hash, orgs, topicIDs); err != nil {
@@ -182,16 +191,16 @@ func createSections(ctx context.Context, svc domain.StrategyService, strategyID 
 }
 
 // addPhases writes the phase history and opens the current consultation.
-func addPhases(ctx context.Context, svc domain.StrategyService, strategyID int64, now time.Time) error {
+func addPhases(ctx context.Context, svc domain.StrategyService, strategyID int64, now time.Time) (*domain.Phase, error) {
 	for _, ph := range pastPhases {
 		p := &domain.Phase{StrategyID: strategyID, Kind: ph.kind, Title: ph.title}
 		if err := svc.AddPhase(ctx, p); err != nil {
-			return fmt.Errorf("demo: add phase %q: %w", ph.title, err)
+			return nil, fmt.Errorf("demo: add phase %q: %w", ph.title, err)
 		}
 	}
 	opens, closes, err := consultationWindow(now)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p := &domain.Phase{
 		StrategyID: strategyID,
@@ -201,7 +210,35 @@ func addPhases(ctx context.Context, svc domain.StrategyService, strategyID int64
 		ClosesAt:   &closes,
 	}
 	if err := svc.AddPhase(ctx, p); err != nil {
-		return fmt.Errorf("demo: add phase %q: %w", currentPhaseTitle, err)
+		return nil, fmt.Errorf("demo: add phase %q: %w", currentPhaseTitle, err)
+	}
+	return p, nil
+}
+
+// freezeRound stores every section's initial text (version 0) as the
+// Beteiligungsfassung of the demo round.
+func freezeRound(ctx context.Context, d Deps, strategyID int64, round *domain.Phase) error {
+	if d.Versions == nil {
+		return nil
+	}
+	secs, err := d.Strategies.FindSections(ctx, strategyID)
+	if err != nil {
+		return fmt.Errorf("demo: list sections: %w", err)
+	}
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return fmt.Errorf("demo: time zone: %w", err)
+	}
+	name := "Beteiligungsfassung " + round.OpensAt.In(berlin).Format("02.01.2006")
+	texts := make(map[string]string, len(sections))
+	for _, spec := range sections {
+		texts[spec.title] = spec.text
+	}
+	for _, sec := range secs {
+		nv := &domain.NamedVersion{SectionID: sec.ID, PhaseID: &round.ID, Version: 0, Text: texts[sec.Title], Name: name}
+		if err := d.Versions.CreateNamedVersion(ctx, nv); err != nil {
+			return fmt.Errorf("demo: freeze section %q: %w", sec.Title, err)
+		}
 	}
 	return nil
 }

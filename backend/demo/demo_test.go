@@ -26,7 +26,7 @@ func TestSeed(t *testing.T) {
 
 func testSeed(t *testing.T, st *store.DB) {
 	ctx := context.Background()
-	deps := demo.Deps{Users: st, Strategies: st}
+	deps := demo.Deps{Users: st, Strategies: st, Versions: st}
 
 	seeded, err := demo.Seed(ctx, deps, password, now)
 	if err != nil || !seeded {
@@ -45,6 +45,7 @@ func testSeed(t *testing.T, st *store.DB) {
 	checkSections(ctx, t, st, s)
 	checkPhases(t, s)
 	checkAccounts(ctx, t, st, s)
+	checkBeteiligungsfassung(ctx, t, st, s)
 
 	before := snapshot(ctx, t, st, s.ID)
 	seeded, err = demo.Seed(ctx, deps, password, now.Add(time.Hour))
@@ -239,4 +240,27 @@ func topicTitle(s *domain.Strategy, id *int64) string {
 		}
 	}
 	return "?unknown topic?"
+}
+
+// checkBeteiligungsfassung: the demo round froze every section's text.
+func checkBeteiligungsfassung(ctx context.Context, t *testing.T, st *store.DB, s *domain.Strategy) {
+	t.Helper()
+	secs, err := st.FindSections(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sec := range secs {
+		vs, err := st.FindNamedVersions(ctx, sec.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, err := st.FindSectionByID(ctx, sec.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(vs) != 1 || vs[0].PhaseID == nil || *vs[0].PhaseID != s.CurrentPhase.ID || vs[0].Version != 0 ||
+			!strings.HasPrefix(vs[0].Name, "Beteiligungsfassung ") || vs[0].Text == "" || (full.Text != "" && vs[0].Text != full.Text) {
+			t.Errorf("section %q: named versions %+v", sec.Title, vs)
+		}
+	}
 }

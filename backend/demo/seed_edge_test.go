@@ -98,7 +98,12 @@ func TestAccounts(t *testing.T) {
 		if dom != strings.ToLower(a.OrgCode)+".example" {
 			t.Errorf("e-mail %s does not match organisation %s", a.Email, a.OrgCode)
 		}
-		if a.Name == "" || len(a.Roles) != 1 || !a.Roles[0].Valid() {
+		// The participants of the Bund and the Länder also vote for them.
+		voter := a.Roles[0] == domain.RoleLand && a.OrgCode != "DLT" && a.OrgCode != "DST" && a.OrgCode != "DStGB"
+		if voter && (len(a.Roles) != 2 || a.Roles[1] != domain.RoleStimmberechtigt) {
+			t.Errorf("account %s of a voting member: roles %v", a.Email, a.Roles)
+		}
+		if a.Name == "" || (!voter && len(a.Roles) != 1) || !a.Roles[0].Valid() {
 			t.Errorf("account %s: name %q, roles %v", a.Email, a.Name, a.Roles)
 		}
 		if (a.Roles[0] == domain.RoleThemenpate) != (len(a.Topics) == 1) {

@@ -27,6 +27,15 @@ func (s *Session) Expired(t time.Time) bool {
 	return !t.Before(s.ExpiresAt) || !t.Before(s.LastSeenAt.Add(SessionIdleTimeout))
 }
 
+// Until returns when s times out (idle or absolute) unless it is used again.
+func (s *Session) Until() time.Time {
+	idle := s.LastSeenAt.Add(SessionIdleTimeout)
+	if s.ExpiresAt.Before(idle) {
+		return s.ExpiresAt
+	}
+	return idle
+}
+
 // APIToken is a personal token for scripts. The secret is shown once at
 // creation; only its SHA-256 hash is stored.
 type APIToken struct {
@@ -37,4 +46,26 @@ type APIToken struct {
 	Hash       string     `json:"-"`
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
+	// ExpiresAt ends the token's validity; at most APITokenMaxLifetime
+	// after creation.
+	ExpiresAt time.Time `json:"expires_at"`
 }
+
+// AccessNotifier is told that what a user may do may have changed: a
+// session or token of theirs ended, or the account was disabled, deleted or
+// given other roles, topics or organisation. Implementations re-check the
+// user's open live connections on every instance. It must not block, and
+// it may be lost on the way (the live layer re-checks periodically anyway).
+type AccessNotifier interface {
+	AccessChanged(userID int64)
+}
+
+// Lifetimes of API tokens: chosen at creation, APITokenDefaultLifetime
+// unless the creator says otherwise, never longer than APITokenMaxLifetime.
+const (
+	APITokenDefaultLifetime = 90 * 24 * time.Hour
+	APITokenMaxLifetime     = 365 * 24 * time.Hour
+)
+
+// Expired reports whether the token is no longer valid at now.
+func (t *APIToken) Expired(now time.Time) bool { return !now.Before(t.ExpiresAt) }

@@ -67,9 +67,17 @@ type Anchor struct {
 // Thread is a discussion anchored to a passage of a section. A thread of
 // kind aenderungsvorschlag carries Replacement, the proposed new text.
 type Thread struct {
-	ID         int64        `json:"id"`
-	StrategyID int64        `json:"strategy_id"`
-	SectionID  int64        `json:"section_id"`
+	ID         int64 `json:"id"`
+	StrategyID int64 `json:"strategy_id"`
+	SectionID  int64 `json:"section_id"`
+	// PhaseID is the consultation round (a beteiligung phase) the thread
+	// was started in; nil for threads started outside any round.
+	PhaseID *int64 `json:"phase_id"`
+	// LineFrom and LineTo are the lines (paragraphs) of the round's
+	// Beteiligungsfassung the passage lies in, fixed when the thread was
+	// started ("Z. 12–14"); nil where the round froze no version.
+	LineFrom   *int         `json:"line_from"`
+	LineTo     *int         `json:"line_to"`
 	AuthorID   int64        `json:"author_id"`
 	AuthorName string       `json:"author_name"`
 	OrgID      int64        `json:"org_id"`
@@ -92,12 +100,15 @@ type Thread struct {
 	AcceptedBy *int64     `json:"accepted_by"`
 	// AcceptedVersion is the version the accepted proposal's op was
 	// committed at.
-	AcceptedVersion *int64     `json:"accepted_version"`
-	Hidden          bool       `json:"hidden"`
-	HiddenReason    string     `json:"hidden_reason,omitempty"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
-	Comments        []*Comment `json:"comments"`
+	AcceptedVersion *int64    `json:"accepted_version"`
+	Hidden          bool      `json:"hidden"`
+	HiddenReason    string    `json:"hidden_reason,omitempty"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+	// Can says what the user who asked may do with the thread, decided by
+	// the policy for each answer; nil where no user asked.
+	Can      *ThreadPermissions `json:"can,omitempty"`
+	Comments []*Comment         `json:"comments"`
 }
 
 // Comment is one Markdown message in a thread; the first one opens it.
@@ -114,18 +125,39 @@ type Comment struct {
 	Hidden       bool       `json:"hidden"`
 	HiddenReason string     `json:"hidden_reason,omitempty"`
 	CreatedAt    time.Time  `json:"created_at"`
+	// Can says what the user who asked may do with the comment (see Thread.Can).
+	Can *CommentPermissions `json:"can,omitempty"`
+}
+
+// ThreadPermissions are the actions the asking user may take on a thread.
+type ThreadPermissions struct {
+	Reply   bool `json:"reply"`
+	Resolve bool `json:"resolve"`
+	Reopen  bool `json:"reopen"`
+	Hide    bool `json:"hide"`
+	Accept  bool `json:"accept"`
+	Reject  bool `json:"reject"`
+}
+
+// CommentPermissions are the actions the asking user may take on a comment.
+type CommentPermissions struct {
+	Edit   bool `json:"edit"`
+	Report bool `json:"report"`
+	Hide   bool `json:"hide"`
 }
 
 // CommentReport is a participant's report of a comment to the moderators.
 type CommentReport struct {
-	ID         int64     `json:"id"`
-	CommentID  int64     `json:"comment_id"`
-	ThreadID   int64     `json:"thread_id"`
-	StrategyID int64     `json:"strategy_id"`
-	ReporterID int64     `json:"reporter_id"`
-	Reason     string    `json:"reason"`
-	Open       bool      `json:"open"` // false once the comment was hidden or the report dismissed
-	CreatedAt  time.Time `json:"created_at"`
+	ID         int64 `json:"id"`
+	CommentID  int64 `json:"comment_id"`
+	ThreadID   int64 `json:"thread_id"`
+	StrategyID int64 `json:"strategy_id"`
+	ReporterID int64 `json:"reporter_id"`
+	// ReporterName is the reporter's name (a pseudonym once the account is deleted).
+	ReporterName string    `json:"reporter_name"`
+	Reason       string    `json:"reason"`
+	Open         bool      `json:"open"` // false once the comment was hidden or the report dismissed
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // Position is an organisation's overall stance in a statement.
@@ -170,6 +202,9 @@ type Statement struct {
 	// organisation's statement across its versions; a save names the
 	// revision it was made on.
 	Revision int64 `json:"revision"`
+	// Can says what the user who asked may do with the statement, decided
+	// by the policy; nil where no user asked.
+	Can *StatementPermissions `json:"can,omitempty"`
 }
 
 // Submitted reports whether s is frozen.
@@ -213,6 +248,8 @@ type ThreadFilter struct {
 	Kind       ThreadKind
 	OrgID      int64
 	IDs        []int64
+	// PhaseID keeps only the threads of that consultation round.
+	PhaseID int64
 }
 
 // ThreadUpdate holds the state changes UpdateThread applies; nil fields
@@ -279,6 +316,9 @@ type ConsultationStore interface {
 	// FindOpenReports lists open reports, oldest first; strategyID 0 lists
 	// all.
 	FindOpenReports(ctx context.Context, strategyID int64) ([]*CommentReport, error)
+	// CloseReport closes one open report and returns it (ReporterName
+	// and ThreadID filled); ENOTFOUND if there is no open report id.
+	CloseReport(ctx context.Context, id int64) (*CommentReport, error)
 
 	// FindStatements returns the newest version of every organisation's
 	// statement in the consultation phaseID, ordered by organisation.
@@ -309,7 +349,56 @@ type ConsultationStore interface {
 	// MarkRead marks the user's notifications ids (all if ids is empty) read.
 	MarkRead(ctx context.Context, userID int64, ids []int64, at time.Time) error
 
+	// CreateNamedVersion stores v and sets its ID and CreatedAt.
+	// ENOTFOUND if the section is unknown.
+	CreateNamedVersion(ctx context.Context, v *NamedVersion) error
+	// FindNamedVersions lists a section's named versions, oldest first.
+	FindNamedVersions(ctx context.Context, sectionID int64) ([]*NamedVersion, error)
+
 	// VersionAt returns the version a section had at time t: the number of
 	// ops committed before t.
 	VersionAt(ctx context.Context, sectionID int64, t time.Time) (int64, error)
+}
+
+// NamedVersion is a section's text frozen at one op-log version under a
+// name, such as the Beteiligungsfassung of a round (PhaseID set).
+type NamedVersion struct {
+	ID        int64     `json:"id"`
+	SectionID int64     `json:"section_id"`
+	PhaseID   *int64    `json:"phase_id"`
+	Version   int64     `json:"version"`
+	Text      string    `json:"text"`
+	Name      string    `json:"name"`
+	CreatedBy *int64    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// SectionPermissions are the actions the asking user may take on a section.
+type SectionPermissions struct {
+	Edit    bool `json:"edit"`    // change the text (and restore an older version)
+	Comment bool `json:"comment"` // start a discussion or reply
+	Propose bool `json:"propose"` // submit a change proposal
+	Restore bool `json:"restore"` // restore a version from the history
+}
+
+// StatementPermissions are the actions the asking user may take on the
+// statement of their organisation.
+type StatementPermissions struct {
+	Read       bool `json:"read"`        // read the statement
+	Edit       bool `json:"edit"`        // save the draft
+	Submit     bool `json:"submit"`      // submit the draft
+	NewVersion bool `json:"new_version"` // start a new version after a submitted one
+}
+
+// UserPermissions are the global capabilities of the signed-in user.
+type UserPermissions struct {
+	Moderate       bool `json:"moderate"`        // the moderation queue
+	ManageUsers    bool `json:"manage_users"`    // administer accounts
+	ViewAudit      bool `json:"view_audit"`      // the audit log
+	ViewReport     bool `json:"view_report"`     // the consultation report
+	WriteStatement bool `json:"write_statement"` // write the statement of the own organisation
+	ViewStatements bool `json:"view_statements"` // the statements page: writers and staff
+	// Beschlüsse (backend/beschluss).
+	ManageBeschluss bool `json:"manage_beschluss"` // create Vorlagen, enter a session's votes, close a vote
+	ManageKey       bool `json:"manage_key"`       // edit the Königsteiner Schlüssel
 }

@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. Each maps to exactly one HTTP status and one websocket error
@@ -20,13 +21,68 @@ const (
 	EUNAVAILABLE  = "unavailable"  // a dependency (database, broker) is not reachable
 )
 
+// Reasons refine a code where clients react differently or translate the
+// message: they travel as the problem's "reason" member.
+const (
+	ReasonStaleRevision   = "stale_revision"     // saved on an older revision than the current one
+	ReasonRoundClosed     = "round_closed"       // the consultation round's deadline has passed (or a later phase began)
+	ReasonNotInRound      = "not_in_round"       // the section is outside the current round's scope
+	ReasonContribLimit    = "contribution_limit" // too many threads or comments in a short time
+	ReasonDeadlinePassed  = "deadline_passed"    // a vote's deadline has passed (Umlaufverfahren)
+	ReasonNotYetOpen      = "not_yet_open"       // the consultation window has not opened yet
+	ReasonPhaseClosed     = "phase_closed"       // no consultation phase is running
+	ReasonAdopted         = "adopted"            // the strategy is adopted; nothing changes any more
+	ReasonSectionLocked   = "section_locked"     // the section is final
+	ReasonReadOnly        = "read_only"          // the account's role only reads
+	ReasonNotSponsor      = "not_sponsor"        // only the topic's Themenpaten (or staff) may do this
+	ReasonStaffOnly       = "staff_only"         // reserved for moderators or administrators
+	ReasonOtherOrg        = "other_org"          // only for one's own organisation
+	ReasonNotParticipant  = "not_participant"    // only participants (role land) write statements
+	ReasonLoginThrottled  = "login_throttled"    // too many failed sign-ins
+	ReasonBadCredentials  = "bad_credentials"    // e-mail or password wrong
+	ReasonLoginRequired   = "login_required"     // no session or token
+	ReasonAccountDisabled = "account_disabled"   // the account is disabled
+	// The second factor (TOTP).
+	ReasonSecondFactorRequired = "second_factor_required" // set up the second factor first
+	ReasonBadSecondFactor      = "bad_second_factor"      // code or recovery code wrong
+	ReasonCodeReused           = "code_reused"            // that code was used already
+	ReasonLoginExpired         = "login_expired"          // the password step timed out
+	ReasonSSOAccount           = "sso_account"            // the identity provider handles it
+	ReasonRequiredForRole      = "required_for_role"      // the role must keep its second factor
+)
+
 // Error is the one error type that carries a code and a user-facing German
-// message. Fields names offending input fields for validation errors.
+// message. Fields names offending input fields for validation errors;
+// Reason refines Code; Stale describes a newer revision for a refused save.
 type Error struct {
 	Code    string
+	Reason  string
 	Message string
 	Fields  map[string]string
+	Stale   *StaleRevision
 	Err     error // wrapped cause, never shown to users
+}
+
+// StaleRevision says who changed a document since a refused save began.
+type StaleRevision struct {
+	Revision  int64
+	ChangedBy string
+	ChangedAt time.Time
+}
+
+// WithReason sets the reason of e and returns e.
+func (e *Error) WithReason(reason string) *Error {
+	e.Reason = reason
+	return e
+}
+
+// ErrorReason returns the reason of the first *Error in err's chain, or "".
+func ErrorReason(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return ""
 }
 
 // Error implements the error interface.

@@ -32,10 +32,13 @@ const (
 	RoleThemenpate Role = "themenpate" // edits the sections of its topics
 	RoleLand       Role = "land"       // participant for its organisation
 	RoleReader     Role = "reader"     // reads only
+	// RoleStimmberechtigt votes on Beschlussvorlagen for its organisation
+	// (Bund or a Land); deputies hold it too, one vote counts per organisation.
+	RoleStimmberechtigt Role = "stimmberechtigt"
 )
 
 // Roles lists every role in a stable order.
-var Roles = []Role{RoleAdmin, RoleModerator, RoleThemenpate, RoleLand, RoleReader}
+var Roles = []Role{RoleAdmin, RoleModerator, RoleThemenpate, RoleLand, RoleReader, RoleStimmberechtigt}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -62,6 +65,11 @@ type User struct {
 	// its contributions under a pseudonym (UserService.PseudonymiseUser).
 	Deleted   bool      `json:"deleted"`
 	CreatedAt time.Time `json:"created_at"`
+	// SecondFactor is set when the account has a confirmed TOTP factor.
+	SecondFactor bool `json:"second_factor"`
+	// SSO is set when the account is linked to a single sign-on identity;
+	// its second factor is then the identity provider's.
+	SSO bool `json:"sso"`
 }
 
 // HasRole reports whether u has role r.
@@ -188,6 +196,28 @@ type Phase struct {
 	ClosesAt   *time.Time `json:"closes_at"`
 	StartedAt  time.Time  `json:"started_at"`
 	ActorID    *int64     `json:"actor_id"`
+	// SectionIDs is the scope of a consultation round: the sections it
+	// consults on. Empty means every section of the strategy.
+	SectionIDs []int64 `json:"section_ids"`
+}
+
+// InScope reports whether a consultation round consults on section id.
+func (p *Phase) InScope(id int64) bool {
+	if p == nil || len(p.SectionIDs) == 0 {
+		return true
+	}
+	for _, s := range p.SectionIDs {
+		if s == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Closed reports whether a round's deadline has passed at t: t is at or
+// after ClosesAt. A round without a deadline never closes by itself.
+func (p *Phase) Closed(t time.Time) bool {
+	return p != nil && p.ClosesAt != nil && !t.Before(*p.ClosesAt)
 }
 
 // Open reports whether a consultation window is open at t: the phase is

@@ -3,6 +3,8 @@ package domain
 import (
 	"context"
 	"encoding/json"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -69,6 +71,35 @@ type Revision struct {
 	EndedAt     time.Time `json:"ended_at"`
 	Inserted    int       `json:"inserted"` // code points inserted
 	Deleted     int       `json:"deleted"`  // code points deleted
+	// RestoredFrom is the version a restore brought back; nil for edits.
+	// A restore is always a revision of its own.
+	RestoredFrom *int64 `json:"restored_from"`
+}
+
+// restorePrefix starts the client id of a restoring op; no editor uses it.
+const restorePrefix = "restore-"
+
+// RestoreClientID is the client id of the op that restores version from;
+// nonce makes it unique, so a restore is never mistaken for a resent op.
+// The op log keeps client ids, so the history can tell restores apart
+// without a column of its own.
+func RestoreClientID(from int64, nonce string) string {
+	return restorePrefix + strconv.FormatInt(from, 10) + "-" + nonce
+}
+
+// RestoredFrom returns the version restored by the op with clientID, and
+// false for ordinary edits.
+func RestoredFrom(clientID string) (int64, bool) {
+	rest, ok := strings.CutPrefix(clientID, restorePrefix)
+	if !ok {
+		return 0, false
+	}
+	v, _, ok := strings.Cut(rest, "-")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	return n, err == nil && n >= 0
 }
 
 // HistoryService reads a section's history and restores old versions.
@@ -81,6 +112,8 @@ type HistoryService interface {
 	TextAt(ctx context.Context, sectionID, v int64) (string, error)
 	// Restore commits, as a new op by actor, the edit that turns the
 	// current text into the text at version v, and publishes it like any
-	// other op. Returns the version the op was committed at.
+	// other op; the history lists it as restored from v, and the audit log
+	// records it as section_restored. Returns the version the op was
+	// committed at.
 	Restore(ctx context.Context, actor *User, sectionID, v int64) (int64, error)
 }

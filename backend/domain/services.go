@@ -143,6 +143,12 @@ type StrategyService interface {
 	// AddPhase appends p to its strategy's history, making it current, and
 	// sets p.ID and p.StartedAt.
 	AddPhase(ctx context.Context, p *Phase) error
+	// UpdatePhaseTimes moves the window of consultation round phaseID of
+	// strategyID to [opensAt, closesAt) in place, so that everything
+	// already contributed stays in its round, and returns the phase as it
+	// was before and as it is now. ENOTFOUND (no such phase of that
+	// strategy), EINVALID (not a beteiligung, closes before it opens).
+	UpdatePhaseTimes(ctx context.Context, strategyID, phaseID int64, opensAt, closesAt time.Time) (before, after *Phase, err error)
 }
 
 // AuditEvent is one append-only audit log row: who did what to which target,
@@ -178,9 +184,33 @@ type AuditService interface {
 	AppendAudit(ctx context.Context, e *AuditEvent) error
 	// FindAuditEvents lists events newest first.
 	FindAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, error)
+	// FindAuditActors lists every person who appears as actor in the log,
+	// ordered by name, so the log can be filtered by name.
+	FindAuditActors(ctx context.Context) ([]*AuditActor, error)
+}
+
+// AuditActor is a person who acted in the audit log: id, current name (a
+// pseudonym once deleted) and organisation code.
+type AuditActor struct {
+	ID      int64  `json:"id"`
+	Name    string `json:"name"`
+	OrgCode string `json:"org_code"`
 }
 
 // Pinger reports whether a dependency is reachable; used by /readyz.
 type Pinger interface {
 	Ping(ctx context.Context) error
+}
+
+// IdentityService links accounts to the stable identifiers of single
+// sign-on issuers.
+type IdentityService interface {
+	// FindUserByIdentity returns the account linked to the issuer's
+	// subject, or ENOTFOUND.
+	FindUserByIdentity(ctx context.Context, issuer, subject string) (*User, error)
+	// LinkIdentity links the account to the issuer's subject. ECONFLICT if
+	// the subject is linked to another account or the account already has
+	// another subject at that issuer; linking the same pair again is
+	// harmless. ENOTFOUND for an unknown account.
+	LinkIdentity(ctx context.Context, userID int64, issuer, subject string) error
 }

@@ -35,7 +35,7 @@ func BenchmarkConcurrentTraces(b *testing.B) {
 		for _, eager := range []bool{false, true} {
 			mode := map[bool]string{false: "lazy", true: "eager"}[eager]
 			b.Run(name+"/"+mode, func(b *testing.B) {
-				tr := benchTrace(b, "concurrent_traces", name)
+				tr := mustTrace(b, "concurrent_traces", name)
 				b.ReportAllocs()
 				n := 0
 				for b.Loop() {

@@ -9,9 +9,9 @@ import (
 	"testing"
 )
 
-// tracesDir is the shared editing-traces folder, which lives beside the
-// repository clone (locally /work/shared, in CI shared/ next to the clone).
-const tracesDir = "../../../shared/traces"
+// tracesDir holds the editing traces (josephg/editing-traces, CC BY 4.0; see
+// its README.md), kept in the repository so that a clean clone tests alone.
+const tracesDir = "testdata/traces"
 
 // patch is one [pos, delCount, insertText] edit in code points.
 type patch struct {
@@ -45,49 +45,30 @@ type trace struct {
 	} `json:"txns"`
 }
 
-// loadTrace reads kind/name.json.gz; ok is false if the folder is missing.
-func loadTrace(kind, name string) (*trace, bool, error) {
-	if _, err := os.Stat(tracesDir); err != nil {
-		return nil, false, nil
-	}
+// loadTrace reads kind/name.json.gz.
+func loadTrace(kind, name string) (*trace, error) {
 	f, err := os.Open(filepath.Join(tracesDir, kind, name+".json.gz"))
 	if err != nil {
-		return nil, true, err
+		return nil, err
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f)
 	if err != nil {
-		return nil, true, err
+		return nil, err
 	}
 	var tr trace
 	if err := json.NewDecoder(zr).Decode(&tr); err != nil {
-		return nil, true, fmt.Errorf("decoding %s: %w", name, err)
+		return nil, fmt.Errorf("decoding %s: %w", name, err)
 	}
-	return &tr, true, nil
+	return &tr, nil
 }
 
-// mustTrace loads a trace for a test, failing if the folder is missing.
-func mustTrace(t *testing.T, kind, name string) *trace {
-	t.Helper()
-	tr, ok, err := loadTrace(kind, name)
-	if !ok {
-		t.Fatalf("traces folder %s is missing; it must sit beside the repository (shared/traces)", tracesDir)
-	}
+// mustTrace loads a trace for a test or benchmark; a missing file fails it.
+func mustTrace(tb testing.TB, kind, name string) *trace {
+	tb.Helper()
+	tr, err := loadTrace(kind, name)
 	if err != nil {
-		t.Fatal(err)
-	}
-	return tr
-}
-
-// benchTrace loads a trace for a benchmark, skipping if the folder is missing.
-func benchTrace(b *testing.B, kind, name string) *trace {
-	b.Helper()
-	tr, ok, err := loadTrace(kind, name)
-	if !ok {
-		b.Skipf("traces folder %s is missing", tracesDir)
-	}
-	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return tr
 }
@@ -144,7 +125,7 @@ func BenchmarkSequentialTraces(b *testing.B) {
 	for _, name := range []string{"automerge-paper", "seph-blog1", "rustcode", "sveltecomponent",
 		"json-crdt-patch", "json-crdt-blog-post", "friendsforever_flat", "clownschool_flat"} {
 		b.Run(name, func(b *testing.B) {
-			tr := benchTrace(b, "sequential_traces", name)
+			tr := mustTrace(b, "sequential_traces", name)
 			b.ReportAllocs()
 			n := 0
 			for b.Loop() {
@@ -167,7 +148,7 @@ func BenchmarkSequentialTraces(b *testing.B) {
 // structure, measured beside the Doc numbers so load on the machine shows
 // in both.
 func BenchmarkSpliceBaseline(b *testing.B) {
-	tr := benchTrace(b, "sequential_traces", "automerge-paper")
+	tr := mustTrace(b, "sequential_traces", "automerge-paper")
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {

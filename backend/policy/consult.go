@@ -45,7 +45,7 @@ func reportComment(u *domain.User, r Resource, now time.Time) error {
 	if isStaff(u) || u.HasRole(domain.RoleThemenpate) || u.HasRole(domain.RoleLand) {
 		return nil
 	}
-	return deny("Mit Ihrer Rolle können Sie nur lesen.")
+	return denyFor(domain.ReasonReadOnly, "Mit Ihrer Rolle können Sie nur lesen.")
 }
 
 // editComment: only the author, only within the edit window, never once
@@ -55,12 +55,12 @@ func editComment(u *domain.User, r Resource, now time.Time) error {
 		return deny("Nur die Verfasserin oder der Verfasser kann einen Beitrag ändern.")
 	}
 	if phaseOf(r) == domain.PhaseBeschlossen {
-		return deny("Die Strategie ist beschlossen; Beiträge sind nicht mehr änderbar.")
+		return denyFor(domain.ReasonAdopted, "Die Strategie ist beschlossen; Beiträge sind nicht mehr änderbar.")
 	}
 	if now.Sub(r.WrittenAt) > CommentEditWindow {
 		return deny("Beiträge können nur in den ersten 15 Minuten geändert werden.")
 	}
-	return nil
+	return roundUnchanged(Resource{Strategy: r.Strategy, Round: r.Round}, now)
 }
 
 func viewHidden(u *domain.User, r Resource, _ time.Time) error {
@@ -91,7 +91,7 @@ func acceptProposal(u *domain.User, r Resource, now time.Time) error {
 		return err
 	}
 	if r.Section.Status == domain.SectionFinal {
-		return domain.Errorf(domain.ELOCKED, "Der Abschnitt ist beschlossen und kann nicht mehr geändert werden.")
+		return locked("Der Abschnitt ist beschlossen und kann nicht mehr geändert werden.")
 	}
 	return nil
 }

@@ -41,6 +41,9 @@ type Resource struct {
 	WrittenAt time.Time
 	// Submitted marks a statement that has been submitted.
 	Submitted bool
+	// Round is the consultation round (a beteiligung phase of Strategy)
+	// a thread or comment belongs to; nil for those outside any round.
+	Round *domain.Phase
 }
 
 // Check returns nil if u may do a on r at time now. Otherwise it returns a
@@ -48,10 +51,10 @@ type Resource struct {
 // with a German message that says why.
 func Check(u *domain.User, a Action, r Resource, now time.Time) error {
 	if u == nil {
-		return domain.Errorf(domain.EUNAUTHORIZED, "Bitte melden Sie sich an.")
+		return domain.Errorf(domain.EUNAUTHORIZED, "Bitte melden Sie sich an.").WithReason(domain.ReasonLoginRequired)
 	}
 	if u.Disabled {
-		return domain.Errorf(domain.EFORBIDDEN, "Ihr Konto ist deaktiviert.")
+		return domain.Errorf(domain.EFORBIDDEN, "Ihr Konto ist deaktiviert.").WithReason(domain.ReasonAccountDisabled)
 	}
 	rule, ok := rules[a]
 	if !ok {
@@ -66,6 +69,16 @@ func Allowed(u *domain.User, a Action, r Resource, now time.Time) bool {
 }
 
 func deny(msg string) error { return domain.Errorf(domain.EFORBIDDEN, "%s", msg) }
+
+// denyFor is deny with a reason code the browser can translate.
+func denyFor(reason, msg string) error {
+	return domain.Errorf(domain.EFORBIDDEN, "%s", msg).WithReason(reason)
+}
+
+// locked is the ELOCKED error for a final section.
+func locked(msg string) error {
+	return domain.Errorf(domain.ELOCKED, "%s", msg).WithReason(domain.ReasonSectionLocked)
+}
 
 var rules = map[Action]func(*domain.User, Resource, time.Time) error{
 	ReadStrategy:    readStrategy,
@@ -93,7 +106,7 @@ func staffOnly(roles ...domain.Role) func(*domain.User, Resource, time.Time) err
 				return nil
 			}
 		}
-		return deny("Diese Aktion ist der Moderation oder Administration vorbehalten.")
+		return denyFor(domain.ReasonStaffOnly, "Diese Aktion ist der Moderation oder Administration vorbehalten.")
 	}
 }
 
@@ -127,7 +140,7 @@ func readSection(u *domain.User, r Resource, _ time.Time) error {
 	if phaseOf(r) == domain.PhaseEntwurf {
 		return deny("Entwürfe sind bis zur Beteiligung nur für Themenpaten und Moderation sichtbar.")
 	}
-	if u.HasRole(domain.RoleLand) || u.HasRole(domain.RoleReader) {
+	if u.HasRole(domain.RoleLand) || u.HasRole(domain.RoleReader) || u.HasRole(domain.RoleStimmberechtigt) {
 		return nil
 	}
 	return deny("Sie haben keine Leseberechtigung.")
@@ -139,7 +152,7 @@ func editSection(u *domain.User, r Resource, _ time.Time) error {
 		return deny("Unbekannter Abschnitt.")
 	}
 	if !isStaff(u) && !sponsors(u, r) {
-		return deny("Nur die Themenpaten dieses Schwerpunktthemas dürfen den Abschnitt bearbeiten.")
+		return denyFor(domain.ReasonNotSponsor, "Nur die Themenpaten dieses Schwerpunktthemas dürfen den Abschnitt bearbeiten.")
 	}
 	switch s.Status {
 	case domain.SectionDraft:
@@ -148,9 +161,9 @@ func editSection(u *domain.User, r Resource, _ time.Time) error {
 		if r.Strategy != nil && r.Strategy.EditDuringConsultation {
 			return nil
 		}
-		return deny("Während der Beteiligung ist der Abschnitt nicht bearbeitbar.")
+		return denyFor(domain.ReasonPhaseClosed, "Während der Beteiligung ist der Abschnitt nicht bearbeitbar.")
 	case domain.SectionFinal:
-		return domain.Errorf(domain.ELOCKED, "Der Abschnitt ist beschlossen und kann nicht mehr geändert werden.")
+		return locked("Der Abschnitt ist beschlossen und kann nicht mehr geändert werden.")
 	}
 	return deny("Unbekannter Status des Abschnitts.")
 }
@@ -158,16 +171,53 @@ func editSection(u *domain.User, r Resource, _ time.Time) error {
 // consultationOpen is the window in which participants may contribute.
 func consultationOpen(r Resource, now time.Time) error {
 	if r.Strategy == nil || r.Strategy.CurrentPhase == nil || r.Strategy.CurrentPhase.Kind != domain.PhaseBeteiligung {
-		return deny("Beiträge sind nur während einer Beteiligungsphase möglich.")
+		return denyFor(domain.ReasonPhaseClosed, "Beiträge sind nur während einer Beteiligungsphase möglich.")
 	}
 	p := r.Strategy.CurrentPhase
 	if p.OpensAt != nil && now.Before(*p.OpensAt) {
-		return deny("Die Beteiligung beginnt am " + berlin(*p.OpensAt) + ".")
+		return denyFor(domain.ReasonNotYetOpen, "Die Beteiligung beginnt am "+berlin(*p.OpensAt)+".")
 	}
-	if p.ClosesAt != nil && !now.Before(*p.ClosesAt) {
-		return deny("Die Beteiligungsfrist endete am " + berlin(*p.ClosesAt) + ".")
+	if p.Closed(now) {
+		return roundClosedError(p)
 	}
 	return nil
+}
+
+func roundClosedError(p *domain.Phase) error {
+	return denyFor(domain.ReasonRoundClosed, "Die Beteiligungsfrist endete am "+berlin(*p.ClosesAt)+".")
+}
+
+// roundUnchanged refuses every change to a consultation round after its
+// deadline, whoever asks: nothing new while the current beteiligung is past
+// closes_at, and nothing in a thread whose round has closed or was
+// followed by another phase. Contributions outside the current round's
+// scope are refused too.
+func roundUnchanged(r Resource, now time.Time) error {
+	if cur := currentRound(r); cur != nil {
+		if cur.Closed(now) {
+			return roundClosedError(cur)
+		}
+		if r.Section != nil && !cur.InScope(r.Section.ID) {
+			return denyFor(domain.ReasonNotInRound, "Dieser Abschnitt gehört nicht zur laufenden Beteiligungsrunde.")
+		}
+	}
+	if rd := r.Round; rd != nil {
+		if rd.Closed(now) {
+			return roundClosedError(rd)
+		}
+		if cur := currentRound(r); cur == nil || cur.ID != rd.ID {
+			return denyFor(domain.ReasonRoundClosed, "Die Beteiligungsrunde dieser Diskussion ist beendet; ihre Beiträge sind abgeschlossen.")
+		}
+	}
+	return nil
+}
+
+// currentRound is the strategy's current phase if it is a beteiligung.
+func currentRound(r Resource) *domain.Phase {
+	if r.Strategy == nil || r.Strategy.CurrentPhase == nil || r.Strategy.CurrentPhase.Kind != domain.PhaseBeteiligung {
+		return nil
+	}
+	return r.Strategy.CurrentPhase
 }
 
 // comment: staff always (but not on adopted strategies); Themenpaten on any
@@ -178,7 +228,13 @@ func comment(u *domain.User, r Resource, now time.Time) error {
 		return err
 	}
 	if phaseOf(r) == domain.PhaseBeschlossen {
-		return deny("Die Strategie ist beschlossen; Beiträge sind nicht mehr möglich.")
+		return denyFor(domain.ReasonAdopted, "Die Strategie ist beschlossen; Beiträge sind nicht mehr möglich.")
+	}
+	if r.Section.Status == domain.SectionFinal {
+		return locked("Der Abschnitt ist beschlossen; Beiträge sind nicht mehr möglich.")
+	}
+	if err := roundUnchanged(r, now); err != nil {
+		return err
 	}
 	if isStaff(u) || u.HasRole(domain.RoleThemenpate) {
 		return nil
@@ -186,18 +242,12 @@ func comment(u *domain.User, r Resource, now time.Time) error {
 	if u.HasRole(domain.RoleLand) {
 		return consultationOpen(r, now)
 	}
-	return deny("Mit Ihrer Rolle können Sie nur lesen.")
+	return denyFor(domain.ReasonReadOnly, "Mit Ihrer Rolle können Sie nur lesen.")
 }
 
-// propose: like comment, but never on final sections.
+// propose: as comment (which already refuses final sections).
 func propose(u *domain.User, r Resource, now time.Time) error {
-	if err := comment(u, r, now); err != nil {
-		return err
-	}
-	if r.Section.Status == domain.SectionFinal {
-		return domain.Errorf(domain.ELOCKED, "Der Abschnitt ist beschlossen; Änderungsvorschläge sind nicht mehr möglich.")
-	}
-	return nil
+	return comment(u, r, now)
 }
 
 func resolveThread(u *domain.User, r Resource, _ time.Time) error {
@@ -209,10 +259,10 @@ func resolveThread(u *domain.User, r Resource, _ time.Time) error {
 
 func submitStatement(u *domain.User, r Resource, now time.Time) error {
 	if !u.HasRole(domain.RoleLand) {
-		return deny("Stellungnahmen geben Beteiligte für ihre Organisation ab.")
+		return denyFor(domain.ReasonNotParticipant, "Stellungnahmen geben Beteiligte für ihre Organisation ab.")
 	}
 	if r.OrgID != u.OrgID {
-		return deny("Sie können nur für Ihre eigene Organisation Stellung nehmen.")
+		return denyFor(domain.ReasonOtherOrg, "Sie können nur für Ihre eigene Organisation Stellung nehmen.")
 	}
 	return consultationOpen(r, now)
 }

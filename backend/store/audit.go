@@ -99,3 +99,18 @@ func (db *DB) FindAuditEvents(ctx context.Context, f domain.AuditFilter) ([]*dom
 	}
 	return out, nil
 }
+
+// FindAuditActors lists the distinct actors of the log with their current
+// name and organisation, ordered by name.
+func (db *DB) FindAuditActors(ctx context.Context) ([]*domain.AuditActor, error) {
+	var out []*domain.AuditActor
+	err := db.conn(ctx).Table("users u").
+		Select("u.id AS id, u.name AS name, o.code AS org_code").
+		Joins("JOIN organisations o ON o.id = u.org_id").
+		Where("EXISTS (SELECT 1 FROM audit_events a WHERE a.actor_id = u.id)").
+		Order("u.name, u.id").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("find audit actors: %w", err)
+	}
+	return out, nil
+}

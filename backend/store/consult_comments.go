@@ -107,32 +107,73 @@ func (db *DB) CreateReport(ctx context.Context, r *domain.CommentReport) error {
 
 // FindOpenReports lists open reports, oldest first.
 func (db *DB) FindOpenReports(ctx context.Context, strategyID int64) ([]*domain.CommentReport, error) {
-	type joined struct {
-		ID         int64
-		CommentID  int64
-		ReporterID int64
-		Reason     string
-		Open       bool
-		CreatedAt  time.Time
-		ThreadID   int64
-		StrategyID int64
-	}
-	q := db.conn(ctx).Table("comment_reports").
-		Select("comment_reports.*, comments.thread_id AS thread_id, threads.strategy_id AS strategy_id").
-		Joins("JOIN comments ON comments.id = comment_reports.comment_id").
-		Joins("JOIN threads ON threads.id = comments.thread_id").
-		Where("comment_reports.open = ?", true).Order("comment_reports.id")
+	q := reportQuery(db.conn(ctx)).Where("comment_reports.open = ?", true).Order("comment_reports.id")
 	if strategyID != 0 {
 		q = q.Where("threads.strategy_id = ?", strategyID)
 	}
+	out, err := scanReports(q)
+	if err != nil {
+		return nil, fmt.Errorf("find reports: %w", err)
+	}
+	return out, nil
+}
+
+// CloseReport closes one open report.
+func (db *DB) CloseReport(ctx context.Context, id int64) (*domain.CommentReport, error) {
+	var out *domain.CommentReport
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Table("comment_reports").Where("id = ? AND open = ?", id, true).Update("open", false)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return domain.Errorf(domain.ENOTFOUND, "Diese Meldung gibt es nicht oder sie ist bereits erledigt.")
+		}
+		list, err := scanReports(reportQuery(tx).Where("comment_reports.id = ?", id))
+		if err != nil || len(list) != 1 {
+			return fmt.Errorf("read closed report: %w", err)
+		}
+		out = list[0]
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("close report: %w", err)
+	}
+	return out, nil
+}
+
+// reportQuery selects reports with their thread, strategy and reporter's name.
+func reportQuery(tx *gorm.DB) *gorm.DB {
+	return tx.Table("comment_reports").
+		Select("comment_reports.*, comments.thread_id AS thread_id, threads.strategy_id AS strategy_id, users.name AS reporter_name").
+		Joins("JOIN comments ON comments.id = comment_reports.comment_id").
+		Joins("JOIN threads ON threads.id = comments.thread_id").
+		Joins("LEFT JOIN users ON users.id = comment_reports.reporter_id")
+}
+
+func scanReports(q *gorm.DB) ([]*domain.CommentReport, error) {
+	type joined struct {
+		ID           int64
+		CommentID    int64
+		ReporterID   int64
+		ReporterName *string
+		Reason       string
+		Open         bool
+		CreatedAt    time.Time
+		ThreadID     int64
+		StrategyID   int64
+	}
 	var rows []joined
 	if err := q.Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("find reports: %w", err)
+		return nil, err
 	}
 	out := make([]*domain.CommentReport, len(rows))
 	for i, r := range rows {
 		out[i] = &domain.CommentReport{ID: r.ID, CommentID: r.CommentID, ThreadID: r.ThreadID, StrategyID: r.StrategyID,
 			ReporterID: r.ReporterID, Reason: r.Reason, Open: r.Open, CreatedAt: r.CreatedAt.UTC()}
+		if r.ReporterName != nil {
+			out[i].ReporterName = *r.ReporterName
+		}
 	}
 	return out, nil
 }

@@ -17,6 +17,9 @@ type threadRow struct {
 	ID              int64 `gorm:"primaryKey"`
 	StrategyID      int64
 	SectionID       int64
+	PhaseID         *int64
+	LineFrom        *int
+	LineTo          *int
 	AuthorID        int64
 	OrgID           int64
 	Kind            string
@@ -87,7 +90,7 @@ func authors(tx *gorm.DB, ids []int64) (map[int64]author, error) {
 // CreateThread inserts t with its first comment c in one transaction.
 func (db *DB) CreateThread(ctx context.Context, t *domain.Thread, c *domain.Comment) error {
 	now := utc(db.now())
-	row := threadRow{StrategyID: t.StrategyID, SectionID: t.SectionID, AuthorID: t.AuthorID, OrgID: t.OrgID,
+	row := threadRow{StrategyID: t.StrategyID, SectionID: t.SectionID, PhaseID: t.PhaseID, LineFrom: t.LineFrom, LineTo: t.LineTo, AuthorID: t.AuthorID, OrgID: t.OrgID,
 		Kind: string(t.Kind), Status: string(domain.StatusOffen), AnchorStart: t.Anchor.Start,
 		AnchorEnd: t.Anchor.End, AnchorVersion: t.Anchor.Version, Quote: t.Quote, Replacement: t.Replacement,
 		CreatedAt: now, UpdatedAt: now}
@@ -145,6 +148,9 @@ func (db *DB) FindThreads(ctx context.Context, f domain.ThreadFilter) ([]*domain
 	if f.OrgID != 0 {
 		q = q.Where("org_id = ?", f.OrgID)
 	}
+	if f.PhaseID != 0 {
+		q = q.Where("phase_id = ?", f.PhaseID)
+	}
 	if f.IDs != nil {
 		q = q.Where("id IN ?", f.IDs)
 	}
@@ -189,7 +195,7 @@ func (db *DB) FindThreads(ctx context.Context, f domain.ThreadFilter) ([]*domain
 
 func threadFromRow(r threadRow, names map[int64]author) *domain.Thread {
 	a := names[r.AuthorID]
-	return &domain.Thread{ID: r.ID, StrategyID: r.StrategyID, SectionID: r.SectionID, AuthorID: r.AuthorID,
+	return &domain.Thread{ID: r.ID, StrategyID: r.StrategyID, SectionID: r.SectionID, PhaseID: r.PhaseID, LineFrom: r.LineFrom, LineTo: r.LineTo, AuthorID: r.AuthorID,
 		AuthorName: a.Name, OrgID: r.OrgID, OrgCode: a.OrgCode, Kind: domain.ThreadKind(r.Kind),
 		Status: domain.ThreadStatus(r.Status),
 		Anchor: domain.Anchor{Start: r.AnchorStart, End: r.AnchorEnd, Version: r.AnchorVersion, Removed: r.AnchorRemoved},

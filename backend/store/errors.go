@@ -3,9 +3,9 @@ package store
 import (
 	"errors"
 
-	gosqlite "github.com/glebarez/go-sqlite"
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
+	gosqlite "modernc.org/sqlite"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 )

@@ -13,6 +13,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/migrations"
 )
 
@@ -59,6 +60,9 @@ func (db *DB) migrate(ctx context.Context, fsys fs.FS) error {
 	if err != nil {
 		return err
 	}
+	if err := db.refuseNewer(ctx, list); err != nil {
+		return err
+	}
 	for _, m := range list {
 		applied := false
 		err := db.tx(ctx, func(tx *gorm.DB) error {
@@ -83,6 +87,43 @@ func (db *DB) migrate(ctx context.Context, fsys fs.FS) error {
 		}
 	}
 	return nil
+}
+
+// refuseNewer returns an EINVALID error when the database holds migrations
+// this binary does not know: a newer release has changed the schema, and
+// running older code on it could corrupt data. The way back is a restore
+// of the backup taken before the upgrade (docs/operations.md).
+func (db *DB) refuseNewer(ctx context.Context, known []migration) error {
+	var rows []migrationRow
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if err := db.lockMigrations(tx); err != nil {
+			return err
+		}
+		return tx.Order("version").Find(&rows).Error
+	})
+	if err != nil {
+		return fmt.Errorf("store: read schema_migrations: %w", err)
+	}
+	latest := 0
+	if len(known) > 0 {
+		latest = known[len(known)-1].version
+	}
+	// Only versions above the newest known one mean a newer release: an
+	// older migration missing from this binary's set is not a schema it
+	// cannot read.
+	var unknown []string
+	for _, r := range rows {
+		if r.Version > latest {
+			unknown = append(unknown, fmt.Sprintf("%04d_%s", r.Version, r.Name))
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	return domain.Errorf(domain.EINVALID,
+		"the database has migrations this binary does not know (%s; this binary knows up to %04d): "+
+			"it was used by a newer release; run that release, or restore the backup taken before the upgrade",
+		strings.Join(unknown, ", "), latest)
 }
 
 // MigrationStatus lists every embedded migration with whether and when it

@@ -138,7 +138,8 @@ const revisionPage = 500
 
 // Revisions returns up to limit revisions of a section ending at or before
 // version before (0: the current version), newest first. A revision is a
-// run of consecutive ops by one user with no pause longer than gap.
+// run of consecutive ops by one user with no pause longer than gap; a
+// restore is a revision of its own.
 // ENOTFOUND if the section does not exist.
 func (db *DB) Revisions(ctx context.Context, sectionID, before int64, limit int, gap time.Duration) ([]*domain.Revision, error) {
 	var revs []*domain.Revision
@@ -165,7 +166,7 @@ func (t *OpLogTx) groupRevisions(before int64, limit int, gap time.Duration) ([]
 	var cur *domain.Revision
 	for before > 0 {
 		rows, err := t.pool.QueryContext(t.ctx, t.sql(
-			"SELECT version, user_id, inserted, deleted, created_at FROM ops WHERE section_id = ? AND version < ? ORDER BY version DESC LIMIT ?"),
+			"SELECT version, user_id, client_id, inserted, deleted, created_at FROM ops WHERE section_id = ? AND version < ? ORDER BY version DESC LIMIT ?"),
 			t.section, before, revisionPage)
 		if err != nil {
 			return nil, fmt.Errorf("read ops: %w", err)
@@ -174,17 +175,19 @@ func (t *OpLogTx) groupRevisions(before int64, limit int, gap time.Duration) ([]
 		for rows.Next() {
 			var (
 				v, user   int64
+				client    string
 				ins, del  int
 				createdAt time.Time
 			)
-			if err := rows.Scan(&v, &user, &ins, &del, &createdAt); err != nil {
+			if err := rows.Scan(&v, &user, &client, &ins, &del, &createdAt); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("scan op: %w", err)
 			}
 			n++
 			before = v
 			createdAt = createdAt.UTC()
-			if cur != nil && cur.UserID == user && cur.StartedAt.Sub(createdAt) <= gap {
+			from, restore := domain.RestoredFrom(client)
+			if cur != nil && !restore && cur.RestoredFrom == nil && cur.UserID == user && cur.StartedAt.Sub(createdAt) <= gap {
 				cur.FromVersion, cur.StartedAt = v, createdAt
 				cur.Inserted += ins
 				cur.Deleted += del
@@ -195,6 +198,9 @@ func (t *OpLogTx) groupRevisions(before int64, limit int, gap time.Duration) ([]
 				return revs, nil // the last revision is complete: its predecessor differs
 			}
 			cur = &domain.Revision{FromVersion: v, ToVersion: v + 1, UserID: user, StartedAt: createdAt, EndedAt: createdAt, Inserted: ins, Deleted: del}
+			if restore {
+				cur.RestoredFrom = &from
+			}
 			revs = append(revs, cur)
 		}
 		rows.Close()

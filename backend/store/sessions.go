@@ -36,13 +36,18 @@ type apiTokenRow struct {
 	Hash       string
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
+	ExpiresAt  *time.Time // NULL only if a migration missed it: expired
 }
 
 func (apiTokenRow) TableName() string { return "api_tokens" }
 
 func (r apiTokenRow) domain() *domain.APIToken {
-	return &domain.APIToken{ID: r.ID, UserID: r.UserID, Name: r.Name, Prefix: r.Prefix, Hash: r.Hash,
+	t := &domain.APIToken{ID: r.ID, UserID: r.UserID, Name: r.Name, Prefix: r.Prefix, Hash: r.Hash,
 		CreatedAt: r.CreatedAt.UTC(), LastUsedAt: utcPtr(r.LastUsedAt)}
+	if r.ExpiresAt != nil {
+		t.ExpiresAt = r.ExpiresAt.UTC()
+	}
+	return t
 }
 
 // maxUserAgent bounds the stored user agent; it is shown, never parsed.
@@ -167,9 +172,10 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context, t time.Time) (int, erro
 	return int(res.RowsAffected), nil
 }
 
-// CreateAPIToken inserts t (t.Hash set) and sets t.ID and t.CreatedAt.
-// ECONFLICT if the hash exists, EINVALID for a missing name or hash or an
-// unknown user.
+// CreateAPIToken inserts t (t.Hash set) and sets t.ID and t.CreatedAt; a
+// zero t.ExpiresAt becomes CreatedAt plus domain.APITokenDefaultLifetime.
+// Callers bound the expiry (domain.APITokenMaxLifetime). ECONFLICT if the
+// hash exists, EINVALID for a missing name or hash or an unknown user.
 func (db *DB) CreateAPIToken(ctx context.Context, t *domain.APIToken) error {
 	t.Name = strings.TrimSpace(t.Name)
 	if t.Name == "" {
@@ -178,7 +184,12 @@ func (db *DB) CreateAPIToken(ctx context.Context, t *domain.APIToken) error {
 	if t.Hash == "" {
 		return domain.Invalid("hash", "Token-Hash fehlt.")
 	}
-	row := apiTokenRow{UserID: t.UserID, Name: t.Name, Prefix: t.Prefix, Hash: t.Hash, CreatedAt: utc(db.now())}
+	now := utc(db.now())
+	if t.ExpiresAt.IsZero() {
+		t.ExpiresAt = now.Add(domain.APITokenDefaultLifetime)
+	}
+	expires := utc(t.ExpiresAt)
+	row := apiTokenRow{UserID: t.UserID, Name: t.Name, Prefix: t.Prefix, Hash: t.Hash, CreatedAt: now, ExpiresAt: &expires}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return mapConstraint(err, "user_id", "Token existiert bereits.", "Unbekanntes Benutzerkonto.")
@@ -188,7 +199,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, t *domain.APIToken) error {
 	if err != nil {
 		return fmt.Errorf("create api token: %w", err)
 	}
-	t.ID, t.CreatedAt, t.LastUsedAt = row.ID, row.CreatedAt, nil
+	t.ID, t.CreatedAt, t.LastUsedAt, t.ExpiresAt = row.ID, row.CreatedAt, nil, expires
 	return nil
 }
 

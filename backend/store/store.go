@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/glebarez/sqlite"
+	"github.com/libtnb/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -36,7 +36,8 @@ type DB struct {
 	dialect string
 	logger  *slog.Logger
 	// now is the clock for timestamps the store sets itself.
-	now func() time.Time
+	now    func() time.Time
+	outage *outage
 }
 
 var (
@@ -58,18 +59,18 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 		log = slog.Default()
 	}
 	cfg := &gorm.Config{
-		Logger: logger.NewSlogLogger(log, logger.Config{
+		Logger: quietOutages{logger.NewSlogLogger(log, logger.Config{
 			SlowThreshold:             500 * time.Millisecond,
 			LogLevel:                  logger.Warn,
 			IgnoreRecordNotFoundError: true,
 			ParameterizedQueries:      true, // never log values: they may hold personal data
-		}),
+		})},
 		NowFunc:                func() time.Time { return utc(time.Now()) },
 		SkipDefaultTransaction: true, // every write runs in an explicit transaction
 	}
-	db := &DB{logger: log, now: time.Now}
+	db := &DB{logger: log, now: time.Now, outage: &outage{log: log.With("component", "store")}}
 	var err error
-	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+	if isPostgres(url) {
 		db.dialect = DialectPostgres
 		db.gdb, err = gorm.Open(postgres.Open(url), cfg)
 	} else {
@@ -81,6 +82,10 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", db.dialect, err)
+	}
+	if err := db.watchOutages(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: %w", err)
 	}
 	if err := db.configurePool(); err != nil {
 		db.Close()
@@ -97,15 +102,11 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 // WAL so readers never block the writer, a busy timeout, enforced foreign
 // keys, and IMMEDIATE transactions so a transaction that reads before it
 // writes cannot fail with "database is locked" when upgrading its lock.
-// (_time_format must stay unset: the driver stops reading parameters after
-// it, dropping _txlock. Its default already writes the sortable
-// "2006-01-02 15:04:05.999999999-07:00".)
+// _time_format=sqlite writes times as "2006-01-02 15:04:05.999999999-07:00",
+// sortable and exactly what the previous driver (glebarez/sqlite) wrote, so
+// old and new rows compare and sort alike.
 func sqliteDSN(url string) (string, error) {
-	path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "file:")
-	path = strings.TrimPrefix(path, "//")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
+	path := SQLitePath(url)
 	if path == "" {
 		return "", errors.New("store: empty sqlite path")
 	}
@@ -117,7 +118,7 @@ func sqliteDSN(url string) (string, error) {
 	return "file:" + path +
 		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
-		"&_txlock=immediate", nil
+		"&_txlock=immediate&_time_format=sqlite", nil
 }
 
 func (db *DB) configurePool() error {
@@ -159,8 +160,9 @@ func (db *DB) Ping(ctx context.Context) error {
 	if err == nil {
 		err = sqlDB.PingContext(ctx)
 	}
+	db.outage.observe(err)
 	if err != nil {
-		return &domain.Error{Code: domain.EUNAVAILABLE, Message: "Die Datenbank ist nicht erreichbar.", Err: err}
+		return &domain.Error{Code: domain.EUNAVAILABLE, Message: UnavailableMessage, Err: err}
 	}
 	return nil
 }
@@ -188,8 +190,8 @@ func (db *DB) runTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *gorm.D
 	if tx.Error != nil {
 		// Without a connection nothing else can work; say so rather than
 		// reporting an internal error.
-		return &domain.Error{Code: domain.EUNAVAILABLE, Message: "Die Datenbank ist nicht erreichbar.",
-			Err: fmt.Errorf("begin: %w", tx.Error)}
+		db.outage.observe(tx.Error)
+		return &domain.Error{Code: domain.EUNAVAILABLE, Message: UnavailableMessage, Err: fmt.Errorf("begin: %w", tx.Error)}
 	}
 	committed := false
 	defer func() {
@@ -201,7 +203,8 @@ func (db *DB) runTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *gorm.D
 		return err
 	}
 	if err := tx.Commit().Error; err != nil {
-		return fmt.Errorf("commit: %w", err)
+		db.outage.observe(err)
+		return fmt.Errorf("commit: %w", unavailable(err))
 	}
 	committed = true
 	return nil

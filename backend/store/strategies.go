@@ -179,6 +179,9 @@ func (db *DB) FindStrategyByID(ctx context.Context, id int64) (*domain.Strategy,
 		for i, p := range phases {
 			s.Phases[i] = p.domain()
 		}
+		if err := loadScopes(tx, s.Phases); err != nil {
+			return err
+		}
 		if n := len(s.Phases); n > 0 {
 			s.CurrentPhase = s.Phases[n-1]
 		}
@@ -245,11 +248,14 @@ func (db *DB) AddPhase(ctx context.Context, p *domain.Phase) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return mapConstraint(err, "actor_id", "Phase existiert bereits.", "Unbekanntes Benutzerkonto.")
 		}
-		return nil
+		return saveScope(tx, row.ID, p.StrategyID, p.SectionIDs)
 	})
 	if err != nil {
 		return fmt.Errorf("add phase: %w", err)
 	}
 	p.ID, p.StartedAt, p.OpensAt, p.ClosesAt, p.Title = row.ID, row.StartedAt, row.OpensAt, row.ClosesAt, row.Title
+	if p.SectionIDs == nil {
+		p.SectionIDs = []int64{}
+	}
 	return nil
 }

@@ -207,12 +207,12 @@ func (db *DB) PseudonymiseUser(ctx context.Context, id int64) (*domain.User, err
 			"password_hash": "", "disabled": true}).Error; err != nil {
 			return err
 		}
-		for _, table := range []string{"user_roles", "user_topics", "sessions", "api_tokens", "notifications"} {
+		for _, table := range []string{"user_roles", "user_topics", "sessions", "api_tokens", "notifications", "user_identities", "password_resets", "user_totp"} {
 			if err := tx.Exec("DELETE FROM "+table+" WHERE user_id = ?", id).Error; err != nil {
 				return err
 			}
 		}
-		return nil
+		return deleteSecondFactorRest(tx, id)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("pseudonymise user %d: %w", id, err)

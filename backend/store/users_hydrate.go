@@ -33,6 +33,14 @@ func hydrateUsers(tx *gorm.DB, rows []userRow) ([]*domain.User, error) {
 	if err := tx.Where("user_id IN ?", ids).Order("topic_id").Find(&topics).Error; err != nil {
 		return nil, err
 	}
+	var totps []totpRow
+	if err := tx.Select("user_id").Where("user_id IN ? AND confirmed_at IS NOT NULL", ids).Find(&totps).Error; err != nil {
+		return nil, err
+	}
+	var idents []identityRow
+	if err := tx.Select("user_id").Where("user_id IN ?", ids).Find(&idents).Error; err != nil {
+		return nil, err
+	}
 	byID := make(map[int64]*domain.User, len(rows))
 	for i, r := range rows {
 		u := &domain.User{ID: r.ID, Email: r.Email, Name: r.Name, OrgID: r.OrgID,
@@ -48,6 +56,12 @@ func hydrateUsers(tx *gorm.DB, rows []userRow) ([]*domain.User, error) {
 	}
 	for _, t := range topics {
 		byID[t.UserID].TopicIDs = append(byID[t.UserID].TopicIDs, t.TopicID)
+	}
+	for _, t := range totps {
+		byID[t.UserID].SecondFactor = true
+	}
+	for _, i := range idents {
+		byID[i.UserID].SSO = true
 	}
 	return out, nil
 }

@@ -77,9 +77,15 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 
 func open(t testing.TB, dbURL string) *store.DB {
 	t.Helper()
+	return OpenURL(t, dbURL, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// OpenURL opens and migrates the database at dbURL (from PostgresURL or
+// PostgresOutage, or an SQLite path) with logger, closed when the test ends.
+func OpenURL(t testing.TB, dbURL string, logger *slog.Logger) *store.DB {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	db, err := store.Open(ctx, dbURL, logger)
 	if err != nil {
 		t.Fatalf("storetest: open: %v", err)
