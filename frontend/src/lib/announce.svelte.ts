@@ -1,26 +1,19 @@
 // Messages for screen readers, read out politely by one live region in
-// App.svelte. Messages are collected and released at most every few
-// seconds so that a remote typist does not cause one announcement per key.
+// App.svelte, one message at a time (see announcequeue.ts). Callers that
+// may fire often (remote typing) collect their events before announcing.
+import { AnnouncementQueue } from './announcequeue';
 
 /** The text currently in the live region. */
 export const announcer = $state({ text: '' });
 
-let queue: string[] = [];
-let timer: ReturnType<typeof setTimeout> | null = null;
-const INTERVAL = 4000;
+const queue = new AnnouncementQueue((text) => (announcer.text = text));
 
-/** Queues a message; duplicates waiting in the queue are merged. */
+/** Queues a message for the live region. */
 export function announce(msg: string): void {
-  if (!queue.includes(msg)) queue.push(msg);
-  if (!timer) flush();
+  queue.push(msg);
 }
 
-function flush(): void {
-  if (queue.length === 0) {
-    timer = null;
-    return;
-  }
-  announcer.text = queue.join(' ');
-  queue = [];
-  timer = setTimeout(flush, INTERVAL);
+/** Empties the live region and drops waiting messages; called on navigation. */
+export function clearAnnouncements(): void {
+  queue.clear();
 }

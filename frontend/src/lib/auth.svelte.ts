@@ -1,12 +1,14 @@
 // Who is signed in. The session itself is an HttpOnly cookie; the browser
 // only learns the user from GET /api/me.
-import { api, call, ApiError, type User } from './api/client';
+import { api, call, ApiError, type Me } from './api/client';
+import { clearDrafts } from './drafts';
 
 /**
- * The signed-in user (null when signed out); checked turns true after the
- * first GET /api/me; expired is set when a session ended under the user.
+ * The signed-in user with the global permissions the server grants (null
+ * when signed out); checked turns true after the first GET /api/me; expired
+ * is set when a session ended under the user.
  */
-export const auth = $state<{ user: User | null; checked: boolean; expired: boolean }>({ user: null, checked: false, expired: false });
+export const auth = $state<{ user: Me | null; checked: boolean; expired: boolean }>({ user: null, checked: false, expired: false });
 
 /**
  * Reloads the current user. Only a 401 signs the user out: while the
@@ -22,32 +24,32 @@ export async function loadMe(): Promise<void> {
   }
 }
 
-/** Signs in; throws ApiError with the server's German detail on failure. */
-export async function login(email: string, password: string): Promise<void> {
-  auth.user = await call(api.POST('/api/session', { body: { email, password } }));
+/**
+ * Signs in; throws ApiError with the server's German detail on failure.
+ * Returns 'second_factor' when the password was right but the account
+ * asks for a code next (loginCode); no session exists until then.
+ */
+export async function login(email: string, password: string): Promise<'done' | 'second_factor'> {
+  const r = await call(api.POST('/api/session', { body: { email, password } }));
+  // 202: a challenge (second_factor, expires_at) instead of the user.
+  if ('expires_at' in r) return 'second_factor';
+  auth.user = r;
+  auth.expired = false;
+  return 'done';
+}
+
+/** The second sign-in step: a code from the app or a recovery code. */
+export async function loginCode(code: string): Promise<void> {
+  auth.user = await call(api.POST('/api/session/second-factor', { body: { code } }));
   auth.expired = false;
 }
 
-/** Signs out; the cookie is gone even if the request fails. */
+/** Signs out and deletes the user's local drafts; the cookie is gone even if the request fails. */
 export async function logout(): Promise<void> {
+  if (auth.user) clearDrafts(auth.user.id);
   try {
     await call(api.DELETE('/api/session'));
   } finally {
     auth.user = null;
   }
-}
-
-/** Predicts whether the user may edit a section; the server has the last word. */
-export function mayEdit(
-  user: User | null,
-  section: { topic_id?: number | null; status?: string },
-  editDuringConsultation: boolean,
-): boolean {
-  if (!user) return false;
-  const roles = user.roles ?? [];
-  const staff = roles.includes('admin') || roles.includes('moderator');
-  const sponsor = roles.includes('themenpate') && section.topic_id != null && (user.topic_ids ?? []).includes(section.topic_id);
-  if (!staff && !sponsor) return false;
-  if (section.status === 'draft') return true;
-  return section.status === 'consultation' && editDuringConsultation;
 }

@@ -1,8 +1,10 @@
 // The one owner of the websocket to /api/ws. Sections subscribe a channel;
 // the connection routes frames to it by section, re-opens the socket with
 // exponential backoff when it is lost, and tells every channel when it is
-// back so each can catch up from its last version. Components never touch
-// the socket directly.
+// back so each can catch up from its last version. A heartbeat (ping every
+// few seconds, the server answers pong) notices a socket that is open on
+// paper but carries nothing, as when the network drops without a close.
+// Components never touch the socket directly.
 import { parseServerFrame, type ClientFrame, type ServerFrame } from './protocol';
 
 /** Where the socket is: open, trying to (re)connect, or stopped. */
@@ -34,11 +36,22 @@ export interface ConnectionOptions {
   minDelay?: number;
   maxDelay?: number;
   random?: () => number;
+  /**
+   * Milliseconds between heartbeat pings; a socket that brings no frame for
+   * 2.5 of them is given up and re-dialled. 0 turns the heartbeat off.
+   */
+  heartbeat?: number;
   /** Receives frames without a section (connection-level errors). */
   onGlobal?: (frame: ServerFrame) => void;
 }
 
 const OPEN = 1;
+
+/** The heartbeat interval: 3 s, so a dead socket is noticed within 10 s. Browser tests may set a shorter one. */
+function defaultHeartbeat(): number {
+  const v = (globalThis as { __strategieraumHeartbeatMs?: unknown }).__strategieraumHeartbeatMs;
+  return typeof v === 'number' && v > 0 ? v : 3000;
+}
 
 function defaultUrl(): string {
   const l = globalThis.location;
@@ -54,6 +67,9 @@ export class Connection {
   private channels = new Map<number, Set<Channel>>();
   private listeners = new Set<(s: ConnState) => void>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private beat: ReturnType<typeof setInterval> | null = null;
+  /** When the current socket last brought a frame (or opened). */
+  private lastFrame = 0;
   private stopped = true;
   private opts: Required<Omit<ConnectionOptions, 'onGlobal'>> & Pick<ConnectionOptions, 'onGlobal'>;
 
@@ -64,6 +80,7 @@ export class Connection {
       minDelay: opts.minDelay ?? 500,
       maxDelay: opts.maxDelay ?? 15000,
       random: opts.random ?? Math.random,
+      heartbeat: opts.heartbeat ?? defaultHeartbeat(),
       onGlobal: opts.onGlobal,
     };
   }
@@ -114,6 +131,7 @@ export class Connection {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.stopBeat();
     const s = this.socket;
     this.socket = null;
     if (s) {
@@ -142,17 +160,24 @@ export class Connection {
     s.onopen = () => {
       if (this.socket !== s) return;
       this.attempts = 0;
+      this.startBeat(s);
       this.setState('open');
       for (const set of this.channels.values()) for (const ch of set) ch.connected();
     };
     s.onmessage = (ev) => {
       if (this.socket !== s || typeof ev.data !== 'string') return;
+      this.lastFrame = Date.now();
       const f = parseServerFrame(ev.data);
-      if (!f) return;
+      if (!f || f.t === 'pong') return;
       const section = 'section' in f ? f.section : undefined;
       const set = section ? this.channels.get(section) : undefined;
       if (set) for (const ch of set) ch.receive(f);
-      else this.opts.onGlobal?.(f);
+      else {
+        this.opts.onGlobal?.(f);
+        // An error about the connection as a whole (rate_limited, a revoked
+        // session) concerns every section on it.
+        if (f.t === 'error' && section === undefined) for (const s of this.channels.values()) for (const ch of s) ch.receive(f);
+      }
     };
     s.onclose = () => {
       if (this.socket === s) this.lost();
@@ -162,7 +187,37 @@ export class Connection {
     };
   }
 
+  /** Pings every heartbeat and gives the socket up when nothing came back for 2.5 heartbeats. */
+  private startBeat(s: SocketLike): void {
+    this.stopBeat();
+    this.lastFrame = Date.now();
+    const every = this.opts.heartbeat;
+    if (every <= 0) return;
+    this.beat = setInterval(() => {
+      if (this.socket !== s) return this.stopBeat();
+      if (Date.now() - this.lastFrame > every * 2.5) {
+        // The network is gone without a close frame: the browser may keep
+        // such a socket "open" for minutes. Drop it and dial again.
+        s.onclose = s.onmessage = s.onerror = s.onopen = null;
+        try {
+          s.close(4000);
+        } catch {
+          // already closed
+        }
+        this.lost();
+        return;
+      }
+      if (s.readyState === OPEN) s.send(JSON.stringify({ t: 'ping' }));
+    }, every);
+  }
+
+  private stopBeat(): void {
+    if (this.beat) clearInterval(this.beat);
+    this.beat = null;
+  }
+
   private lost(): void {
+    this.stopBeat();
     this.socket = null;
     const wasOpen = this.state === 'open';
     this.setState('connecting');

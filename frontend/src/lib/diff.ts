@@ -2,6 +2,7 @@
 // the middle. Used when a whole text must be swapped (snapshot after a gap,
 // rollback, restore preview) without moving every cursor to the start.
 import type { TextOp } from 'ot-text-unicode';
+import { diffWordsWithSpace } from 'diff';
 
 /** Returns an op that turns a into b, measured in code points. */
 export function diffOp(a: string, b: string): TextOp {
@@ -56,4 +57,37 @@ export function diffLines(a: string, b: string): LineDiff {
   while (i < n) out.push({ kind: 'del', text: x[i++] });
   while (j < m) out.push({ kind: 'add', text: y[j++] });
   return out;
+}
+
+/** A run of text that is unchanged, added or removed. */
+export type Segment = { kind: 'same' | 'add' | 'del'; text: string };
+
+/** One paragraph (line) of a word diff: its runs, and whether it changed as a whole. */
+export type DiffParagraph = { kind: 'same' | 'add' | 'del' | 'changed'; segments: Segment[] };
+
+/** Beyond this many edits the word diff gives up and compares lines. */
+const MAX_WORD_EDITS = 20_000;
+
+/**
+ * Compares two texts word by word (jsdiff's diffWordsWithSpace), so that a
+ * changed word marks that word and not its whole paragraph, and returns the
+ * result split into paragraphs. Very different long texts fall back to the
+ * line diff.
+ */
+export function diffWords(a: string, b: string): DiffParagraph[] {
+  const parts = diffWordsWithSpace(a, b, { maxEditLength: MAX_WORD_EDITS });
+  if (!parts) return diffLines(a, b).map((l) => ({ kind: l.kind, segments: [{ kind: l.kind, text: l.text }] }));
+  const paras: Segment[][] = [[]];
+  for (const p of parts) {
+    const kind = p.added ? 'add' : p.removed ? 'del' : 'same';
+    p.value.split('\n').forEach((text, i) => {
+      if (i > 0) paras.push([]);
+      if (text) paras[paras.length - 1].push({ kind, text });
+    });
+  }
+  return paras.map((segments) => {
+    const kinds = new Set(segments.map((s) => s.kind));
+    const kind = kinds.size === 0 ? 'same' : kinds.size === 1 ? [...kinds][0] : 'changed';
+    return { kind, segments };
+  });
 }

@@ -1,7 +1,7 @@
 // The app's single live connection. Pages reach the socket only through it.
 import { Connection } from './connection';
 import { refreshBell } from './consult/bell.svelte';
-import type { StatementFrame } from './protocol';
+import type { BeschlussFrame, StatementFrame } from './protocol';
 
 const statementListeners = new Set<(f: StatementFrame) => void>();
 
@@ -9,6 +9,14 @@ const statementListeners = new Set<(f: StatementFrame) => void>();
 export function onStatement(fn: (f: StatementFrame) => void): () => void {
   statementListeners.add(fn);
   return () => statementListeners.delete(fn);
+}
+
+const beschlussListeners = new Set<(f: BeschlussFrame) => void>();
+
+/** Calls fn for every change of a Beschlussvorlage; returns the unsubscribe. */
+export function onBeschluss(fn: (f: BeschlussFrame) => void): () => void {
+  beschlussListeners.add(fn);
+  return () => beschlussListeners.delete(fn);
 }
 
 /**
@@ -19,6 +27,7 @@ export const connection = new Connection({
   onGlobal: (f) => {
     if (f.t === 'notification') void refreshBell();
     if (f.t === 'statement') for (const fn of statementListeners) fn(f);
+    if (f.t === 'beschluss') for (const fn of beschlussListeners) fn(f);
   },
 });
 

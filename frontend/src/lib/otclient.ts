@@ -40,6 +40,19 @@ export function newClientId(): string {
 /** How many committed ops a client keeps to move remote cursors sent at older versions. */
 const RECENT_OPS = 64;
 
+/** Pacing of retries; the defaults suit the browser, tests shorten them. */
+export interface RetryOptions {
+  /** First retry delay in ms; doubled per failure, with jitter. */
+  min?: number;
+  /** Longest retry delay in ms. */
+  max?: number;
+  /** An open not answered within this many ms is sent again. */
+  openTimeout?: number;
+  /** An op not acknowledged within this many ms makes the client re-open. */
+  ackTimeout?: number;
+  random?: () => number;
+}
+
 /** OTClient keeps one section's text in step with the server. */
 export class OTClient {
   version: number | null = null;
@@ -52,7 +65,15 @@ export class OTClient {
   lastError: ErrorFrame | null = null;
   /** True once the server answered our open on the current connection. */
   opened = false;
+  /** True while the server reports that it cannot save (its database is down); edits are kept and resent. */
+  unavailable = false;
   private nextSeq = 1;
+  /** Consecutive retries without progress; drives the backoff. */
+  private retries = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private openTimer: ReturnType<typeof setTimeout> | null = null;
+  private ackTimer: ReturnType<typeof setTimeout> | null = null;
+  private retry: Required<RetryOptions>;
   /** The last committed ops, oldest first: ops[i] took the text from version v0 + i to the next. */
   private recent: { v0: number; ops: TextOp[] } = { v0: 0, ops: [] };
 
@@ -60,7 +81,16 @@ export class OTClient {
     readonly section: number,
     private host: OTClientHost,
     readonly clientId: string = newClientId(),
-  ) {}
+    retry: RetryOptions = {},
+  ) {
+    this.retry = {
+      min: retry.min ?? 250,
+      max: retry.max ?? 15000,
+      openTimeout: retry.openTimeout ?? 10000,
+      ackTimeout: retry.ackTimeout ?? 20000,
+      random: retry.random ?? Math.random,
+    };
+  }
 
   /** True while local changes are not yet acknowledged by the server. */
   get pending(): boolean {
@@ -70,13 +100,54 @@ export class OTClient {
   /** Called by the connection whenever a socket opens: (re-)open the section. */
   connected(): void {
     this.opened = false;
-    this.host.send(this.version === null ? { t: 'open', section: this.section } : { t: 'open', section: this.section, v: this.version });
+    this.clearTimers();
+    this.sendOpen();
   }
 
   /** Called by the connection when the socket is lost. */
   disconnected(): void {
     this.opened = false;
+    this.clearTimers(); // connected() re-opens
     this.host.changed();
+  }
+
+  /** Stops every timer; the client is not used any more. */
+  stop(): void {
+    this.clearTimers();
+  }
+
+  private clearTimers(): void {
+    for (const t of [this.retryTimer, this.openTimer, this.ackTimer]) if (t) clearTimeout(t);
+    this.retryTimer = this.openTimer = this.ackTimer = null;
+  }
+
+  /** Sends open (with our version once we have one) and sends it again if it gets no answer. */
+  private sendOpen(): void {
+    if (this.openTimer) clearTimeout(this.openTimer);
+    this.openTimer = null;
+    const frame: ClientFrame = this.version === null ? { t: 'open', section: this.section } : { t: 'open', section: this.section, v: this.version };
+    if (!this.host.send(frame)) return; // connected() sends it when the socket is back
+    this.openTimer = setTimeout(() => {
+      this.openTimer = null;
+      if (!this.opened) this.sendOpen();
+    }, this.retry.openTimeout);
+  }
+
+  /** Runs fn after the next backoff delay (exponential, capped, with jitter); a newer call replaces a pending one. */
+  private later(fn: () => void): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const delay = Math.min(this.retry.max, this.retry.min * 2 ** this.retries);
+    this.retries++;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      fn();
+    }, delay / 2 + (delay / 2) * this.retry.random());
+  }
+
+  /** The server answered as hoped: the next retry starts from the shortest delay again. */
+  private progress(): void {
+    this.retries = 0;
+    this.unavailable = false;
   }
 
   /** Records a local edit (an op on the current local text) and sends it when possible. */
@@ -130,20 +201,37 @@ export class OTClient {
 
   private sendInflight(): void {
     if (!this.inflight || this.version === null || !this.opened || this.lock) return;
-    this.host.send({ t: 'op', section: this.section, v: this.version, op: this.inflight.op, client: this.clientId, seq: this.inflight.seq });
+    const seq = this.inflight.seq;
+    if (!this.host.send({ t: 'op', section: this.section, v: this.version, op: this.inflight.op, client: this.clientId, seq })) return;
+    // An op that is never answered (a frame lost on the way) must not
+    // leave the editor waiting for ever: re-open, which resends it.
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = null;
+      if (this.inflight?.seq === seq && this.opened) this.reopen();
+    }, this.retry.ackTimeout);
   }
 
   private markOpened(): void {
     if (this.opened) return;
-    this.opened = true;
+    this.setOpened();
     // Resubmit with the same seq: if the server already committed it, its
     // op log answers with the original ack instead of applying it twice.
     this.sendInflight();
   }
 
+  /** The open was answered: stop waiting for it. */
+  private setOpened(): void {
+    this.opened = true;
+    if (this.openTimer) clearTimeout(this.openTimer);
+    this.openTimer = null;
+    this.progress();
+  }
+
+  /** Re-opens with our version after a backoff, so a server that keeps refusing is not flooded. */
   private reopen(): void {
     this.opened = false;
-    this.host.send({ t: 'open', section: this.section, v: this.version ?? undefined });
+    this.later(() => this.sendOpen());
   }
 
   private onSnapshot(v: number, text: string): void {
@@ -174,7 +262,7 @@ export class OTClient {
     this.host.remoteOp(local, null);
     this.inflight = null;
     this.buffer = null;
-    this.opened = true;
+    this.setOpened();
     if (pendingOp && !isNoop(pendingOp)) {
       this.inflight = { op: pendingOp, seq: this.nextSeq++ };
       this.sendInflight();
@@ -223,6 +311,9 @@ export class OTClient {
     this.remember(this.inflight.op);
     this.version = v + 1;
     this.inflight = null;
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
+    this.progress();
     if (this.buffer) {
       this.inflight = { op: this.buffer, seq: this.nextSeq++ };
       this.buffer = null;
@@ -265,9 +356,17 @@ export class OTClient {
       case 'version_ahead':
         this.reopen();
         return;
+      case 'unavailable':
+        // Nothing was saved, nothing is lost: keep the op and try again
+        // later with the same seq (the server drops a duplicate).
+        this.unavailable = true;
+        if (!this.opened) this.later(() => this.sendOpen());
+        else if (this.inflight && f.seq === this.inflight.seq) this.later(() => this.sendInflight());
+        return;
       case 'rate_limited':
-        // The op was not applied; the same seq is sent again after a pause.
-        setTimeout(() => this.sendInflight(), 1000);
+        // The frame was dropped unread: send it again after a pause.
+        if (!this.opened) this.later(() => this.sendOpen());
+        else this.later(() => this.sendInflight());
         return;
       case 'forbidden':
       case 'section_locked':

@@ -13,9 +13,11 @@ export type OpenFrame = { t: 'open'; section: number; v?: number };
 export type ClientOpFrame = { t: 'op'; section: number; v: number; op: TextOp; client: string; seq: number };
 export type ClientCursorFrame = { t: 'cursor'; section: number; v: number; ranges: Range[] };
 export type CloseFrame = { t: 'close'; section: number };
+/** The heartbeat: the server answers every ping with a pong. */
+export type PingFrame = { t: 'ping' };
 
 /** A frame the browser sends. */
-export type ClientFrame = OpenFrame | ClientOpFrame | ClientCursorFrame | CloseFrame;
+export type ClientFrame = OpenFrame | ClientOpFrame | ClientCursorFrame | CloseFrame | PingFrame;
 
 /** One user's presence in a section. */
 export interface PresenceUser {
@@ -49,6 +51,7 @@ export const ERROR_CODES = [
   'too_large',
   'rate_limited',
   'resync',
+  'unavailable',
 ] as const;
 
 /** The code of an "error" frame. */
@@ -67,6 +70,10 @@ export type ThreadsFrame = { t: 'threads'; section: number; thread: number; even
 export type NotificationFrame = { t: 'notification'; notification: unknown };
 /** The statement of the user's organisation was saved or submitted by a member. */
 export type StatementFrame = { t: 'statement'; strategy: number; org: number; revision: number; by: string; event: 'saved' | 'submitted' };
+/** A Beschlussvorlage was created, voted on or decided; refetch it (ids only). */
+export type BeschlussFrame = { t: 'beschluss'; strategy: number; beschluss: number; event: 'created' | 'voted' | 'decided' };
+/** The answer to a ping. */
+export type PongFrame = { t: 'pong' };
 
 /** A frame the server sends. */
 export type ServerFrame =
@@ -79,9 +86,11 @@ export type ServerFrame =
   | ErrorFrame
   | ThreadsFrame
   | NotificationFrame
-  | StatementFrame;
+  | StatementFrame
+  | BeschlussFrame
+  | PongFrame;
 
-const SERVER_TYPES = new Set(['snapshot', 'op', 'ops', 'ack', 'presence', 'cursor', 'error', 'threads', 'notification', 'statement']);
+const SERVER_TYPES = new Set(['snapshot', 'op', 'ops', 'ack', 'presence', 'cursor', 'error', 'threads', 'notification', 'statement', 'beschluss', 'pong']);
 
 /** Parses one server frame; malformed input yields null rather than throwing. */
 export function parseServerFrame(data: string): ServerFrame | null {

@@ -37,7 +37,7 @@ async function cursorToFirstParagraph(page) {
   await page.keyboard.press('End');
 }
 
-describe('browser', { timeout: 180_000 }, () => {
+describe('browser', { timeout: 600_000 }, () => {
   test('login page: German error for a wrong password, accessible, no CSP violations', async () => {
     const { context, page } = await newPage(env.browser, env.server.base);
     await page.goto(`${env.server.base}/anmelden`);
@@ -221,7 +221,7 @@ describe('browser', { timeout: 180_000 }, () => {
     await page.locator('.version-text').waitFor();
     await page.getByLabel('Von Fassung').fill('0');
     await page.getByRole('button', { name: 'Vergleichen' }).click();
-    await page.locator('.diff .diff-add, .diff .diff-del').first().waitFor();
+    await page.locator('.diff ins, .diff del').first().waitFor();
     assert.deepEqual(await axe(page), []);
     await screenshot(page, 'history');
     // Restoring an older version commits it as a new version.
@@ -246,6 +246,8 @@ describe('browser', { timeout: 180_000 }, () => {
     ]) {
       await page.getByRole('contentinfo').getByRole('link', { name: link }).click();
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      // The text comes from the server (the operator's Markdown or the default).
+      await page.locator('main .legal h2').first().waitFor();
       assert.deepEqual(await axe(page), [], name);
       await screenshot(page, name);
     }
@@ -277,6 +279,8 @@ describe('browser', { timeout: 180_000 }, () => {
     const other = rows.filter({ hasNotText: 'Diese Sitzung' });
     await other.getByRole('button', { name: /beenden/i }).click();
     await one.page.getByText('Die Sitzung wurde beendet.').waitFor();
+    // The notice appears before the list is fetched again.
+    await rows.nth(1).waitFor({ state: 'detached' });
     assert.equal(await rows.count(), 1);
     // The ended session is signed out on its next request.
     await two.page.goto(`${env.server.base}/sitzungen`);

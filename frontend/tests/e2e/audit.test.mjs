@@ -33,9 +33,12 @@ describe('audit log', { timeout: 120_000 }, () => {
     await page.reload();
     await table.waitFor();
     assert.ok((await page.locator('tbody tr:not([data-action="login"])').count()) >= 1, 'other actions listed before filtering');
-    await page.getByLabel('Aktion').fill('login');
+    // Actions are named in words, in the filter and in the table.
+    assert.equal(await page.locator('tbody tr[data-action="login"] td:nth-child(4)').first().textContent(), 'Anmeldung');
+    assert.equal(await page.locator('tbody td', { hasText: /^login(_failed)?$/ }).count(), 0, 'no raw action codes');
+    await page.getByLabel('Aktion').selectOption({ label: 'Anmeldung' });
     await page.getByRole('button', { name: 'Filter anwenden' }).click();
-    await page.locator('#announcer').filter({ hasText: /Protokolleinträge gefunden/ }).waitFor();
+    await page.locator('#announcer').filter({ hasText: /Protokolleintr(ag|äge) gefunden/ }).waitFor();
     const shown = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.action));
     assert.ok(shown.length >= 1, 'filtered list not empty');
     assert.deepEqual([...new Set(shown)], ['login'], 'only login events after filtering');
@@ -50,7 +53,7 @@ describe('audit log', { timeout: 120_000 }, () => {
     await page.getByLabel('Organisation').fill('fitko');
     await page.getByLabel('Ziel', { exact: true }).fill('user:');
     await page.getByRole('button', { name: 'Filter anwenden' }).click();
-    await page.locator('#announcer').filter({ hasText: /Protokolleinträge gefunden/ }).waitFor();
+    await page.locator('#announcer').filter({ hasText: /Protokolleintr(ag|äge) gefunden/ }).waitFor();
     const orgs = await page.locator('tbody tr td:nth-child(3)').allTextContents();
     assert.ok(orgs.length >= 1 && orgs.every((o) => o === 'FITKO'), `FITKO only: ${orgs}`);
     await page.getByLabel('Organisation').fill('BY');
@@ -58,6 +61,22 @@ describe('audit log', { timeout: 120_000 }, () => {
     await page.getByText('Keine Einträge für diese Filter.').waitFor();
     await page.getByLabel('Organisation').fill('');
     await page.getByLabel('Ziel', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Filter anwenden' }).click();
+    await table.waitFor();
+
+    // By person, chosen by name.
+    const me = await (await page.request.get(`${env.server.base}/api/me`)).json();
+    await page.getByLabel('Person').selectOption({ label: `${me.name} (FITKO)` });
+    await page.getByRole('button', { name: 'Filter anwenden' }).click();
+    await page.locator('#announcer').filter({ hasText: /Protokolleinträge gefunden/ }).waitFor();
+    const people = await page.locator('tbody tr td:nth-child(2)').allTextContents();
+    assert.ok(people.length >= 1 && people.every((p) => p.startsWith(me.name)), `only ${me.name}: ${people}`);
+
+    // English names the actions in English.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.locator('tbody tr[data-action="login"] td:nth-child(4)', { hasText: 'Sign-in' }).first().waitFor();
+    await page.getByRole('button', { name: 'Deutsch' }).click();
+    await page.getByLabel('Person').selectOption({ label: 'Alle Personen' });
     await page.getByRole('button', { name: 'Filter anwenden' }).click();
     await table.waitFor();
 

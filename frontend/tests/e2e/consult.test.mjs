@@ -42,7 +42,7 @@ function clean(page) {
   assert.deepEqual(page.foreign, [], 'no requests to other hosts');
 }
 
-describe('consultation', { timeout: 150_000 }, () => {
+describe('consultation', { timeout: 400_000 }, () => {
   test('proposal by keyboard, live in the Themenpate’s sidebar, accepted into a third editor; moderator resolves; report lists it', async () => {
     const land = await open();
     const pate = await open();
@@ -57,11 +57,11 @@ describe('consultation', { timeout: 150_000 }, () => {
     const sidebar = (p) => p.locator('#threads');
     await sidebar(pate.page).getByText('Zu diesem Abschnitt gibt es noch keine Diskussionen.').waitFor();
 
-    // The Land user selects the first words by keyboard and presses Ctrl+Alt+M.
+    // The Land user selects the first words by keyboard and presses Alt+Shift+K.
     await land.page.locator('#section-editor .cm-content').focus();
     await land.page.keyboard.press('Control+Home');
     for (let i = 0; i < 2; i++) await land.page.keyboard.press('Control+Shift+ArrowRight');
-    await land.page.keyboard.press('Control+Alt+m');
+    await land.page.keyboard.press('Alt+Shift+K');
     const form = land.page.locator('form.thread-form');
     await form.waitFor();
     const quote = (await form.locator('blockquote').textContent()).trim();
@@ -181,11 +181,16 @@ describe('consultation', { timeout: 150_000 }, () => {
     assert.match(reportText, /Frage · Erledigt/);
     assert.match(reportText, /Zuständig ist das Land\./);
     await mod.page.locator('ins.syn', { hasText: 'öffentliche' }).first().waitFor();
-    for (const [name, type] of [['Excel-Tabelle (XLSX)', /spreadsheet/], ['CSV-Datei', /csv/], ['Druckansicht (HTML)', /html/]]) {
+    for (const [name, type] of [['Excel-Tabelle (XLSX)', /spreadsheet/], ['CSV für Excel: Diskussionen', /csv/], ['CSV für Excel: Übersicht', /csv/], ['Druckansicht (HTML)', /html/]]) {
       const href = await mod.page.getByRole('link', { name }).getAttribute('href');
       const r = await mod.page.request.get(env.server.base + href);
       assert.equal(r.status(), 200, name);
       assert.match(r.headers()['content-type'], type);
+      if (/csv/.test(type)) {
+        const body = await r.body();
+        assert.deepEqual([...body.subarray(0, 3)], [0xef, 0xbb, 0xbf], `${name}: UTF-8 with BOM`);
+        assert.match(body.toString('utf8').split('\r\n')[0], /;/, `${name}: semicolons`);
+      }
     }
     assert.deepEqual(await axe(mod.page), []);
     await screenshot(mod.page, 'consult-report');
@@ -275,7 +280,7 @@ describe('consultation', { timeout: 150_000 }, () => {
     await page.getByLabel('Zustimmung mit Änderungen').check();
     await page.getByLabel('Text der Stellungnahme (Markdown)').fill('Bayern stimmt dem Zielbild **mit Änderungen** zu.');
     await page.getByRole('button', { name: 'Entwurf speichern' }).click();
-    await page.getByText('Entwurf gespeichert.').waitFor();
+    await notice(page, 'Entwurf gespeichert.');
     assert.deepEqual(await axe(page), []);
     await screenshot(page, 'consult-statement-draft');
     await page.getByRole('button', { name: 'Einreichen' }).click();

@@ -19,7 +19,7 @@ export const PASSWORD = 'Demo-Passwort-2026!';
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-function freePort() {
+export function freePort() {
   return new Promise((ok, fail) => {
     const s = createServer();
     s.once('error', fail);
@@ -177,6 +177,17 @@ export async function sectionId(page, base, title) {
   const s = list.find((x) => x.title === title);
   if (!s) throw new Error(`no section titled ${title}`);
   return s.id;
+}
+
+/** Calls the API from inside the page (cookies and Origin as the app sends them); returns {status, json}. */
+export function pageApi(page, method, path, body) {
+  return page.evaluate(
+    async ([m, p, b]) => {
+      const r = await fetch(p, { method: m, headers: { 'Content-Type': 'application/json' }, body: b ? JSON.stringify(b) : undefined });
+      return { status: r.status, json: r.status === 204 ? null : await r.json() };
+    },
+    [method, path, body],
+  );
 }
 
 export { execFileSync };

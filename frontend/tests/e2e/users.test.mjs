@@ -42,7 +42,8 @@ describe('user administration', { timeout: 120_000 }, () => {
     await edit.getByLabel('Lesen').check();
     await edit.getByRole('button', { name: 'Rollen speichern' }).click();
     await page.locator('p.notice').filter({ hasText: 'Rollen von Clara Neumann gespeichert.' }).waitFor();
-    assert.match(await row.textContent(), /Lesen/);
+    // The list is reloaded after the notice: wait for the new roles in the row (a timeout fails the test).
+    await row.filter({ hasText: 'Lesen' }).waitFor();
     assert.doesNotMatch(await row.textContent(), /Beteiligung/);
 
     // Disable and enable.
@@ -58,7 +59,8 @@ describe('user administration', { timeout: 120_000 }, () => {
     assert.equal(await yes.evaluate((el) => el === document.activeElement), true, 'focus on the confirmation');
     await yes.click();
     await page.locator('p.notice').filter({ hasText: 'Konto von Clara Neumann gelöscht.' }).waitFor();
-    assert.equal(await page.locator('tr[data-user="clara.neumann@sn.example"]').count(), 0);
+    // The list is reloaded after the notice: wait for the row to go (a timeout fails the test).
+    await page.locator('tr[data-user="clara.neumann@sn.example"]').waitFor({ state: 'detached' });
     await page.getByRole('rowheader', { name: /^Gelöschtes Konto #\d+$/ }).waitFor();
     assert.deepEqual(await axe(page), []);
     await page.setViewportSize({ width: 320, height: 800 });

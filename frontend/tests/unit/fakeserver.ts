@@ -14,6 +14,14 @@ export class FakeServer {
   dropNextAck = false;
   /** Refuse new connections, as if the network were gone. */
   offline = false;
+  /** Take frames but answer nothing, as an open socket over a dead network. */
+  silent = false;
+  /** Answer opens and ops with "unavailable", as while the database is down. */
+  unavailable = false;
+  /** How many of the next opens to drop unanswered (as a rate limit would). */
+  dropOpens = 0;
+  /** Every op frame received, to check what was resent. */
+  received: ClientFrame[] = [];
 
   constructor(
     readonly section: number,
@@ -47,7 +55,20 @@ export class FakeServer {
   }
 
   handle(from: FakeSocket, f: ClientFrame): void {
-    if (f.section !== this.section) return;
+    if (f.t === 'ping') {
+      if (!this.silent) from.push({ t: 'pong' });
+      return;
+    }
+    if (this.silent || f.section !== this.section) return;
+    if (f.t === 'op') this.received.push(f);
+    if (this.unavailable && (f.t === 'open' || f.t === 'op')) {
+      from.push({ t: 'error', code: 'unavailable', message: 'Datenbank nicht erreichbar', section: this.section, seq: f.t === 'op' ? f.seq : undefined });
+      return;
+    }
+    if (f.t === 'open' && this.dropOpens > 0) {
+      this.dropOpens--;
+      return;
+    }
     switch (f.t) {
       case 'open':
         if (f.v === undefined) from.push({ t: 'snapshot', section: this.section, v: this.version, text: this.text, presence: [] });

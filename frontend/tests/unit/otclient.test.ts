@@ -160,7 +160,7 @@ describe('OTClient', () => {
     await settle();
     a.sent = [];
     a.client.receive({ t: 'error', code: 'resync', message: 'Bitte neu laden', section: SECTION });
-    await settle();
+    await vi.advanceTimersByTimeAsync(300);
     expect(a.sent[0]).toEqual({ t: 'open', section: SECTION, v: 1 });
     expect(a.editor).toBe('abcd');
   });
@@ -214,6 +214,71 @@ describe('Connection', () => {
     conn.stop();
     expect(conn.state).toBe('closed');
   });
+
+describe('outages', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('re-opens with backoff on repeated resync instead of at once', async () => {
+    const server = new FakeServer(SECTION, 'abc');
+    const a = new Peer(server);
+    await settle();
+    a.sent = [];
+    for (let i = 0; i < 20; i++) a.client.receive({ t: 'error', code: 'resync', message: 'Bitte neu laden', section: SECTION });
+    await settle();
+    expect(a.sent.filter((f) => f.t === 'open')).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(a.sent.filter((f) => f.t === 'open')).toHaveLength(1);
+  });
+
+  it('keeps its op while the server cannot save and resends it with the same seq', async () => {
+    const server = new FakeServer(SECTION, 'Netze');
+    const a = new Peer(server);
+    await settle();
+    server.unavailable = true;
+    a.type(5, ' für alle');
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(a.client.unavailable).toBe(true);
+    expect(a.client.pending).toBe(true);
+    expect(server.text).toBe('Netze');
+    const tries = server.received.length;
+    await vi.advanceTimersByTimeAsync(60_000);
+    // Backed off: a few tries in a minute, not hundreds.
+    expect(server.received.length - tries).toBeLessThan(12);
+    server.unavailable = false;
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(server.text).toBe('Netze für alle');
+    expect(a.client.pending).toBe(false);
+    expect(a.client.unavailable).toBe(false);
+    expect(new Set(server.received.map((f) => (f as { seq: number }).seq)).size).toBe(1);
+  });
+
+  it('sends an open again that got no answer', async () => {
+    const server = new FakeServer(SECTION, 'Netze');
+    server.dropOpens = 2;
+    const a = new Peer(server);
+    await vi.advanceTimersByTimeAsync(35_000);
+    expect(a.client.opened).toBe(true);
+    expect(a.editor).toBe('Netze');
+  });
+
+  it('notices a socket that carries nothing and reconnects', async () => {
+    const server = new FakeServer(SECTION, 'Netze');
+    const states: string[] = [];
+    const a = new Peer(server);
+    a.conn.onState((s) => states.push(s));
+    await settle();
+    server.silent = true;
+    a.type(5, '!');
+    await vi.advanceTimersByTimeAsync(11_000);
+    expect(states).toContain('connecting');
+    server.silent = false;
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(a.conn.state).toBe('open');
+    expect(server.text).toBe('Netze!');
+    expect(a.client.pending).toBe(false);
+  });
+});
 });
 
 describe('OTClient remote cursors', () => {

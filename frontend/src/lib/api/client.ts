@@ -5,6 +5,7 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from './schema';
 
 export type User = components['schemas']['User'];
+export type Me = components['schemas']['Me'];
 export type Session = components['schemas']['Session'];
 export type Strategy = components['schemas']['Strategy'];
 export type Topic = components['schemas']['Topic'];
@@ -20,11 +21,14 @@ export type ThreadStatus = components['schemas']['ThreadStatus'];
 export type Comment = components['schemas']['Comment'];
 export type CommentReport = components['schemas']['CommentReport'];
 export type Statement = components['schemas']['Statement'];
+export type Receipt = components['schemas']['Receipt'];
 export type StatementStatus = components['schemas']['StatementStatus'];
 export type Position = components['schemas']['Position'];
 export type Notification = components['schemas']['Notification'];
 export type Report = components['schemas']['Report'];
 export type AuditEvent = components['schemas']['AuditEvent'];
+export type LegalPage = components['schemas']['LegalPage'];
+export type AuditActor = components['schemas']['AuditActor'];
 
 /** A failed API request: status, problem code and the German detail for users. */
 export class ApiError extends Error {

@@ -92,6 +92,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/legal/{page}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Eine Pflichtseite (Impressum, Datenschutzerklärung, Erklärung zur Barrierefreiheit)
+         * @description Der Betreiber legt die Texte als Markdown in STRATEGIERAUM_LEGAL_DIR ab (impressum.md, datenschutz.md, barrierefreiheit.md); fehlt eine Datei, gilt der mitgelieferte Text mit [PLATZHALTER]-Angaben. Der Server rendert und bereinigt das HTML.
+         */
+        get: operations["legalPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/oidc/login": {
         parameters: {
             query?: never;
@@ -145,8 +165,17 @@ export interface paths {
          * Anmelden
          * @description Startet immer eine neue Sitzung (eine alte Sitzung dieses Browsers
          *     wird beendet). Falsche E-Mail und falsches Passwort ergeben dieselbe
-         *     Antwort. Nach 5 Fehlversuchen je Konto oder 20 je Adresse in
-         *     15 Minuten antwortet der Server mit 429 und Retry-After.
+         *     Antwort. Jeder Versuch zählt, bevor das Passwort geprüft wird: je
+         *     Konto sind 5 sofort möglich, danach wachsen die Wartezeiten (12 s,
+         *     90 s, höchstens 3 min; ein richtiges Passwort setzt sie zurück), je
+         *     Adresse 40 in 10 Minuten. Darüber hinaus, und wenn gerade zu viele
+         *     Anmeldungen gleichzeitig geprüft werden, antwortet der Server mit
+         *     429 und Retry-After. Hat das Konto einen zweiten Faktor (TOTP),
+         *     startet ein richtiges Passwort noch keine Sitzung: die Antwort ist
+         *     202 mit einem kurzlebigen Cookie für `/api/session/second-factor`.
+         *     Ein Konto mit Single Sign-On, dessen Rolle einen zweiten Faktor
+         *     braucht, wird mit 403 `sso_account` an die zentrale Anmeldung
+         *     verwiesen.
          */
         post: operations["login"];
         /** Abmelden */
@@ -167,6 +196,142 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/session/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Zweiter Schritt der Anmeldung
+         * @description Nimmt einen TOTP-Code (6 Ziffern, ±30 s) oder einen
+         *     Wiederherstellungscode für die Anmeldung, deren Cookie der Browser
+         *     nach dem Passwort erhalten hat, und startet die Sitzung. Jeder Code
+         *     gilt nur einmal (`code_reused`); ein Wiederherstellungscode wird
+         *     verbraucht und protokolliert. Versuche zählen je Konto wie
+         *     Passwörter (429 `login_throttled`), ein richtiges Passwort setzt sie
+         *     nicht zurück. Ohne gültige Anmeldung: 401 `login_expired`.
+         */
+        post: operations["loginSecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stand der Zwei-Faktor-Anmeldung */
+        get: operations["getSecondFactor"];
+        put?: never;
+        /**
+         * Zwei-Faktor-Anmeldung einrichten (Schritt 1)
+         * @description Erzeugt ein neues Geheimnis und zeigt es dieses eine Mal (als
+         *     otpauth-URI, QR-Code und Text). Es gilt erst, wenn ein Code daraus
+         *     bestätigt ist. Nur in der Browser-Sitzung eines lokalen Kontos;
+         *     Konten mit Single Sign-On: 403 `sso_account`. Schon eingerichtet: 409.
+         */
+        post: operations["beginSecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/second-factor/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Zwei-Faktor-Anmeldung einrichten (Schritt 2)
+         * @description Schaltet den zweiten Faktor mit einem gültigen Code ein, gibt die
+         *     zehn Wiederherstellungscodes einmalig aus und beendet die anderen
+         *     Sitzungen des Kontos.
+         */
+        post: operations["confirmSecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/second-factor/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Neue Wiederherstellungscodes
+         * @description Ersetzt alle Wiederherstellungscodes; braucht einen aktuellen Code aus der App.
+         */
+        post: operations["renewRecoveryCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/second-factor/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Zwei-Faktor-Anmeldung ausschalten
+         * @description Braucht Passwort und aktuellen Code. Ist der zweite Faktor für die
+         *     Rolle vorgeschrieben: 403 `required_for_role` (die Administration
+         *     kann ihn zurücksetzen).
+         */
+        post: operations["disableSecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/second-factor/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Zweiten Faktor eines Kontos zurücksetzen
+         * @description Für Personen, die Gerät und Wiederherstellungscodes verloren haben:
+         *     entfernt den zweiten Faktor, beendet alle Sitzungen des Kontos und
+         *     protokolliert das. Nur Administration.
+         */
+        post: operations["resetSecondFactor"];
         delete?: never;
         options?: never;
         head?: never;
@@ -219,7 +384,7 @@ export interface paths {
         put?: never;
         /**
          * API-Token anlegen
-         * @description Das Geheimnis (`secret`) wird nur in dieser Antwort gezeigt.
+         * @description Das Geheimnis (`secret`) wird nur in dieser Antwort gezeigt. Jedes Token läuft ab (Standard 90 Tage, höchstens 365). Nur eine Browser-Sitzung darf Token anlegen, kein Token.
          */
         post: operations["createToken"];
         delete?: never;
@@ -365,6 +530,84 @@ export interface paths {
          * @description Eine Beteiligung braucht opens_at und closes_at (ISO 8601) mit closes_at nach opens_at; andere Phasen haben keine Frist.
          */
         post: operations["createPhase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategies/{id}/phases/{phase}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Frist einer Beteiligungsrunde ändern (Moderation, Administration)
+         * @description Verschiebt Beginn und/oder Ende einer Beteiligung an Ort und Stelle; alle Beiträge bleiben in ihrer Runde. Ein Grund ist Pflicht und wird protokolliert; alle aktiven Konten werden benachrichtigt („Frist verlängert bis …“ oder „Frist verkürzt bis …“).
+         */
+        patch: operations["changePhaseTimes"];
+        trace?: never;
+    };
+    "/api/sections/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Benannte Fassungen eines Abschnitts (z. B. Beteiligungsfassung) */
+        get: operations["listNamedVersions"];
+        put?: never;
+        /** Den aktuellen Text als benannte Fassung festhalten (Moderation, Administration) */
+        post: operations["freezeNamedVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sections/{id}/synopse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Synopse zweier Fassungen eines Abschnitts, Absatz für Absatz (Z.), Wort für Wort, mit den Beiträgen daneben
+         * @description from und to sind je named:<id> (eine benannte Fassung) oder eine Versionsnummer des Änderungsprotokolls; ohne Angabe die neueste Beteiligungsfassung und die aktuelle Fassung. Die Zeilen sind die Absätze der älteren Fassung; Diskussionen stehen bei dem ersten Absatz, den sie zitieren, wenn from die Beteiligungsfassung ihrer Runde ist. Mit format=odt, docx oder pdf als Dokument.
+         */
+        get: operations["getSectionSynopse"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategies/{id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Die Strategie, ein Teil oder ein Schwerpunktthema als Dokument (ODT, DOCX, PDF)
+         * @description Mit Überschriften, Listen, Hervorhebungen, Links, Inhaltsverzeichnis und Seitenzahlen; enthält die Abschnitte, die der Aufrufende lesen darf.
+         */
+        get: operations["downloadStrategyDocument"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -522,7 +765,7 @@ export interface paths {
         };
         /**
          * Websocket für die gemeinsame Bearbeitung
-         * @description Nur angemeldet und vom eigenen Ursprung (Origin-Prüfung auch beim Handshake).
+         * @description Nur angemeldet und vom eigenen Ursprung (Origin-Prüfung auch beim Handshake). Ein Konto hält höchstens 20 Verbindungen zugleich, über alle Instanzen; darüber antwortet der Handshake mit 429.
          */
         get: operations["live"];
         put?: never;
@@ -750,6 +993,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Meldung verwerfen, ohne den Beitrag auszublenden (Moderation; wird protokolliert) */
+        post: operations["dismissReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/strategies/{id}/threads": {
         parameters: {
             query?: never;
@@ -824,6 +1084,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/strategies/{id}/statements/{org}/versions/{version}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Eingangsbestätigung einer eingereichten Fassung
+         * @description Wer welche Fassung wann eingereicht hat, mit dem SHA-256 des Textes; mit format=txt als Textdatei, mit format=html als druckbare Seite, mit format=odt, docx oder pdf als Dokument.
+         */
+        get: operations["getStatementReceipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/strategies/{id}/statement": {
         parameters: {
             query?: never;
@@ -853,7 +1133,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Stellungnahme der eigenen Organisation einreichen */
+        /**
+         * Stellungnahme der eigenen Organisation einreichen
+         * @description Ohne Anfragetext wird der gespeicherte Entwurf eingereicht. Mit Anfragetext (wie beim Speichern) wird zuerst geprüft, ob Gesamtposition und Text vorhanden sind – sonst 400 mit errors für jedes fehlende Feld, und nichts wird gespeichert –, dann gespeichert und eingereicht.
+         */
         post: operations["submitStatement"];
         delete?: never;
         options?: never;
@@ -932,6 +1215,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit/actors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Personen, die im Protokoll vorkommen, nach Namen (Moderation, Administration) */
+        get: operations["listAuditActors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit/export": {
         parameters: {
             query?: never;
@@ -958,6 +1258,26 @@ export interface paths {
         };
         /** Auswertung der Beteiligung (Moderation) */
         get: operations["getReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategies/{id}/report/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Auswertung mit Synopse als Dokument (ODT, DOCX, PDF)
+         * @description Stellungnahmen, Übersicht je Abschnitt und Organisation und je Abschnitt eine Synopse (Beteiligungsfassung neben aktueller Fassung) mit den Beiträgen daneben. Nur Moderation.
+         */
+        get: operations["downloadReportDocument"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1017,10 +1337,250 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Eigenes Passwort ändern
+         * @description Verlangt das bisherige Passwort. Das neue hat mindestens 12 Zeichen, höchstens 256 Bytes, ist kein verbreitetes Passwort und nicht die eigene E-Mail-Adresse; weitere Regeln zur Zusammensetzung gibt es nicht. Alle anderen Sitzungen enden. Nur eine Browser-Sitzung darf das, kein API-Token; falsche Passwörter zählen wie fehlgeschlagene Anmeldungen.
+         */
+        put: operations["changePassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Passwort zurücksetzen (Administration)
+         * @description Erzeugt einen Einmal-Code, 30 Minuten gültig, und beendet alle Sitzungen des Kontos. Der Code steht nur in dieser Antwort und wird nur als Hash gespeichert; ein neuer Code ersetzt einen offenen. `path` ist die Seite, auf der die Person ihn einlöst.
+         */
+        post: operations["issuePasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Neues Passwort mit einem Einmal-Code setzen
+         * @description Ohne Anmeldung. Ein Code gilt einmal und bis zu seinem Ablauf; alle Sitzungen des Kontos enden. Danach meldet sich die Person neu an.
+         */
+        post: operations["redeemPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategies/{id}/beschluesse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Beschlussvorlagen und Beschlüsse einer Strategie
+         * @description Neueste zuerst, ohne den Text der Abschnitte. Ein Umlaufverfahren, dessen Frist abgelaufen ist, wird dabei ausgewertet.
+         */
+        get: operations["listBeschluesse"];
+        put?: never;
+        /**
+         * Beschlussvorlage anlegen (Moderation)
+         * @description Friert den Text der gewählten Abschnitte ein (aktuelle oder angegebene Fassung) und speichert dessen SHA-256. Abgelehnt werden Abschnitte in der Beteiligung und Fassungen, die es nicht gibt.
+         */
+        post: operations["createBeschluss"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/beschluesse/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Vorlage mit Text, Stand der Abstimmung und Ergebnis */
+        get: operations["getBeschluss"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/beschluesse/{id}/votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Im Umlaufverfahren abstimmen (stimmberechtigte Mitglieder)
+         * @description Eine Stimme je Organisation; eine spätere Stimme (auch der Vertretung) ersetzt die frühere bis zur Frist oder bis das Ergebnis feststeht.
+         */
+        post: operations["castVote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/beschluesse/{id}/recorded-votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stimme aus einer Sitzung eintragen (Moderation) */
+        post: operations["recordVote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/beschluesse/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Abstimmung einer Sitzung schließen (Moderation) */
+        post: operations["closeBeschluss"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/beschluesse/{id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Beschluss als druckbare Seite
+         * @description Nummer, Datum, Regel, Stimmen mit Protokollerklärungen, Text und SHA-256.
+         */
+        get: operations["beschlussDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sections/{id}/beschluesse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Beschlüsse, mit denen ein Abschnitt angenommen wurde */
+        get: operations["sectionBeschluesse"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/koenigsteiner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Königsteiner Schlüssel je Jahr */
+        get: operations["listKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/koenigsteiner/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Königsteiner Schlüssel eines Jahres speichern (Administration)
+         * @description Alle 16 Länder, Anteile in 1/100000 % (12,96662 % = 1296662), zusammen 100 % mit höchstens 0,01 Prozentpunkten Rundungsabweichung.
+         */
+        put: operations["saveKey"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        LegalPage: {
+            /** @enum {string} */
+            page: "impressum" | "datenschutz" | "barrierefreiheit";
+            title: string;
+            /** @description Aus Markdown gerendert und bereinigt (goldmark, bluemonday). */
+            html: string;
+            /** @description Der Text enthält noch [PLATZHALTER]-Angaben. */
+            placeholder: boolean;
+            /** @description Der mitgelieferte Text; der Betreiber hat keine eigene Datei abgelegt. */
+            default: boolean;
+        };
         Problem: {
             /** @description urn:strategieraum:problem:<code> */
             type: string;
@@ -1032,13 +1592,24 @@ export interface components {
             /** @description invalid, not_found, conflict, unauthorized, forbidden, too_large, rate_limited, locked, internal, unavailable, method_not_allowed, unsupported_media_type */
             code: string;
             request_id: string;
+            /** @description Genauerer Grund zum code, zum Übersetzen und Reagieren: stale_revision, round_closed, not_in_round, contribution_limit, not_yet_open, phase_closed, adopted, section_locked, read_only, not_sponsor, staff_only, other_org, not_participant, login_throttled, bad_credentials, login_required, account_disabled, deadline_passed, second_factor_required, bad_second_factor, code_reused, login_expired, sso_account, required_for_role */
+            reason?: string;
+            /** @description Bei stale_revision: die aktuelle Revision */
+            current_revision?: number;
+            /** @description Bei stale_revision: wer zuletzt geändert oder eingereicht hat */
+            changed_by?: string;
+            /**
+             * Format: date-time
+             * @description Bei stale_revision: wann
+             */
+            changed_at?: string;
             errors?: {
                 field?: string;
                 message?: string;
             }[];
         };
         /** @enum {string} */
-        Role: "admin" | "moderator" | "themenpate" | "land" | "reader";
+        Role: "admin" | "moderator" | "themenpate" | "land" | "reader" | "stimmberechtigt";
         /** @enum {string} */
         Part: "dachstrategie" | "schwerpunktthemen" | "umsetzungsvorhaben";
         /** @enum {string} */
@@ -1065,6 +1636,77 @@ export interface components {
             deleted: boolean;
             /** Format: date-time */
             created_at: string;
+            /** @description Zweiter Faktor (TOTP) eingeschaltet */
+            second_factor?: boolean;
+            /** @description Mit Single Sign-On verknüpft; den zweiten Faktor prüft der Identitätsanbieter */
+            sso?: boolean;
+        };
+        /** @description Das eigene Konto und was es unabhängig von einer Strategie darf. */
+        Me: components["schemas"]["User"] & {
+            can: components["schemas"]["UserPermissions"];
+            /** @description Die Rolle verlangt einen zweiten Faktor, der noch fehlt; bis dahin antwortet alles außer Einrichtung, /api/me und Abmelden mit 403 `second_factor_required` */
+            second_factor_setup_required?: boolean;
+        };
+        SecondFactorChallenge: {
+            /** @enum {string} */
+            second_factor: "totp";
+            /** Format: date-time */
+            expires_at: string;
+        };
+        SecondFactorStatus: {
+            /** @description false für Konten mit Single Sign-On */
+            available: boolean;
+            enabled: boolean;
+            /** @description Für die Rolle vorgeschrieben */
+            required: boolean;
+            recovery_codes_left: number;
+        };
+        TOTPEnrolment: {
+            /** @description Base32, zur Eingabe von Hand */
+            secret: string;
+            otpauth_uri: string;
+            /** @description data:-URL eines PNG mit der otpauth-URI */
+            qr_code: string;
+        };
+        RecoveryCodes: {
+            recovery_codes: string[];
+        };
+        CodeRequest: {
+            /** @description 6-stelliger Code oder Wiederherstellungscode */
+            code: string;
+        };
+        /** @description Globale Berechtigungen (von der Policy des Servers entschieden) */
+        UserPermissions: {
+            /** @description Moderationsübersicht */
+            moderate: boolean;
+            /** @description Konten verwalten */
+            manage_users: boolean;
+            /** @description Protokoll einsehen */
+            view_audit: boolean;
+            /** @description Beteiligungsbericht */
+            view_report: boolean;
+            /** @description Stellungnahme für die eigene Organisation schreiben (die Phase entscheidet der Server beim Speichern) */
+            write_statement: boolean;
+            /** @description Seite der Stellungnahmen (Beteiligte und Moderation) */
+            view_statements: boolean;
+            /** @description Beschlussvorlagen anlegen */
+            manage_beschluss: boolean;
+            /** @description Königsteiner Schlüssel bearbeiten */
+            manage_key: boolean;
+        };
+        /** @description Was die anfragende Person mit dem Abschnitt tun darf (von der Policy des Servers entschieden) */
+        SectionPermissions: {
+            edit: boolean;
+            comment: boolean;
+            propose: boolean;
+            restore: boolean;
+        };
+        /** @description Was die anfragende Person mit der Stellungnahme tun darf (von der Policy des Servers entschieden) */
+        StatementPermissions: {
+            read: boolean;
+            edit: boolean;
+            submit: boolean;
+            new_version: boolean;
         };
         Session: {
             id: string;
@@ -1087,6 +1729,8 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             last_used_at: string | null;
+            /** Format: date-time */
+            expires_at: string;
         };
         Strategy: {
             id: number;
@@ -1113,6 +1757,46 @@ export interface components {
             /** @description Codes der Themenpaten-Organisationen */
             sponsors?: string[];
         };
+        SynopseChange: {
+            /** @enum {string} */
+            kind: "equal" | "insert" | "delete";
+            text: string;
+        };
+        SynopseVersion: {
+            label: string;
+            /** Format: int64 */
+            named_version_id: number | null;
+            /** Format: int64 */
+            version: number;
+        };
+        SynopseRow: {
+            /** @description Absatznummer (Z.) in der älteren Fassung; 0 wenn sie leer ist. */
+            line: number;
+            old: components["schemas"]["SynopseChange"][];
+            new: components["schemas"]["SynopseChange"][];
+            threads: components["schemas"]["Thread"][];
+        };
+        Synopse: {
+            /** Format: int64 */
+            section_id: number;
+            section_title: string;
+            from: components["schemas"]["SynopseVersion"];
+            to: components["schemas"]["SynopseVersion"];
+            rows: components["schemas"]["SynopseRow"][];
+        };
+        NamedVersion: {
+            id: number;
+            section_id: number;
+            /** @description Die Beteiligungsrunde, deren Beteiligungsfassung dies ist; null bei einer von Hand festgehaltenen Fassung. */
+            phase_id: number | null;
+            /** @description Stand des Abschnitts (Zahl der Operationen). */
+            version: number;
+            text: string;
+            name: string;
+            created_by: number | null;
+            /** Format: date-time */
+            created_at: string;
+        };
         Phase: {
             id: number;
             strategy_id: number;
@@ -1125,6 +1809,8 @@ export interface components {
             /** Format: date-time */
             started_at: string;
             actor_id: number | null;
+            /** @description Abschnitte einer Beteiligungsrunde; leer heißt alle. */
+            section_ids?: number[];
         };
         SectionSummary: {
             id: number;
@@ -1136,6 +1822,7 @@ export interface components {
             version: number;
             /** Format: date-time */
             updated_at: string;
+            can?: components["schemas"]["SectionPermissions"];
         };
         Section: {
             id: number;
@@ -1149,6 +1836,7 @@ export interface components {
             status: components["schemas"]["SectionStatus"];
             /** Format: date-time */
             updated_at: string;
+            can?: components["schemas"]["SectionPermissions"];
         };
         Revision: {
             from_version: number;
@@ -1162,6 +1850,8 @@ export interface components {
             ended_at: string;
             inserted: number;
             deleted: number;
+            /** @description Die Fassung, die diese Revision wiederhergestellt hat; null bei gewöhnlichen Änderungen. */
+            restored_from?: number | null;
         };
         /** @enum {string} */
         ThreadKind: "kommentar" | "frage" | "aenderungsvorschlag" | "zustimmung" | "einwand";
@@ -1177,6 +1867,12 @@ export interface components {
             removed: boolean;
         };
         Comment: {
+            /** @description Was die anfragende Person mit dem Beitrag tun darf (von der Policy des Servers entschieden) */
+            can?: {
+                edit: boolean;
+                report: boolean;
+                hide: boolean;
+            };
             id: number;
             thread_id: number;
             author_id: number;
@@ -1197,9 +1893,24 @@ export interface components {
             created_at: string;
         };
         Thread: {
+            /** @description Was die anfragende Person mit der Diskussion tun darf (von der Policy des Servers entschieden) */
+            can?: {
+                reply: boolean;
+                resolve: boolean;
+                reopen: boolean;
+                hide: boolean;
+                accept: boolean;
+                reject: boolean;
+            };
             id: number;
             strategy_id: number;
             section_id: number;
+            /** @description Die Beteiligungsrunde, in der die Diskussion begann; null außerhalb einer Runde. */
+            phase_id?: number | null;
+            /** @description Erste Zeile (Absatz) der Beteiligungsfassung, auf die sich die Diskussion bezieht. */
+            line_from?: number | null;
+            /** @description Letzte Zeile (Absatz) der Beteiligungsfassung. */
+            line_to?: number | null;
             author_id: number;
             author_name?: string;
             org_id?: number;
@@ -1231,10 +1942,38 @@ export interface components {
             thread_id: number;
             strategy_id: number;
             reporter_id: number;
+            /** @description Name der meldenden Person (ein Pseudonym, wenn das Konto gelöscht ist) */
+            reporter_name: string;
             reason: string;
             open: boolean;
             /** Format: date-time */
             created_at: string;
+        };
+        StatementInput: {
+            position?: components["schemas"]["Position"];
+            /** @description Markdown */
+            body?: string;
+            /** @description Die revision, auf der bearbeitet wurde (0: noch keine Stellungnahme) */
+            base_revision?: number;
+        };
+        AuditActor: {
+            id: number;
+            name: string;
+            org_code: string;
+        };
+        Receipt: {
+            strategy: string;
+            org_code: string;
+            org_name: string;
+            version: number;
+            position: components["schemas"]["Position"];
+            /** Format: date-time */
+            submitted_at: string;
+            /** @description Name der einreichenden Person */
+            submitted_by: string;
+            /** @description SHA-256 der UTF-8-Bytes des Textes, hexadezimal */
+            sha256: string;
+            body: string;
         };
         Statement: {
             id: number;
@@ -1256,8 +1995,11 @@ export interface components {
             created_at?: string;
             /** @description Zählt jedes Speichern und Einreichen der Stellungnahme der Organisation über alle Fassungen */
             revision?: number;
+            can?: components["schemas"]["StatementPermissions"];
         };
         StatementStatus: {
+            /** @description Die Beteiligungsrunde. */
+            phase_id: number;
             org_id: number;
             org_code: string;
             /** @description Neueste eingereichte Fassung, 0 wenn keine. */
@@ -1305,8 +2047,124 @@ export interface components {
             statements: components["schemas"]["StatementStatus"][];
             sections: Record<string, never>[];
         };
+        Ballot: {
+            /** @description Code des Mitglieds (BUND oder Land). */
+            org: string;
+            /** @enum {string} */
+            vote: "zustimmung" | "ablehnung" | "enthaltung";
+            /** @description Protokollerklärung (optional). */
+            declaration?: string;
+        };
+        NewVorlage: {
+            title: string;
+            decision_text: string;
+            /** @enum {string} */
+            rule: "einstimmig" | "rechtsverbindlich" | "empfehlung";
+            abstention_blocks?: boolean;
+            only_agreeing?: boolean;
+            /** @enum {string} */
+            procedure: "umlauf" | "sitzung";
+            /** Format: date-time */
+            deadline?: string | null;
+            key_year?: number | null;
+            sections: {
+                section_id: number;
+                version?: number | null;
+            }[];
+        };
+        FrozenSection: {
+            section_id: number;
+            title: string;
+            version: number;
+            text: string;
+        };
+        VoteRecord: {
+            org: string;
+            /** @enum {string} */
+            vote: "zustimmung" | "ablehnung" | "enthaltung";
+            declaration: string;
+            cast_by: number | null;
+            cast_by_name: string;
+            recorded: boolean;
+            /** Format: date-time */
+            cast_at: string;
+        };
+        Beschluss: {
+            id: number;
+            strategy_id: number;
+            title: string;
+            decision_text: string;
+            /** @enum {string} */
+            rule: "einstimmig" | "rechtsverbindlich" | "empfehlung";
+            abstention_blocks: boolean;
+            only_agreeing: boolean;
+            /** @enum {string} */
+            procedure: "umlauf" | "sitzung";
+            /** Format: date-time */
+            deadline: string | null;
+            key_year: number | null;
+            /** @description SHA-256 (hex) des eingefrorenen Textes, siehe docs/architecture.md. */
+            text_hash: string;
+            sections: components["schemas"]["FrozenSection"][] | null;
+            /** @enum {string} */
+            outcome: "offen" | "angenommen" | "abgelehnt";
+            /** Format: date-time */
+            decided_at: string | null;
+            created_by: number | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        BeschlussView: components["schemas"]["Beschluss"] & {
+            /** @description Beschlussnummer JJJJ/N, leer vor der Annahme. */
+            number: string;
+            voted: number;
+            closed: boolean;
+            members: {
+                org: string;
+                voted: boolean;
+                vote: null | components["schemas"]["VoteRecord"];
+            }[];
+            result: null | {
+                /** @enum {string} */
+                outcome: "offen" | "angenommen" | "abgelehnt";
+                determined: boolean;
+                zustimmung: number;
+                ablehnung: number;
+                enthaltung: number;
+                not_voted: number;
+                laender_yes: number;
+                share_yes: number;
+                share_total: number;
+                bound?: string[];
+            };
+            can: {
+                vote_for: string;
+                record: boolean;
+                close: boolean;
+            };
+        };
+        KoenigsteinerKey: {
+            year: number;
+            source: string;
+            shares: {
+                [key: string]: number;
+            };
+            /** Format: date-time */
+            updated_at: string;
+        };
     };
     responses: {
+        /** @description Das Dokument als Download. */
+        Document: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/vnd.oasis.opendocument.text": string;
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                "application/pdf": string;
+            };
+        };
         /** @description Problem-Details (RFC 9457). */
         Problem: {
             headers: {
@@ -1329,6 +2187,10 @@ export interface components {
         };
     };
     parameters: {
+        /** @description Die Beteiligungsrunde (Kennung ihrer Phase); ohne Angabe die neueste. */
+        Round: number;
+        /** @description odt (OpenDocument), docx (Word) oder pdf. */
+        DocumentFormat: "odt" | "docx" | "pdf";
         /** @description Positive ganze Zahl; alles andere ergibt 400. */
         ID: number;
     };
@@ -1452,6 +2314,29 @@ export interface operations {
             };
         };
     };
+    legalPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                page: "impressum" | "datenschutz" | "barrierefreiheit";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Die Seite. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalPage"];
+                };
+            };
+            404: components["responses"]["Problem"];
+        };
+    };
     oidcLogin: {
         parameters: {
             query?: {
@@ -1520,7 +2405,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Passwort richtig; jetzt ist der zweite Faktor dran (5 Minuten, nur in diesem Browser). */
+            202: {
+                headers: {
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecondFactorChallenge"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -1556,16 +2451,198 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Angemeldeter Benutzer. */
+            /** @description Angemeldeter Benutzer mit seinen globalen Berechtigungen. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["Me"];
                 };
             };
             401: components["responses"]["Problem"];
+        };
+    };
+    loginSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeRequest"];
+            };
+        };
+        responses: {
+            /** @description Angemeldet; das Sitzungs-Cookie ist gesetzt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ob der zweite Faktor möglich, eingeschaltet und für die Rolle vorgeschrieben ist. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecondFactorStatus"];
+                };
+            };
+            401: components["responses"]["Problem"];
+        };
+    };
+    beginSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Das Geheimnis, einmalig. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TOTPEnrolment"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+        };
+    };
+    confirmSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeRequest"];
+            };
+        };
+        responses: {
+            /** @description Eingeschaltet. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    renewRecoveryCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeRequest"];
+            };
+        };
+        responses: {
+            /** @description Die neuen Codes, einmalig. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    disableSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password: string;
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Ausgeschaltet. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    resetSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Zurückgesetzt; Sitzungen beendet. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
         };
     };
     listSessions: {
@@ -1608,6 +2685,15 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Problem"];
+            /** @description Mit einem API-Token aufgerufen; nur eine Browser-Sitzung darf Sitzungen beenden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: components["responses"]["Problem"];
         };
     };
@@ -1643,6 +2729,8 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
+                    /** @description Gültigkeit in Tagen; ohne Angabe 90. */
+                    expires_in_days?: number;
                 };
             };
         };
@@ -1660,6 +2748,15 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            /** @description Mit einem API-Token aufgerufen; nur eine Browser-Sitzung darf Token anlegen. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteToken: {
@@ -1896,6 +2993,8 @@ export interface operations {
                     opens_at?: string | null;
                     /** Format: date-time */
                     closes_at?: string | null;
+                    /** @description Nur Beteiligung: die Abschnitte der Runde; leer heißt alle. */
+                    section_ids?: number[];
                 };
             };
         };
@@ -1909,6 +3008,171 @@ export interface operations {
                     "application/json": components["schemas"]["Phase"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    changePhaseTimes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+                /** @description Kennung der Phase. */
+                phase: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    opens_at?: string | null;
+                    /** Format: date-time */
+                    closes_at?: string | null;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Die geänderte Phase. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Phase"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    listNamedVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Die Fassungen, älteste zuerst. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NamedVersion"][];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    freezeNamedVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Die neue Fassung. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NamedVersion"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getSectionSynopse: {
+        parameters: {
+            query?: {
+                /** @description named:<id> oder Versionsnummer; Standard: neueste Beteiligungsfassung. */
+                from?: string;
+                /** @description named:<id> oder Versionsnummer; Standard: aktuelle Fassung. */
+                to?: string;
+                format?: "json" | "odt" | "docx" | "pdf";
+            };
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Die Synopse (JSON) oder das Dokument. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Synopse"];
+                    "application/vnd.oasis.opendocument.text": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    downloadStrategyDocument: {
+        parameters: {
+            query: {
+                /** @description odt (OpenDocument), docx (Word) oder pdf. */
+                format: components["parameters"]["DocumentFormat"];
+                /** @description Nur dieser Teil. */
+                part?: "dachstrategie" | "schwerpunktthemen" | "umsetzungsvorhaben";
+                /** @description Nur dieses Schwerpunktthema (nicht zusammen mit part). */
+                topic?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Document"];
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
@@ -2305,6 +3569,7 @@ export interface operations {
             };
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["Problem"];
         };
     };
@@ -2752,6 +4017,41 @@ export interface operations {
             503: components["responses"]["Problem"];
         };
     };
+    dismissReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Die geschlossene Meldung. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentReport"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
     listStrategyThreads: {
         parameters: {
             query?: {
@@ -2788,7 +4088,10 @@ export interface operations {
     };
     listStatements: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Die Beteiligungsrunde (Kennung ihrer Phase); ohne Angabe die neueste. */
+                phase?: components["parameters"]["Round"];
+            };
             header?: never;
             path: {
                 /** @description Positive ganze Zahl; alles andere ergibt 400. */
@@ -2816,7 +4119,10 @@ export interface operations {
     };
     getStatement: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Die Beteiligungsrunde (Kennung ihrer Phase); ohne Angabe die neueste. */
+                phase?: components["parameters"]["Round"];
+            };
             header?: never;
             path: {
                 /** @description Positive ganze Zahl; alles andere ergibt 400. */
@@ -2846,7 +4152,10 @@ export interface operations {
     };
     listStatementVersions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Die Beteiligungsrunde (Kennung ihrer Phase); ohne Angabe die neueste. */
+                phase?: components["parameters"]["Round"];
+            };
             header?: never;
             path: {
                 /** @description Positive ganze Zahl; alles andere ergibt 400. */
@@ -2874,6 +4183,47 @@ export interface operations {
             503: components["responses"]["Problem"];
         };
     };
+    getStatementReceipt: {
+        parameters: {
+            query?: {
+                /** @description Die Beteiligungsrunde (Kennung ihrer Phase); ohne Angabe die neueste. */
+                phase?: components["parameters"]["Round"];
+                format?: "json" | "txt" | "html" | "odt" | "docx" | "pdf";
+            };
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+                /** @description Kennung der Organisation. */
+                org: number;
+                /** @description Nummer der Fassung. */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Eingangsbestätigung. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Receipt"];
+                    "text/plain": string;
+                    "text/html": string;
+                    "application/vnd.oasis.opendocument.text": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
     saveStatement: {
         parameters: {
             query?: never;
@@ -2886,13 +4236,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    position?: components["schemas"]["Position"];
-                    /** @description Markdown */
-                    body?: string;
-                    /** @description Die revision, auf der bearbeitet wurde (0: noch keine Stellungnahme) */
-                    base_revision?: number;
-                };
+                "application/json": components["schemas"]["StatementInput"];
             };
         };
         responses: {
@@ -2924,7 +4268,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StatementInput"];
+            };
+        };
         responses: {
             /** @description Ergebnis. */
             200: {
@@ -3054,6 +4402,29 @@ export interface operations {
             503: components["responses"]["Problem"];
         };
     };
+    listAuditActors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ergebnis. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditActor"][];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
     exportAudit: {
         parameters: {
             query?: {
@@ -3090,7 +4461,10 @@ export interface operations {
     };
     getReport: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Die Beteiligungsrunde (Kennung ihrer Phase); ohne Angabe die neueste. */
+                phase?: components["parameters"]["Round"];
+            };
             header?: never;
             path: {
                 /** @description Positive ganze Zahl; alles andere ergibt 400. */
@@ -3116,9 +4490,35 @@ export interface operations {
             503: components["responses"]["Problem"];
         };
     };
+    downloadReportDocument: {
+        parameters: {
+            query: {
+                /** @description odt (OpenDocument), docx (Word) oder pdf. */
+                format: components["parameters"]["DocumentFormat"];
+            };
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Document"];
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
     downloadReportXLSX: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Die Beteiligungsrunde (Kennung ihrer Phase); ohne Angabe die neueste. */
+                phase?: components["parameters"]["Round"];
+            };
             header?: never;
             path: {
                 /** @description Positive ganze Zahl; alles andere ergibt 400. */
@@ -3146,7 +4546,12 @@ export interface operations {
     };
     downloadReportCSV: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Die Beteiligungsrunde (Kennung ihrer Phase); ohne Angabe die neueste. */
+                phase?: components["parameters"]["Round"];
+                /** @description Welche Tabelle (eine je Datei; Standard diskussionen). Semikolon-getrennt, UTF-8 mit BOM, Zeiten in Europe/Berlin. */
+                table?: "uebersicht" | "stellungnahmen" | "diskussionen" | "synopse";
+            };
             header?: never;
             path: {
                 /** @description Positive ganze Zahl; alles andere ergibt 400. */
@@ -3174,6 +4579,323 @@ export interface operations {
     };
     downloadReportHTML: {
         parameters: {
+            query?: {
+                /** @description Die Beteiligungsrunde (Kennung ihrer Phase); ohne Angabe die neueste. */
+                phase?: components["parameters"]["Round"];
+            };
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML-Seite. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    current_password: string;
+                    new_password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Geändert; diese Sitzung bleibt */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+        };
+    };
+    issuePasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Der Code, einmal gezeigt. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        /** Format: date-time */
+                        expires_at: string;
+                        path: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    redeemPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Das neue Passwort gilt. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    listBeschluesse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ergebnis. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BeschlussView"][];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    createBeschluss: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewVorlage"];
+            };
+        };
+        responses: {
+            /** @description Die angelegte Vorlage. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BeschlussView"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            423: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getBeschluss: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Die Vorlage, wie der Nutzer sie sehen darf. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BeschlussView"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    castVote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Ballot"];
+            };
+        };
+        responses: {
+            /** @description Die Vorlage, wie der Nutzer sie sehen darf. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BeschlussView"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            423: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    recordVote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Ballot"];
+            };
+        };
+        responses: {
+            /** @description Die Vorlage, wie der Nutzer sie sehen darf. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BeschlussView"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            423: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    closeBeschluss: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Die Vorlage, wie der Nutzer sie sehen darf. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BeschlussView"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            423: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    beschlussDocument: {
+        parameters: {
             query?: never;
             header?: never;
             path: {
@@ -3197,6 +4919,98 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    sectionBeschluesse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ergebnis. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Beschluss"][];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    listKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ergebnis, neuestes Jahr zuerst. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KoenigsteinerKey"][];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    saveKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Jahr. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    source: string;
+                    shares: {
+                        [key: string]: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Der gespeicherte Schlüssel. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KoenigsteinerKey"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            423: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };
     };

@@ -7,6 +7,7 @@ import { api, call, type Thread } from '../api/client';
 import type { SectionEditor } from '../editor/binding';
 import type { TextOp } from '../protocol';
 import { transformAnchor, type LocalAnchor } from './anchors';
+import { focusSoon } from '../focus';
 
 const REFETCH_AFTER_OPS = 1500;
 const POLL = 10000;
@@ -77,11 +78,17 @@ export class ThreadPanel {
     }
   }
 
-  /** Fetches the threads and reconciles their passages with the local text. */
+  private waiting: (() => void)[] = [];
+
+  /**
+   * Fetches the threads and reconciles their passages with the local text.
+   * Resolves once a fetch that began after the call has been applied (a call
+   * during a running fetch waits for the one that follows it).
+   */
   async load(): Promise<void> {
     if (this.loading) {
       this.again = true;
-      return;
+      return new Promise((ok) => this.waiting.push(ok));
     }
     this.loading = true;
     try {
@@ -107,7 +114,10 @@ export class ThreadPanel {
       this.loaded = true;
       // A link like /abschnitte/3#diskussion-7 opens with that thread selected.
       const m = first ? /^#diskussion-(\d+)$/.exec(globalThis.location?.hash ?? '') : null;
-      if (m && list.some((t) => t.id === Number(m[1]))) this.select(Number(m[1]), true);
+      if (m && list.some((t) => t.id === Number(m[1]))) {
+        this.select(Number(m[1]), true);
+        void focusSoon(() => document.querySelector<HTMLElement>(`[data-thread="${m[1]}"] .thread-title`));
+      }
       this.error = '';
       this.draw();
       if (fresh.length) this.onNew?.(fresh);
@@ -124,7 +134,9 @@ export class ThreadPanel {
       this.loading = false;
       if (this.again) {
         this.again = false;
-        void this.load();
+        const waiting = this.waiting;
+        this.waiting = [];
+        void this.load().then(() => waiting.forEach((ok) => ok()));
       }
     }
   }

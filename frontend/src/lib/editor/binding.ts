@@ -14,6 +14,8 @@ import { remoteCursors, setRemoteCursors, PALETTE_SIZE, type RemoteCursor } from
 import { applyFormat, type FormatKind } from './format';
 import { adoptEditorStyles } from './csp';
 import { threadMarks, threadsAt, setThreadMarks, type ThreadMark } from './threads';
+import { displayMode } from './livepreview';
+import { isStartThreadKey } from './shortcuts';
 
 const remote = Annotation.define<boolean>();
 
@@ -26,6 +28,8 @@ export interface SectionEditorOptions {
   describedBy: string;
   linkText: string;
   ownUser?: number;
+  /** Show the plain Markdown instead of the formatted text. */
+  raw?: boolean;
   /** Called after any change of text, version, presence or error. */
   onChange(editor: SectionEditor): void;
   /** Called for each remote op with the author's user id. */
@@ -34,7 +38,7 @@ export interface SectionEditorOptions {
   onOp?(op: TextOp, remote: boolean): void;
   /** Called when the user moves the cursor into highlighted passages. */
   onThreadsAt?(ids: number[]): void;
-  /** Called by the start-thread shortcut (Ctrl+Alt+M). */
+  /** Called by the start-thread shortcut (see shortcuts.ts). */
   onStartThread?(): void;
   /** Called when the server reports a changed discussion thread of the section. */
   onThreadsChanged?(): void;
@@ -50,6 +54,7 @@ export class SectionEditor {
   readonly view: EditorView;
   readonly client: OTClient;
   private editable = new Compartment();
+  private mode = new Compartment();
   private unsubscribe: () => void;
   private cursorTimer: ReturnType<typeof setTimeout> | null = null;
   private cursorDirty = false;
@@ -79,21 +84,22 @@ export class SectionEditor {
           EditorView.lineWrapping,
           markdown(),
           syntaxHighlighting(defaultHighlightStyle),
-          keymap.of([
-            {
-              key: 'Ctrl-Alt-m',
-              run: () => {
-                if (!opts.onStartThread) return false;
-                opts.onStartThread();
-                return true;
-              },
+          EditorView.domEventHandlers({
+            keydown: (ev) => {
+              if (!opts.onStartThread || !isStartThreadKey(ev)) return false;
+              ev.preventDefault();
+              opts.onStartThread();
+              return true;
             },
+          }),
+          keymap.of([
             { key: 'Mod-b', run: (v) => applyFormat(v, 'bold') },
             { key: 'Mod-i', run: (v) => applyFormat(v, 'italic') },
             { key: 'Mod-k', run: (v) => applyFormat(v, 'link', opts.linkText) },
             ...defaultKeymap,
             ...historyKeymap,
           ]),
+          this.mode.of(displayMode(opts.raw ?? false)),
           remoteCursors(),
           threadMarks,
           this.editable.of(this.editableExt(false)),
@@ -127,6 +133,11 @@ export class SectionEditor {
   format(kind: FormatKind): void {
     applyFormat(this.view, kind, this.opts.linkText);
     this.view.focus();
+  }
+
+  /** Switches between the formatted text and the plain Markdown. */
+  setRaw(raw: boolean): void {
+    if (!this.destroyed) this.view.dispatch({ effects: this.mode.reconfigure(displayMode(raw)) });
   }
 
   /** The current text. */
@@ -167,6 +178,7 @@ export class SectionEditor {
   destroy(): void {
     if (this.cursorTimer) clearTimeout(this.cursorTimer);
     this.destroyed = true;
+    this.client.stop();
     this.unsubscribe();
     this.view.destroy();
   }

@@ -3,7 +3,7 @@
 // identified by colour alone; colours come from a fixed palette of CSS
 // classes because the CSP forbids inline styles.
 import { StateEffect, StateField, type Extension, type Text } from '@codemirror/state';
-import { Decoration, EditorView, WidgetType, type DecorationSet } from '@codemirror/view';
+import { Decoration, EditorView, ViewPlugin, WidgetType, type DecorationSet, type ViewUpdate } from '@codemirror/view';
 
 /** One remote connection's selection in editor (UTF-16) positions. */
 export interface RemoteCursor {
@@ -90,9 +90,41 @@ function build(cursors: RemoteCursor[], doc: Text): DecorationSet {
   return Decoration.set(decos, true);
 }
 
+/**
+ * A label starts at its caret and runs right; near the editor's right edge
+ * it would stick out and make the editor scroll sideways (at 320 px that is
+ * most of the line). After every update, labels that would pass the edge
+ * run left from their caret instead (class cm-remote-label-end).
+ */
+const keepLabelsInside = ViewPlugin.fromClass(
+  class {
+    constructor(view: EditorView) {
+      this.check(view);
+    }
+    update(u: ViewUpdate) {
+      this.check(u.view);
+    }
+    check(view: EditorView) {
+      view.requestMeasure({
+        read: () => {
+          const edge = view.contentDOM.getBoundingClientRect().right;
+          return [...view.contentDOM.querySelectorAll<HTMLElement>('.cm-remote-caret')].map((caret) => {
+            const label = caret.firstElementChild as HTMLElement | null;
+            const x = caret.getBoundingClientRect().left;
+            return { caret, flip: !!label && x + label.offsetWidth > edge };
+          });
+        },
+        write: (all) => {
+          for (const { caret, flip } of all) caret.classList.toggle('cm-remote-label-end', flip);
+        },
+      });
+    }
+  },
+);
+
 /** The editor extension that shows remote cursors. */
 export function remoteCursors(): Extension {
-  return StateField.define<DecorationSet>({
+  return [keepLabelsInside, StateField.define<DecorationSet>({
     create: () => Decoration.none,
     update(deco, tr) {
       deco = deco.map(tr.changes);
@@ -100,5 +132,5 @@ export function remoteCursors(): Extension {
       return deco;
     },
     provide: (f) => EditorView.decorations.from(f),
-  });
+  })];
 }

@@ -2,6 +2,7 @@
 // default; the choice is remembered in localStorage.
 import de from './de';
 import en from './en';
+import { plurals } from './plural';
 
 /** A key of the message files. */
 export type MessageKey = keyof typeof de;
@@ -32,11 +33,22 @@ export function setLang(lang: Lang): void {
   }
 }
 
-/** Looks up a text and fills {placeholders}. */
+/** Looks up a text, chooses its plural forms and fills {placeholders}. */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const s = catalogs[i18n.lang][key] ?? de[key];
+  let s = catalogs[i18n.lang][key] ?? de[key];
   if (!params) return s;
+  if (s.includes(', plural,')) s = plurals(s, params, i18n.lang);
   return s.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+}
+
+/**
+ * The lang attribute for content written by people (section text, comments,
+ * statements), which is German whatever the interface language: 'de' while
+ * the interface is in another language, so that screen readers switch their
+ * voice (WCAG 3.1.2); undefined when the page is German anyway.
+ */
+export function contentLang(): 'de' | undefined {
+  return i18n.lang === 'de' ? undefined : 'de';
 }
 
 /** BCP 47 locale for dates and numbers. */
