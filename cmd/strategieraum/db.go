@@ -5,6 +5,7 @@ import (
 	"flag"
 	"io"
 	"log/slog"
+	"net/url"
 
 	"github.com/strategieraum/strategieraum/backend/store"
 )
@@ -14,8 +15,19 @@ const defaultDatabaseURL = "data/strategieraum.db"
 
 // databaseFlag registers --database with its environment default.
 func databaseFlag(fs *flag.FlagSet, e env) *string {
-	return fs.String("database", e.get("STRATEGIERAUM_DATABASE_URL", defaultDatabaseURL),
+	p := fs.String("database", e.get("STRATEGIERAUM_DATABASE_URL", defaultDatabaseURL),
 		"database URL: a SQLite file path, or postgres://… (env STRATEGIERAUM_DATABASE_URL)")
+	redactDefault(fs, "database")
+	return p
+}
+
+// redactDefault hides a password in the default of the URL flag name, which
+// --help would otherwise print.
+func redactDefault(fs *flag.FlagSet, name string) {
+	f := fs.Lookup(name)
+	if u, err := url.Parse(f.DefValue); err == nil && u.User != nil {
+		f.DefValue = u.Redacted()
+	}
 }
 
 // openDB opens and migrates the database.

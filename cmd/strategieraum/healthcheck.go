@@ -11,7 +11,8 @@ import (
 // runHealthcheck asks the local server's /healthz; for container health checks
 // in images without curl.
 func runHealthcheck(ctx context.Context, args []string, e env) error {
-	fs := newFlagSet("healthcheck", "healthcheck [flags]", e)
+	fs := newFlagSet("healthcheck", "healthcheck [flags]",
+		"Exit 0 if the server on this host answers /healthz; for container health checks.", addrEnv, e)
 	addr := fs.String("addr", e.get("STRATEGIERAUM_ADDR", ":8080"), "the server's listen address (env STRATEGIERAUM_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return err

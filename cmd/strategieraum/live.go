@@ -48,7 +48,9 @@ func newLive(ctx context.Context, c serveConfig, db *store.DB, logger *slog.Logg
 			return nil, fmt.Errorf("redis: %w", err)
 		}
 		l.closers = append(l.closers, func() { rb.Close() })
-		l.ready = append(l.ready, httpapi.NamedPinger{Name: "redis", Pinger: rb})
+		// go-redis retries a failed ping with backoff for over a second;
+		// a readiness probe wants a quick answer instead.
+		l.ready = append(l.ready, httpapi.NamedPinger{Name: "redis", Pinger: rb, Timeout: 300 * time.Millisecond})
 		broker = rb
 	} else {
 		broker = realtime.NewMemoryBroker()
@@ -61,6 +63,9 @@ func newLive(ctx context.Context, c serveConfig, db *store.DB, logger *slog.Logg
 		Logger:     logger,
 		Metrics:    reg,
 		Observe:    ops.Observe,
+		Sessions:   db,
+		Users:      db,
+		Audit:      db,
 	})
 	ops.OnCommit(hub.Committed)
 	l.ops = ops
@@ -126,4 +131,5 @@ func (l *liveParts) Close() {
 type demoStore interface {
 	domain.UserService
 	domain.StrategyService
+	CreateNamedVersion(ctx context.Context, v *domain.NamedVersion) error
 }

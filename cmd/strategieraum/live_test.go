@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -101,3 +102,46 @@ func TestLiveThreadsAndNotifications(t *testing.T) {
 }
 
 func jsonInt(v int64) string { b, _ := json.Marshal(v); return string(b) }
+
+// TestUserCommandClosesLiveConnection disables an account on the command
+// line while it has a section open in a running server: the command tells
+// the server through Redis, which closes the connection with 4401 well
+// before its periodic check (30 s) would.
+func TestUserCommandClosesLiveConnection(t *testing.T) {
+	redisURL := os.Getenv("STRATEGIERAUM_TEST_REDIS_URL")
+	if redisURL == "" {
+		t.Skip("STRATEGIERAUM_TEST_REDIS_URL not set")
+	}
+	const pw = "demo-passwort-fuer-tests"
+	vars := map[string]string{
+		"STRATEGIERAUM_DATABASE_URL":  filepath.Join(t.TempDir(), "live.db"),
+		"STRATEGIERAUM_DEMO_PASSWORD": pw,
+		"STRATEGIERAUM_REDIS_URL":     redisURL,
+	}
+	base, _ := startServe(t, vars, "--demo")
+	pate := login(t, base, "pate1@hh.example", pw)
+	ctx := context.Background()
+	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/api/ws", &websocket.DialOptions{HTTPClient: pate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	if err := ws.Write(ctx, websocket.MessageText, []byte(`{"t":"open","section":6}`)); err != nil {
+		t.Fatal(err)
+	}
+	nextFrame(t, ws, "snapshot")
+	if _, _, err := runCmd(t, vars, "", "user", "disable", "--email", "pate1@hh.example"); err != nil {
+		t.Fatal(err)
+	}
+	rctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	for {
+		_, _, err := ws.Read(rctx)
+		if err != nil {
+			if s := websocket.CloseStatus(err); s != 4401 {
+				t.Fatalf("connection ended with %v (status %d), want close 4401", err, s)
+			}
+			return
+		}
+	}
+}

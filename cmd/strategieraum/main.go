@@ -50,23 +50,51 @@ const usage = `Strategieraum – gemeinsam Strategien schreiben und beteiligen.
 Usage: strategieraum <command> [flags]
 
 Commands:
-  serve        run the server (HTTP, websocket, embedded UI)
-  migrate      apply (up) or list (status) database migrations
-  user         manage accounts: add, list, set-role, disable
-  healthcheck  exit 0 if the local server answers /healthz
-  version      print the version
+  serve          run the server (HTTP, websocket, embedded UI)
+  migrate up     apply pending database migrations
+  migrate status list the migrations and whether they are applied
+  user add       create an account
+  user list      list the accounts
+  user set-role  change an account's roles and topics
+  user disable   disable an account and end its sessions
+  user delete    delete an account's personal data, keep its contributions
+  user reset-password  issue a one-time password reset link (30 minutes)
+  strategy create  create an empty strategy
+  strategy list    list the strategies
+  user reset-2fa remove an account's second factor and end its sessions
+  backup         write a consistent copy of the database to a file
+  restore        restore a backup into a new or empty database
+  healthcheck    exit 0 if the local server answers /healthz
+  version        print the version
 
-Run "strategieraum <command> --help" for a command's flags.
-Configuration comes from flags, then STRATEGIERAUM_* environment variables.
+Run "strategieraum <command> --help" for a command's flags and environment.
+Configuration comes from flags, then STRATEGIERAUM_* environment variables;
+secrets may also be given as NAME_FILE, a file holding the value.
 `
 
 // run executes one command line. It returns flag.ErrHelp after printing help.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errors.New("no command given")
 	}
+	switch args[0] {
+	case "version", "--version":
+		if len(args) > 1 && isHelp(args[1]) {
+			fmt.Fprint(stdout, "Usage: strategieraum version\n\nPrint the version of this binary.\n")
+			return flag.ErrHelp
+		}
+		fmt.Fprintln(stdout, "strategieraum", version)
+		return nil
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return flag.ErrHelp
+	}
+	getenv, err := withSecretFiles(getenv, os.ReadFile)
+	if err != nil {
+		return err
+	}
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	switch args[0] {
 	case "serve":
 		return runServe(ctx, args[1:], e)
@@ -74,26 +102,54 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runMigrate(ctx, args[1:], e)
 	case "user":
 		return runUser(ctx, args[1:], e)
+	case "strategy":
+		return runStrategy(ctx, args[1:], e)
+	case "backup":
+		return runBackup(ctx, args[1:], e)
+	case "restore":
+		return runRestore(ctx, args[1:], e)
 	case "healthcheck":
 		return runHealthcheck(ctx, args[1:], e)
-	case "version", "--version":
-		fmt.Fprintln(stdout, "strategieraum", version)
-		return nil
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return flag.ErrHelp
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
-// newFlagSet returns a flag set that reports errors instead of exiting.
-func newFlagSet(name, synopsis string, e env) *flag.FlagSet {
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
+}
+
+// subcommandHelp answers a command group (migrate, user) called without a
+// subcommand, with a help flag, or with an unknown subcommand: the list of
+// subcommands, on stdout for help (exit 0) and on stderr otherwise.
+func subcommandHelp(group, list string, args []string, e env) error {
+	text := fmt.Sprintf("Usage: strategieraum %s <command> [flags]\n\nCommands:\n%s\nRun \"strategieraum %s <command> --help\" for a command's flags and environment.\n", group, list, group)
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprint(e.stdout, text)
+		return flag.ErrHelp
+	}
+	fmt.Fprint(e.stderr, text)
+	if len(args) == 0 {
+		return fmt.Errorf("%s needs a command", group)
+	}
+	return fmt.Errorf("unknown %s command %q", group, args[0])
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting and
+// whose help lists its flags and the environment variables envNames.
+func newFlagSet(name, synopsis, summary string, envNames []string, e env) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: strategieraum %s\n\nFlags:\n", synopsis)
-		fs.PrintDefaults()
+		fmt.Fprintf(e.stderr, "Usage: strategieraum %s\n\n%s\n", synopsis, summary)
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if hasFlags {
+			fmt.Fprintln(e.stderr, "\nFlags:")
+			fs.PrintDefaults()
+		}
+		printEnv(e.stderr, envNames)
 	}
 	return fs
 }

@@ -17,6 +17,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/strategieraum/strategieraum/backend/account"
+	"github.com/strategieraum/strategieraum/backend/store/storetest"
 )
 
 // syncBuffer is a bytes.Buffer safe for a writer goroutine and a reader.
@@ -120,6 +123,38 @@ func TestMigrateAndUserCommands(t *testing.T) {
 	if _, _, err := runCmd(t, vars, "kurz\n", "user", "add", "--email", "y@by.example", "--name", "Y", "--org", "BY",
 		"--role", "land", "--password-stdin"); err == nil {
 		t.Error("short password accepted")
+	}
+
+	if _, _, err := runCmd(t, vars, "Passwort2026!\n", "user", "add", "--email", "z@by.example", "--name", "Z", "--org", "BY",
+		"--role", "land", "--password-stdin"); err == nil {
+		t.Error("common password accepted")
+	}
+	out, _, err = runCmd(t, vars, "", "user", "reset-password", "--email", "anna.beispiel@by.example", "--public-url", "https://sr.example/")
+	link := regexp.MustCompile(`https://sr\.example/passwort-zuruecksetzen#(srp_\S+)`).FindStringSubmatch(out)
+	if err != nil || link == nil {
+		t.Fatalf("user reset-password: %v %q", err, out)
+	}
+	if _, _, err := runCmd(t, vars, "", "user", "reset-password", "--email", "nobody@by.example"); err == nil {
+		t.Error("reset for an unknown account accepted")
+	}
+	out, _, err = runCmd(t, vars, "", "strategy", "create", "--title", "  Föderale Digitalstrategie ", "--description", "Entwurf\nzweite Zeile", "--statements-public")
+	if err != nil || !regexp.MustCompile(`created strategy \d+ "Föderale Digitalstrategie"`).MatchString(out) {
+		t.Fatalf("strategy create: %v %q", err, out)
+	}
+	for _, bad := range []string{"", "zwei\nZeilen", strings.Repeat("T", 201)} {
+		if _, _, err := runCmd(t, vars, "", "strategy", "create", "--title", bad); err == nil {
+			t.Errorf("strategy create --title %.20q accepted", bad)
+		}
+	}
+	out, _, err = runCmd(t, vars, "", "strategy", "list")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); err != nil || len(lines) != 2 ||
+		!regexp.MustCompile(`^\d+\s+Föderale Digitalstrategie\s+public$`).MatchString(lines[1]) {
+		t.Fatalf("strategy list: %v\n%s", err, out)
+	}
+	rdb := storetest.OpenURL(t, vars["STRATEGIERAUM_DATABASE_URL"], nil)
+	if err := account.New(account.Deps{Users: rdb, Sessions: rdb, Resets: rdb, Audit: rdb}).
+		RedeemReset(context.Background(), link[1], "Kaffee am Morgen im Amt"); err != nil {
+		t.Fatalf("redeeming the printed code: %v", err)
 	}
 
 	if _, _, err := runCmd(t, vars, "", "user", "set-role", "--email", "anna.beispiel@by.example", "--role", "reader,land"); err != nil {

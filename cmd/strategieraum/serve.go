@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,38 +17,61 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/strategieraum/strategieraum/backend/auth"
+	"github.com/strategieraum/strategieraum/backend/consult"
 	"github.com/strategieraum/strategieraum/backend/demo"
+	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/httpapi"
+	"github.com/strategieraum/strategieraum/backend/legal"
+	"github.com/strategieraum/strategieraum/backend/retention"
+	"github.com/strategieraum/strategieraum/backend/store"
 	"github.com/strategieraum/strategieraum/frontend"
 )
 
 // serveConfig is everything serve needs, resolved from flags and environment.
 type serveConfig struct {
-	Addr         string
-	DatabaseURL  string
-	RedisURL     string
-	PublicURL    string
-	Demo         bool
-	DemoPassword string
-	LogFormat    string
-	LogLevel     string
-	TrustProxy   bool
-	MetricsToken string
-	OIDC         httpapi.OIDCConfig
+	Addr           string
+	DatabaseURL    string
+	RedisURL       string
+	PublicURL      string
+	Demo           bool
+	DemoPassword   string
+	LogFormat      string
+	LogLevel       string
+	TrustedProxies []netip.Prefix
+	// ConnectionsPerUser caps one account's live connections.
+	ConnectionsPerUser int
+	// ContributionsPerMinute caps one account's new threads and comments;
+	// 0 turns the cap off.
+	ContributionsPerMinute int
+	MetricsToken           string
+	OIDC                   httpapi.OIDCConfig
+	Retention              retention.Periods
+	LegalDir               string
+	// RequireSecondFactor are the roles that must use a second factor.
+	RequireSecondFactor []domain.Role
 }
 
 func parseServe(args []string, e env) (serveConfig, error) {
 	var c serveConfig
-	fs := newFlagSet("serve", "serve [flags]", e)
+	fs := newFlagSet("serve", "serve [flags]",
+		"Run the server: HTTP API, websocket and the embedded UI. Migrates the database first.", serveEnv, e)
 	fs.StringVar(&c.Addr, "addr", e.get("STRATEGIERAUM_ADDR", ":8080"), "listen address (env STRATEGIERAUM_ADDR)")
 	dbURL := databaseFlag(fs, e)
 	fs.StringVar(&c.RedisURL, "redis", e.get("STRATEGIERAUM_REDIS_URL", ""),
 		"Redis URL for fan-out between instances; empty: in-process broker (env STRATEGIERAUM_REDIS_URL)")
+	redactDefault(fs, "redis")
 	fs.StringVar(&c.PublicURL, "public-url", e.get("STRATEGIERAUM_PUBLIC_URL", ""),
 		"the URL users open, e.g. https://strategieraum.example; https enables Secure cookies (env STRATEGIERAUM_PUBLIC_URL)")
-	fs.BoolVar(&c.Demo, "demo", false, "seed demo data into an empty database")
-	fs.BoolVar(&c.TrustProxy, "trust-proxy", e.get("STRATEGIERAUM_TRUST_PROXY", "") == "true",
-		"take client addresses from X-Forwarded-For; only behind a reverse proxy that sets it (env STRATEGIERAUM_TRUST_PROXY=true)")
+	fs.BoolVar(&c.Demo, "demo", e.get("STRATEGIERAUM_DEMO", "") == "true",
+		"seed demo data into an empty database (env STRATEGIERAUM_DEMO=true)")
+	perUser := fs.String("connections-per-user", e.get("STRATEGIERAUM_CONNECTIONS_PER_USER", "20"),
+		"most live connections one account may hold across all instances (env STRATEGIERAUM_CONNECTIONS_PER_USER)")
+	perMinute := fs.String("contributions-per-minute", e.get("STRATEGIERAUM_CONTRIBUTIONS_PER_MINUTE", "10"),
+		"most new threads and comments one account may write per minute across all instances; 0: no limit (env STRATEGIERAUM_CONTRIBUTIONS_PER_MINUTE)")
+	proxies := fs.String("trusted-proxies", e.get("STRATEGIERAUM_TRUSTED_PROXIES", ""),
+		"comma-separated addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For is believed (env STRATEGIERAUM_TRUSTED_PROXIES)")
+	require2FA := fs.String("require-2fa", e.get("STRATEGIERAUM_REQUIRE_2FA", ""),
+		"comma-separated roles whose local accounts must use a TOTP second factor, e.g. admin,moderator (env STRATEGIERAUM_REQUIRE_2FA)")
 	fs.StringVar(&c.LogFormat, "log-format", e.get("STRATEGIERAUM_LOG_FORMAT", "text"), "log format: text or json (env STRATEGIERAUM_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", e.get("STRATEGIERAUM_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env STRATEGIERAUM_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
@@ -56,6 +81,31 @@ func parseServe(args []string, e env) (serveConfig, error) {
 		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
 	c.DatabaseURL = *dbURL
+	if e.getenv("STRATEGIERAUM_TRUST_PROXY") != "" {
+		return c, fmt.Errorf("STRATEGIERAUM_TRUST_PROXY is replaced by STRATEGIERAUM_TRUSTED_PROXIES, the addresses of your reverse proxies (e.g. 10.0.0.5/32)")
+	}
+	var err error
+	if c.TrustedProxies, err = parsePrefixes(*proxies); err != nil {
+		return c, err
+	}
+	c.LegalDir = e.getenv("STRATEGIERAUM_LEGAL_DIR")
+	if c.Retention.Audit, err = retentionPeriod(e, "STRATEGIERAUM_AUDIT_RETENTION", "365d", store.MinAuditRetention); err != nil {
+		return c, err
+	}
+	if c.Retention.Notifications, err = retentionPeriod(e, "STRATEGIERAUM_NOTIFICATION_RETENTION", "90d", 0); err != nil {
+		return c, err
+	}
+	if c.ConnectionsPerUser, err = strconv.Atoi(*perUser); err != nil || c.ConnectionsPerUser < 1 {
+		return c, fmt.Errorf("invalid connections per user %q: a number of at least 1", *perUser)
+	}
+	if strings.TrimSpace(*require2FA) != "" {
+		if c.RequireSecondFactor, err = parseRoles(*require2FA); err != nil {
+			return c, fmt.Errorf("STRATEGIERAUM_REQUIRE_2FA: %w", err)
+		}
+	}
+	if c.ContributionsPerMinute, err = strconv.Atoi(*perMinute); err != nil || c.ContributionsPerMinute < 0 {
+		return c, fmt.Errorf("invalid contributions per minute %q: a number, 0 for no limit", *perMinute)
+	}
 	c.DemoPassword = e.getenv("STRATEGIERAUM_DEMO_PASSWORD")
 	c.MetricsToken = e.getenv("STRATEGIERAUM_METRICS_TOKEN") // a secret: environment only, never a flag
 	c.OIDC = httpapi.OIDCConfig{Issuer: e.getenv("STRATEGIERAUM_OIDC_ISSUER"), ClientID: e.getenv("STRATEGIERAUM_OIDC_CLIENT_ID"),
@@ -113,6 +163,16 @@ func runServe(ctx context.Context, args []string, e env) error {
 		}
 	}
 
+	legalPages, err := legal.Load(c.LegalDir, consult.RenderMarkdown)
+	if err != nil {
+		return err
+	}
+	for _, s := range legal.Slugs {
+		if legalPages[s.Slug].Placeholder {
+			logger.Warn("legal page still has placeholders; put your text into STRATEGIERAUM_LEGAL_DIR", "page", s.Slug+".md")
+		}
+	}
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
@@ -122,7 +182,14 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	defer live.Close()
 
+	lim, closeLimits, err := newLimits(c)
+	if err != nil {
+		return err
+	}
+	defer closeLimits()
+
 	consultation := newConsult(db, live.ops, live.hub, logger)
+	decisions := newBeschluss(db, live.ops, live.hub, logger)
 	go remindDeadlines(ctx, consultation, logger)
 
 	secure := strings.HasPrefix(c.PublicURL, "https://")
@@ -131,24 +198,35 @@ func runServe(ctx context.Context, args []string, e env) error {
 		origins = append(origins, strings.TrimRight(c.PublicURL, "/"))
 	}
 	api := httpapi.New(httpapi.Config{
-		Secure:            secure,
-		AllowedOrigins:    origins,
-		Version:           version,
-		TrustProxyHeaders: c.TrustProxy,
-		MetricsToken:      c.MetricsToken,
-		OIDC:              c.OIDC,
+		Secure:         secure,
+		AllowedOrigins: origins,
+		Version:        version,
+		TrustedProxies: c.TrustedProxies,
+		MetricsToken:   c.MetricsToken,
+		OIDC:           c.OIDC,
+		// A second factor for the roles the operator names.
+		RequireSecondFactor:    c.RequireSecondFactor,
+		ContributionsPerMinute: contributionCap(c.ContributionsPerMinute),
 	}, httpapi.Deps{
 		Users:      db,
 		Sessions:   db,
 		Strategies: db,
 		Audit:      db,
-		History:    live.ops,
-		Consult:    consultation,
-		Ready:      live.pingers(db),
-		Live:       live.handler,
-		Frontend:   frontend.Dist(),
-		Logger:     logger,
-		Metrics:    reg,
+		Resets:     db,
+		Identities: db,
+		// TOTP factors, recovery codes, login challenges.
+		SecondFactors: db,
+		History:       live.ops,
+		Consult:       consultation,
+		Beschluss:     decisions,
+		Ready:         live.pingers(db),
+		Live:          live.handler,
+		Limits:        lim,
+		Legal:         legalPages,
+		Access:        live.hub,
+		Frontend:      frontend.Dist(),
+		Logger:        logger,
+		Metrics:       reg,
 	})
 
 	srv := &http.Server{
@@ -166,7 +244,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	logger.Info("listening", "addr", ln.Addr().String(), "version", version, "redis", c.RedisURL != "")
 	fmt.Fprintf(e.stdout, "Strategieraum läuft auf http://%s\n", displayAddr(ln.Addr()))
 
-	go api.PurgeSessions(ctx, 5*time.Minute)
+	go retention.New(db, c.Retention, logger, nil).Run(ctx, 5*time.Minute)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -185,6 +263,32 @@ func runServe(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
+// parsePrefixes reads "10.0.0.5, 192.168.0.0/24": single addresses stand
+// for themselves.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("invalid trusted proxy %q", f)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("invalid trusted proxy range %q", f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
 // displayAddr turns ":8080" into "localhost:8080" for the start-up line.
 func displayAddr(a net.Addr) string {
 	host, port, err := net.SplitHostPort(a.String())
@@ -199,7 +303,7 @@ func seedDemo(ctx context.Context, c serveConfig, e env, db demoStore, logger *s
 	if password == "" {
 		password, generated = auth.GeneratePassword(), true
 	}
-	seeded, err := demo.Seed(ctx, demo.Deps{Users: db, Strategies: db}, password, time.Now())
+	seeded, err := demo.Seed(ctx, demo.Deps{Users: db, Strategies: db, Versions: db}, password, time.Now())
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
@@ -212,4 +316,39 @@ func seedDemo(ctx context.Context, c serveConfig, e env, db demoStore, logger *s
 		fmt.Fprintf(e.stdout, "Demo-Passwort für alle Demo-Konten (nur jetzt angezeigt): %s\n", password)
 	}
 	return nil
+}
+
+// retentionPeriod reads a retention period such as "365d", "720h" or "0"
+// (keep forever) from the variable name; a period shorter than minimum is
+// an error.
+func retentionPeriod(e env, name, def string, minimum time.Duration) (time.Duration, error) {
+	v := e.get(name, def)
+	var d time.Duration
+	var err error
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		var n int
+		if n, err = strconv.Atoi(days); err == nil {
+			d = time.Duration(n) * 24 * time.Hour
+		}
+	} else if v == "0" {
+		return 0, nil
+	} else {
+		d, err = time.ParseDuration(v)
+	}
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%s: %q is not a period such as 90d or 720h", name, v)
+	}
+	if d > 0 && d < minimum {
+		return 0, fmt.Errorf("%s: %s is shorter than the minimum of %d days (or 0 to keep forever)", name, v, int(minimum.Hours()/24))
+	}
+	return d, nil
+}
+
+// contributionCap turns the configured cap (0: none) into httpapi's
+// (negative: none).
+func contributionCap(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
