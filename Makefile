@@ -1,6 +1,8 @@
 # Strategieraum — build, run and test.
 #   make run    builds the UI and starts the server on SQLite with demo data
-#   make test   go vet, all Go tests with -race, frontend unit and browser tests
+#   make test   go vet, all Go tests with -race, frontend unit and browser tests;
+#               every stage runs even when an earlier one fails, and a summary
+#               at the end names the failed ones
 
 GO        ?= go
 NPM       ?= npm
@@ -8,6 +10,14 @@ BIN       := bin/strategieraum
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -s -w -X main.version=$(VERSION)
 FUZZTIME  ?= 10s
+# Minimising a new input may take up to a minute by default, which stalls
+# the short run and, when the run's time ends meanwhile, fails it with
+# "context deadline exceeded"; one second keeps the run fuzzing.
+FUZZMIN   ?= 1s
+# The stages of `make test`, in order; each is also a target of its own.
+STAGES    := vet test-go test-fuzz test-ui test-e2e
+# `make test` builds the UI once up front; the stages then skip rebuilding it.
+UI        := $(if $(UI_BUILT),,ui)
 
 .PHONY: run build ui test test-go test-fuzz test-ui test-e2e vet bench clean deps
 
@@ -28,24 +38,36 @@ backend/ot/difftest/node_modules/.package-lock.json: backend/ot/difftest/package
 ui: frontend/node_modules/.package-lock.json
 	cd frontend && $(NPM) run build
 
-test: vet test-go test-fuzz test-ui test-e2e
+test:
+	@failed=""; \
+	echo "==> build (deps ui)"; \
+	$(MAKE) --no-print-directory deps ui || failed="build"; \
+	for stage in $(STAGES); do \
+		echo "==> $$stage"; \
+		$(MAKE) --no-print-directory $$stage UI_BUILT=1 || failed="$$failed $$stage"; \
+	done; \
+	echo; echo "==> summary of make test"; \
+	for stage in build $(STAGES); do \
+		case " $$failed " in *" $$stage "*) echo "  FAILED  $$stage";; *) echo "  ok      $$stage";; esac; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make test: failed:$$failed"; exit 1; fi
 
-vet: ui
+vet: $(UI)
 	@unformatted=$$(gofmt -l backend cmd frontend/embed.go); if [ -n "$$unformatted" ]; then echo "not gofmt-formatted: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-test-go: deps ui
+test-go: deps $(UI)
 	$(GO) test -race -count=1 -timeout 20m ./...
 
 test-fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzTransformConvergence$$' -fuzztime $(FUZZTIME) ./backend/ot/
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./backend/ot/
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeFrame$$' -fuzztime $(FUZZTIME) ./backend/realtime/
+	$(GO) test -run '^$$' -fuzz '^FuzzTransformConvergence$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMIN) ./backend/ot/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMIN) ./backend/ot/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeFrame$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMIN) ./backend/realtime/
 
 test-ui: frontend/node_modules/.package-lock.json
 	cd frontend && $(NPM) test
 
-test-e2e: ui
+test-e2e: $(UI)
 	cd frontend && $(NPM) run test:e2e
 
 bench:

@@ -21,8 +21,12 @@ const touchInterval = time.Minute
 // secret scanners and never confused with session cookies.
 const tokenPrefix = "srt_"
 
-// ctxSessionID holds the current session's token hash, if any.
-const ctxSessionID = "session_id"
+// ctxSessionID holds the current session's token hash, if any;
+// ctxSessionUntil when it times out unless used again.
+const (
+	ctxSessionID    = "session_id"
+	ctxSessionUntil = "session_until"
+)
 
 // bearerToken returns the token of an "Authorization: Bearer" header.
 func bearerToken(r *http.Request) string {
@@ -33,7 +37,7 @@ func bearerToken(r *http.Request) string {
 	return ""
 }
 
-var errBadToken = domain.Errorf(domain.EUNAUTHORIZED, "Das API-Token ist ungültig oder wurde widerrufen.")
+var errBadToken = domain.Errorf(domain.EUNAUTHORIZED, "Das API-Token ist ungültig, abgelaufen oder wurde widerrufen.")
 
 // authenticate finds the user of a bearer token or session cookie and puts
 // it into the request context. It never rejects a request for lacking
@@ -49,15 +53,23 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		var u *domain.User
 		var err error
+		var cred domain.Credential
 		if tok := bearerToken(r); tok != "" {
 			if u, err = s.userByToken(r.Context(), tok); err != nil {
 				return err
 			}
+			cred.TokenHash = auth.HashSecret(tok)
 		} else if u, err = s.userBySession(c); err != nil {
 			return err
+		} else {
+			cred.SessionID = currentSessionID(c)
+			cred.Until, _ = c.Get(ctxSessionUntil).(time.Time)
 		}
 		if u != nil {
-			c.SetRequest(r.WithContext(domain.WithUser(r.Context(), u)))
+			// The live channel keeps the credential to re-check it while
+			// the connection stays open (realtime's access checks).
+			ctx := domain.WithCredential(domain.WithUser(r.Context(), u), cred)
+			c.SetRequest(r.WithContext(ctx))
 		}
 		return next(c)
 	}
@@ -72,6 +84,9 @@ func (s *Server) userByToken(ctx context.Context, tok string) (*domain.User, err
 		return nil, errBadToken
 	} else if err != nil {
 		return nil, err
+	}
+	if t.Expired(s.now()) {
+		return nil, errBadToken
 	}
 	u, err := s.deps.Users.FindUserByID(ctx, t.UserID)
 	if domain.ErrorCode(err) == domain.ENOTFOUND || (err == nil && u.Disabled) {
@@ -125,14 +140,30 @@ func (s *Server) userBySession(c echo.Context) (*domain.User, error) {
 		} else if err != nil {
 			return nil, err
 		}
+		sess.LastSeenAt = now
 	}
 	c.Set(ctxSessionID, id)
+	c.Set(ctxSessionUntil, sess.Until())
 	return u, nil
 }
 
 func currentSessionID(c echo.Context) string {
 	id, _ := c.Get(ctxSessionID).(string)
 	return id
+}
+
+// browserSession returns the user of a browser session, refusing API
+// tokens: what could make a stolen token outlive its revocation (a new
+// token) or lock its owner out (ending their sessions) needs the person.
+func browserSession(c echo.Context) (*domain.User, error) {
+	u, err := user(c)
+	if err != nil {
+		return nil, err
+	}
+	if currentSessionID(c) == "" {
+		return nil, domain.Errorf(domain.EFORBIDDEN, "Das geht nur angemeldet im Browser, nicht mit einem API-Token.")
+	}
+	return u, nil
 }
 
 // setCookie hands the browser a new session token. The cookie has no
@@ -157,22 +188,12 @@ func (s *Server) clearCookie(c echo.Context) {
 func user(c echo.Context) (*domain.User, error) {
 	u := domain.UserFromContext(c.Request().Context())
 	if u == nil {
-		return nil, domain.Errorf(domain.EUNAUTHORIZED, "Bitte melden Sie sich an.")
+		return nil, domain.Errorf(domain.EUNAUTHORIZED, "Bitte melden Sie sich an.").WithReason(domain.ReasonLoginRequired)
 	}
 	return u, nil
 }
 
 // audit appends an event; a failing audit log is logged, not shown.
 func (s *Server) audit(c echo.Context, actor *domain.User, action, target, detail string) {
-	e := &domain.AuditEvent{At: s.now(), Action: action, Target: target, Detail: detail}
-	if actor != nil {
-		id := actor.ID
-		e.ActorID, e.OrgCode = &id, actor.Org.Code
-	}
-	if s.deps.Audit == nil {
-		return
-	}
-	if err := s.deps.Audit.AppendAudit(c.Request().Context(), e); err != nil {
-		s.log.Error("audit append failed", "request_id", requestID(c), "action", action, "err", err)
-	}
+	domain.RecordAudit(c.Request().Context(), s.deps.Audit, s.log.With("request_id", requestID(c)), s.now(), actor, action, target, detail)
 }

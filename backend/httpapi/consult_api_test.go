@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/strategieraum/strategieraum/backend/consult"
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/store"
 	"github.com/strategieraum/strategieraum/backend/store/storetest"
@@ -97,7 +98,12 @@ func TestConsultationAPI(t *testing.T) {
 		if p := r.problem(t); !strings.Contains(p["detail"].(string), "endete am") {
 			t.Fatalf("deadline problem = %v", p)
 		}
-		wantStatus(t, f.do(nil, "POST", fmt.Sprintf("/api/threads/%d/comments", q.ID), `{"body":"Antwort nach Frist"}`, "themenpate"), 201)
+		// Nothing of the round changes after its deadline, whoever asks.
+		r = f.do(nil, "POST", fmt.Sprintf("/api/threads/%d/comments", q.ID), `{"body":"Antwort nach Frist"}`, "themenpate")
+		wantStatus(t, r, 403)
+		if p := r.problem(t); p["reason"] != domain.ReasonRoundClosed {
+			t.Fatalf("late reply problem = %v", p)
+		}
 		f.clock.Add(-2 * time.Second)
 
 		// Statements: draft, submit, frozen, new version.
@@ -106,6 +112,31 @@ func TestConsultationAPI(t *testing.T) {
 		wantStatus(t, f.do(nil, "PUT", stmt, `{"position":"zustimmung"}`, "reader"), 403)
 		wantStatus(t, f.do(nil, "POST", stmt+"/submit", "", "land"), 200)
 		wantStatus(t, f.do(nil, "POST", stmt+"/submit", "", "land"), 423)
+		// The receipt of version 1: JSON, text file and printable page.
+		receipt := fmt.Sprintf("/api/strategies/%d/statements/%d/versions/1/receipt", f.strategy.ID, f.users["land"].OrgID)
+		r = f.do(nil, "GET", receipt, "", "land")
+		wantStatus(t, r, 200)
+		if !strings.Contains(string(r.body), `"sha256":"`+consult.TextSHA256("Hessen stimmt zu.")+`"`) {
+			t.Fatalf("receipt: %s", r.body)
+		}
+		r = f.do(nil, "GET", receipt+"?format=txt", "", "land")
+		wantStatus(t, r, 200)
+		if !strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment;") || !strings.Contains(string(r.body), "Eingangsbestätigung") {
+			t.Fatalf("text receipt: %v %s", r.header, r.body)
+		}
+		r = f.do(nil, "GET", receipt+"?format=html", "", "land")
+		wantStatus(t, r, 200)
+		if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") || !strings.Contains(r.header.Get("Content-Security-Policy"), "default-src 'none'") {
+			t.Fatalf("HTML receipt headers: %v", r.header)
+		}
+		wantStatus(t, f.do(nil, "GET", receipt, "", "reader"), 403)
+		wantStatus(t, f.do(nil, "GET", receipt+"?format=rtf", "", "land"), 400)
+		// Submitting an incomplete text is refused per field, before anything is saved.
+		r = f.do(nil, "POST", stmt+"/submit", `{"body":" "}`, "land")
+		wantStatus(t, r, 400)
+		if p := r.problem(t); len(p["errors"].([]any)) != 2 {
+			t.Fatalf("problem = %+v", p)
+		}
 		wantStatus(t, f.do(nil, "PUT", stmt, `{"position":"ablehnung","body":"Neu"}`, "land"), 200)
 		r = f.do(nil, "GET", fmt.Sprintf("/api/strategies/%d/statements/%d/versions", f.strategy.ID, f.users["land"].OrgID), "", "land")
 		wantStatus(t, r, 200)
@@ -163,6 +194,19 @@ func TestConsultationAPI(t *testing.T) {
 			}
 		}
 		wantStatus(t, f.do(nil, "GET", "/api/audit?org="+strings.Repeat("X", 17), "", "moderator"), 400)
+		// The persons in the log, by name, for the filter.
+		wantStatus(t, f.do(nil, "GET", "/api/audit/actors", "", "land"), 403)
+		r = f.do(nil, "GET", "/api/audit/actors", "", "moderator")
+		wantStatus(t, r, 200)
+		var actors []domain.AuditActor
+		r.json(t, &actors)
+		found := false
+		for _, a := range actors {
+			found = found || (a.ID == f.users["themenpate"].ID && a.Name == f.users["themenpate"].Name && a.OrgCode != "")
+		}
+		if !found {
+			t.Fatalf("actors %+v lack the Themenpate who accepted", actors)
+		}
 		r = f.do(nil, "GET", "/api/audit/export", "", "admin")
 		wantStatus(t, r, 200)
 		if !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") || !strings.Contains(string(r.body), "statement_submitted") {

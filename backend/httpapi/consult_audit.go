@@ -77,6 +77,19 @@ func (s *Server) handleListAudit(c echo.Context) error {
 	return c.JSON(http.StatusOK, nonNil(list))
 }
 
+// handleAuditActors lists the persons in the audit log for the filter by name.
+func (s *Server) handleAuditActors(c echo.Context) error {
+	svc, u, err := s.consultFor(c)
+	if err != nil {
+		return err
+	}
+	list, err := svc.AuditActors(c.Request().Context(), u)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, nonNil(list))
+}
+
 // handleExportAudit downloads the filtered audit log as CSV.
 func (s *Server) handleExportAudit(c echo.Context) error {
 	svc, u, f, err := s.auditRequest(c)

@@ -49,10 +49,15 @@ func (s *Server) handleReportDownload(format string) echo.HandlerFunc {
 			}
 			return download(c, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name+".xlsx", buf.Bytes())
 		case "csv":
-			if err := r.WriteCSV(&buf); err != nil {
+			// One table per file, as Excel opens only one; threads unless named.
+			table := c.QueryParam("table")
+			if table == "" {
+				table = "diskussionen"
+			}
+			if err := r.WriteCSV(&buf, table); err != nil {
 				return err
 			}
-			return download(c, "text/csv; charset=utf-8", name+".csv", buf.Bytes())
+			return download(c, "text/csv; charset=utf-8", name+"-"+table+".csv", buf.Bytes())
 		}
 		if err := r.WriteHTML(&buf); err != nil {
 			return err

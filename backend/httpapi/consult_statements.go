@@ -2,12 +2,15 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/strategieraum/strategieraum/backend/consult"
 	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/export"
 )
 
 // handleListStatements shows which organisations have submitted.
@@ -22,15 +25,7 @@ func (s *Server) handleListStatements() echo.HandlerFunc {
 // strategy (path ids id and org) with what call returns.
 func onOrgStatement[T any](s *Server, call func(ctx context.Context, svc *consult.Service, u *domain.User, strategyID, orgID int64) (T, error)) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		svc, u, err := s.consultFor(c)
-		if err != nil {
-			return err
-		}
-		id, err := pathID(c, "id")
-		if err != nil {
-			return err
-		}
-		org, err := pathID(c, "org")
+		svc, u, id, org, err := s.orgStatementRequest(c)
 		if err != nil {
 			return err
 		}
@@ -40,6 +35,19 @@ func onOrgStatement[T any](s *Server, call func(ctx context.Context, svc *consul
 		}
 		return c.JSON(http.StatusOK, res)
 	}
+}
+
+// orgStatementRequest reads the service, the caller and the path ids id
+// (strategy) and org of a request on one organisation's statement.
+func (s *Server) orgStatementRequest(c echo.Context) (svc *consult.Service, u *domain.User, id, org int64, err error) {
+	if svc, u, err = s.consultFor(c); err != nil {
+		return
+	}
+	if id, err = pathID(c, "id"); err != nil {
+		return
+	}
+	org, err = pathID(c, "org")
+	return
 }
 
 // handleGetStatement returns an organisation's statement as the caller may
@@ -66,9 +74,60 @@ func (s *Server) handleSaveStatement() echo.HandlerFunc {
 	})
 }
 
-// handleSubmitStatement freezes the caller's organisation's draft.
+// handleSubmitStatement freezes the caller's organisation's draft; with a
+// body (position, text, base revision) it first checks and saves that text,
+// so that an incomplete statement is refused before anything is stored.
 func (s *Server) handleSubmitStatement() echo.HandlerFunc {
-	return onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, _ noBody) (*domain.Statement, error) {
+	withText := onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, r consult.StatementInput) (*domain.Statement, error) {
+		return svc.SubmitStatementText(ctx, u, id, r)
+	})
+	stored := onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, _ noBody) (*domain.Statement, error) {
 		return svc.SubmitStatement(ctx, u, id)
 	})
+	return func(c echo.Context) error {
+		if c.Request().ContentLength == 0 {
+			return stored(c)
+		}
+		return withText(c)
+	}
+}
+
+// handleStatementReceipt returns the acknowledgement of receipt of a
+// submitted version as JSON, or with ?format=txt, html, odt, docx or pdf
+// as a download.
+func (s *Server) handleStatementReceipt() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		svc, u, id, org, err := s.orgStatementRequest(c)
+		if err != nil {
+			return err
+		}
+		version, err := pathID(c, "version")
+		if err != nil {
+			return err
+		}
+		r, err := svc.StatementReceipt(c.Request().Context(), u, id, org, int(version))
+		if err != nil {
+			return err
+		}
+		name := fmt.Sprintf("eingangsbestaetigung-%s-fassung-%d", strings.ToLower(r.OrgCode), r.Version)
+		switch c.QueryParam("format") {
+		case "", "json":
+			return c.JSON(http.StatusOK, r)
+		case "txt":
+			c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`.txt"`)
+			c.Response().Header().Set(echo.HeaderContentType, "text/plain; charset=utf-8")
+			c.Response().WriteHeader(http.StatusOK)
+			return r.WriteText(c.Response())
+		case "html":
+			c.Response().Header().Set(echo.HeaderContentDisposition, `inline; filename="`+name+`.html"`)
+			c.Response().Header().Set(echo.HeaderContentSecurityPolicy, "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+			c.Response().Header().Set(echo.HeaderContentType, "text/html; charset=utf-8")
+			c.Response().WriteHeader(http.StatusOK)
+			return r.WriteHTML(c.Response())
+		}
+		if rnd, ok := export.Lookup(c.QueryParam("format")); ok {
+			return sendDocument(c, rnd, r.Document(), name)
+		}
+		return domain.Invalid("format", "Erwartet: json, txt, html, odt, docx oder pdf.")
+	}
 }

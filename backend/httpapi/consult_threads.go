@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -22,7 +23,26 @@ func (s *Server) consultFor(c echo.Context) (*consult.Service, *domain.User, err
 	if s.deps.Consult == nil {
 		return nil, nil, errNoConsult
 	}
+	if err := roundParam(c); err != nil {
+		return nil, nil, err
+	}
 	return s.deps.Consult, u, nil
+}
+
+// roundParam hands the optional ?phase= of a reading request (the
+// consultation round whose statements or report are asked for; the newest
+// without it) to the service.
+func roundParam(c echo.Context) error {
+	v := c.QueryParam("phase")
+	if v == "" || c.Request().Method != http.MethodGet {
+		return nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return domain.Invalid("phase", "Erwartet: die Nummer einer Beteiligungsrunde.")
+	}
+	c.SetRequest(c.Request().WithContext(consult.WithRound(c.Request().Context(), id)))
+	return nil
 }
 
 type threadRequest struct {
@@ -58,8 +78,14 @@ type noBody struct{}
 // noBody), one service call, its result as JSON with status.
 func onItem[R, T any](s *Server, status int,
 	call func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, req R) (T, error)) echo.HandlerFunc {
+	return onItemOf(s.consultFor, status, call)
+}
+
+// onItemOf is onItem for any service that serviceFor returns with the user.
+func onItemOf[S, R, T any](serviceFor func(echo.Context) (S, *domain.User, error), status int,
+	call func(ctx context.Context, svc S, u *domain.User, id int64, req R) (T, error)) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		svc, u, err := s.consultFor(c)
+		svc, u, err := serviceFor(c)
 		if err != nil {
 			return err
 		}
@@ -93,6 +119,9 @@ func (s *Server) handleListThreads() echo.HandlerFunc {
 // handleCreateThread starts a thread on a passage of a section.
 func (s *Server) handleCreateThread() echo.HandlerFunc {
 	return onItem(s, http.StatusCreated, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, r threadRequest) (*domain.Thread, error) {
+		if err := s.allowContribution(ctx, u); err != nil {
+			return nil, err
+		}
 		return svc.CreateThread(ctx, u, consult.NewThread{SectionID: id, Kind: r.Kind, Start: r.Start,
 			End: r.End, Version: r.Version, Body: r.Body, Replacement: r.Replacement})
 	})
@@ -108,6 +137,9 @@ func (s *Server) handleGetThread() echo.HandlerFunc {
 // handleReply appends a comment to a thread.
 func (s *Server) handleReply() echo.HandlerFunc {
 	return onItem(s, http.StatusCreated, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, r bodyRequest) (*domain.Comment, error) {
+		if err := s.allowContribution(ctx, u); err != nil {
+			return nil, err
+		}
 		return svc.Reply(ctx, u, id, r.Body)
 	})
 }
@@ -151,6 +183,13 @@ func (s *Server) handleHideComment() echo.HandlerFunc {
 func (s *Server) handleReportComment() echo.HandlerFunc {
 	return onItem(s, http.StatusCreated, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, r reasonRequest) (*domain.CommentReport, error) {
 		return svc.ReportComment(ctx, u, id, r.Reason)
+	})
+}
+
+// handleDismissReport closes a report without hiding the comment.
+func (s *Server) handleDismissReport() echo.HandlerFunc {
+	return onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, r noteRequest) (*domain.CommentReport, error) {
+		return svc.DismissReport(ctx, u, id, r.Note)
 	})
 }
 

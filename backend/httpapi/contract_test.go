@@ -47,6 +47,7 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		{"GET", "/api/sections/{id}/history", "/api/sections/" + secID + "/history", ""},
 		{"GET", "/api/sections/{id}/text", "/api/sections/" + secID + "/text?v=0", ""},
 		{"GET", "/api/users", "/api/users", ""},
+		{"GET", "/api/legal/{page}", "/api/legal/datenschutz", ""},
 		{"GET", "/healthz", "/healthz", ""},
 		{"GET", "/readyz", "/readyz", ""},
 	} {

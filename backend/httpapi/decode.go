@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -121,19 +120,9 @@ func queryInt(c echo.Context, name string, def, max int64) (int64, error) {
 	return n, nil
 }
 
-// text validates a required single-line text field and returns it trimmed.
-func text(field, value string, max int) (string, error) {
-	v := strings.TrimSpace(value)
-	switch {
-	case v == "":
-		return "", domain.Invalid(field, "Darf nicht leer sein.")
-	case utf8.RuneCountInString(v) > max:
-		return "", domain.Invalid(field, fmt.Sprintf("Höchstens %d Zeichen.", max))
-	case strings.IndexFunc(v, unicode.IsControl) >= 0:
-		return "", domain.Invalid(field, "Darf keine Steuerzeichen enthalten.")
-	}
-	return v, nil
-}
+// text validates a required single-line text field and returns it
+// trimmed (domain.Line, the one text validation).
+func text(field, value string, max int) (string, error) { return domain.Line(field, value, max) }
 
 // jsonEncode writes v without HTML escaping so German texts stay readable.
 func jsonEncode(w io.Writer, v any) error {

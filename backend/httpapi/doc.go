@@ -21,7 +21,7 @@
 // of either are stored. Authorisation is never decided here: handlers ask
 // policy.Check.
 //
-// The composition root should run Server.PurgeSessions in a goroutine and
-// set Config.TrustProxyHeaders only behind a reverse proxy that sets
-// X-Forwarded-For, since the login throttle counts per client address.
+// Expired sessions are deleted by the retention janitor (backend/retention).
+// The composition root should list the reverse proxies in
+// Config.TrustedProxies, since the login limit counts per client address.
 package httpapi

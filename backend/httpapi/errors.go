@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,14 +19,22 @@ const problemType = "urn:strategieraum:problem:"
 
 // Problem is an RFC 9457 problem details document.
 type Problem struct {
-	Type      string         `json:"type"`
-	Title     string         `json:"title"`
-	Status    int            `json:"status"`
-	Detail    string         `json:"detail"`
-	Instance  string         `json:"instance"`
-	Code      string         `json:"code"`
-	RequestID string         `json:"request_id"`
-	Errors    []FieldProblem `json:"errors,omitempty"`
+	Type      string `json:"type"`
+	Title     string `json:"title"`
+	Status    int    `json:"status"`
+	Detail    string `json:"detail"`
+	Instance  string `json:"instance"`
+	Code      string `json:"code"`
+	RequestID string `json:"request_id"`
+	// Reason refines Code (e.g. stale_revision, deadline_passed) so that
+	// clients can react to it and translate the message.
+	Reason string         `json:"reason,omitempty"`
+	Errors []FieldProblem `json:"errors,omitempty"`
+	// CurrentRevision, ChangedBy and ChangedAt describe the newer revision
+	// that made a save stale (reason stale_revision).
+	CurrentRevision *int64     `json:"current_revision,omitempty"`
+	ChangedBy       string     `json:"changed_by,omitempty"`
+	ChangedAt       *time.Time `json:"changed_at,omitempty"`
 }
 
 // FieldProblem names one offending input field of a validation problem.
@@ -133,7 +142,11 @@ func (s *Server) problemFor(err error, c echo.Context) *Problem {
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &de):
-		p.Code, p.Detail = de.Code, de.Message
+		p.Code, p.Detail, p.Reason = de.Code, de.Message, de.Reason
+		if st := de.Stale; st != nil {
+			rev, at := st.Revision, st.ChangedAt.UTC()
+			p.CurrentRevision, p.ChangedBy, p.ChangedAt = &rev, st.ChangedBy, &at
+		}
 		p.Status = statusOf[de.Code]
 		if p.Status == 0 {
 			p.Status = http.StatusInternalServerError

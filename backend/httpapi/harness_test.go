@@ -18,11 +18,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/strategieraum/strategieraum/backend/auth"
+	"github.com/strategieraum/strategieraum/backend/beschluss"
 	"github.com/strategieraum/strategieraum/backend/collab"
 	"github.com/strategieraum/strategieraum/backend/consult"
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/httpapi"
 	"github.com/strategieraum/strategieraum/backend/store"
+	"github.com/strategieraum/strategieraum/backend/testclock"
 )
 
 const testPassword = "richtig-langes-passwort"
@@ -36,25 +38,12 @@ var passwordHash = sync.OnceValue(func() string {
 	return h
 })
 
-// clock is a settable time source for Deps.Now.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // fixture is a running server on a seeded store.
 type fixture struct {
 	t        testing.TB
 	db       *store.DB
 	srv      *httptest.Server
-	clock    *clock
+	clock    *testclock.Clock
 	reg      *prometheus.Registry
 	strategy *domain.Strategy
 	topic    *domain.Topic
@@ -63,6 +52,19 @@ type fixture struct {
 	tokens   map[string]string // role name → bearer secret
 	history  *fakeHistory
 	oplog    *collab.Service // the consultation's op log
+	cfg      httpapi.Config
+	deps     httpapi.Deps
+}
+
+// instance starts another server on the same store, as a second instance
+// behind the load balancer; mod adjusts its dependencies.
+func (f *fixture) instance(mod func(*httpapi.Deps)) *httptest.Server {
+	deps := f.deps
+	deps.Metrics = prometheus.NewRegistry()
+	if mod != nil {
+		mod(&deps)
+	}
+	return newServer(f.t, httpapi.New(f.cfg, deps))
 }
 
 // options adjusts a fixture before the server starts.
@@ -70,14 +72,20 @@ type options struct {
 	cfg       httpapi.Config
 	ready     []httpapi.NamedPinger
 	live      http.Handler
+	access    domain.AccessNotifier
+	clock     *testclock.Clock // nil: a new clock at the current time
 	noHistory bool
 	logger    *slog.Logger
+	deps      func(*httpapi.Deps) // adjusts the dependencies, if set
 }
 
 func newFixture(t testing.TB, db *store.DB, opt options) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{t: t, db: db, clock: &clock{t: time.Now().UTC()}, reg: prometheus.NewRegistry(),
+	if opt.clock == nil {
+		opt.clock = testclock.New(time.Now().UTC())
+	}
+	f := &fixture{t: t, db: db, clock: opt.clock, reg: prometheus.NewRegistry(),
 		users: map[string]*domain.User{}, tokens: map[string]string{}}
 	f.strategy = &domain.Strategy{Title: "Föderale Digitalstrategie", Description: "Test"}
 	must(t, db.CreateStrategy(ctx, f.strategy))
@@ -102,8 +110,8 @@ func newFixture(t testing.TB, db *store.DB, opt options) *fixture {
 
 	f.history = &fakeHistory{db: db}
 	deps := httpapi.Deps{
-		Users: db, Sessions: db, Strategies: db, Audit: db, History: f.history,
-		Ready: opt.ready, Live: opt.live, Now: f.clock.Now, Metrics: f.reg, Logger: opt.logger,
+		Users: db, Sessions: db, Strategies: db, Audit: db, Identities: db, Resets: db, SecondFactors: db, History: f.history,
+		Ready: opt.ready, Live: opt.live, Access: opt.access, Now: f.clock.Now, Metrics: f.reg, Logger: opt.logger,
 	}
 	if opt.noHistory {
 		deps.History = nil
@@ -111,9 +119,14 @@ func newFixture(t testing.TB, db *store.DB, opt options) *fixture {
 	f.oplog = collab.New(db, collab.Options{})
 	deps.Consult = consult.New(consult.Deps{Store: db, Strategies: db, Users: db, OpLog: f.oplog, History: f.oplog,
 		Audit: db, Now: f.clock.Now, DenialsAuditedElsewhere: true})
+	deps.Beschluss = beschluss.New(beschluss.Deps{Store: db, Strategies: db, History: f.oplog, Audit: db, Now: f.clock.Now})
 	if opt.cfg.RequestsPerSecond == 0 {
 		opt.cfg.RequestsPerSecond = -1 // tests that are not about the limit send bursts
 	}
+	if opt.deps != nil {
+		opt.deps(&deps)
+	}
+	f.cfg, f.deps = opt.cfg, deps
 	s := httpapi.New(opt.cfg, deps)
 	f.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(f.srv.Close)

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/policy"
 )
 
 func (s *Server) handleMe(c echo.Context) error {
@@ -14,7 +15,21 @@ func (s *Server) handleMe(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, u)
+	return c.JSON(http.StatusOK, s.me(u))
+}
+
+// meView is the signed-in user with what they may do anywhere.
+type meView struct {
+	*domain.User
+	Can *domain.UserPermissions `json:"can"`
+	// SecondFactorSetupRequired: the account must set up its second factor
+	// before it reaches anything else.
+	SecondFactorSetupRequired bool `json:"second_factor_setup_required"`
+}
+
+// me is u with its global capabilities, decided by the policy.
+func (s *Server) me(u *domain.User) meView {
+	return meView{User: u, Can: policy.UserCan(u, s.now()), SecondFactorSetupRequired: s.mustEnrol(u)}
 }
 
 // handleListSessions lists the caller's sessions, marking the one this
@@ -45,7 +60,7 @@ var validPublicID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // handleEndSession ends one of the caller's sessions by its public id.
 func (s *Server) handleEndSession(c echo.Context) error {
-	u, err := user(c)
+	u, err := browserSession(c)
 	if err != nil {
 		return err
 	}
@@ -56,6 +71,7 @@ func (s *Server) handleEndSession(c echo.Context) error {
 	if err := s.deps.Sessions.DeleteSessionByPublicID(c.Request().Context(), u.ID, pid); err != nil {
 		return err
 	}
+	s.accessChanged(u.ID)
 	s.audit(c, u, "logout", "session", "Sitzung beendet")
 	return c.NoContent(http.StatusNoContent)
 }

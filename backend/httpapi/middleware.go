@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -34,6 +35,7 @@ func (s *Server) middleware() {
 		s.bodyLimit,
 		s.crossOrigin(),
 		s.authenticate,
+		s.secondFactorGate,
 		s.rateLimit,
 	)
 }
@@ -129,10 +131,24 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // bodyLimit rejects declared oversized bodies at once and cuts off the rest
-// while reading; decodeJSON turns the cut-off into a 413.
+// while reading; decodeJSON turns the cut-off into a 413. Reading the body
+// has a deadline, so that a client trickling it byte by byte cannot hold a
+// connection open; the websocket handshake is exempt, since its connection
+// lives on (the live-editing handler keeps its own deadlines).
 func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
+		if r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody && !isWebsocketHandshake(r) {
+			// Only until the body is read to its end: the server's
+			// background read, which notices a client going away during a
+			// long handler, would cancel the request if the deadline
+			// stayed. A body not read to its end keeps the deadline, so the
+			// server's discarding of its rest cannot hang either.
+			rc := http.NewResponseController(c.Response().Writer)
+			if rc.SetReadDeadline(time.Now().Add(s.cfg.BodyReadTimeout)) == nil {
+				r.Body = &deadlineBody{ReadCloser: r.Body, done: func() { _ = rc.SetReadDeadline(time.Time{}) }}
+			}
+		}
 		if r.ContentLength > s.cfg.MaxBodyBytes {
 			return domain.Errorf(domain.ETOOLARGE, "Der Anfragetext ist größer als %d Bytes.", s.cfg.MaxBodyBytes)
 		}
@@ -173,6 +189,20 @@ func (s *Server) crossOrigin() echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// deadlineBody lifts the read deadline once the body is read to its end.
+type deadlineBody struct {
+	io.ReadCloser
+	done func()
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		b.done()
+	}
+	return n, err
 }
 
 func isWebsocketHandshake(r *http.Request) bool {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/labstack/echo/v4"
@@ -185,26 +186,55 @@ func (s *Server) handleOIDCCallback(c echo.Context) error {
 }
 
 // ssoUser finds (or, if configured, creates) the account for a verified ID
-// token. reason is set when the person may not sign in.
+// token. reason is set when the person may not sign in. An account once
+// signed in through the issuer is found by the issuer's (issuer, subject)
+// pair from then on; only the first sign-in links by e-mail, and only with
+// an e-mail address the issuer says it has verified (email_verified true).
 func (s *Server) ssoUser(c echo.Context, idt *oidc.IDToken) (*domain.User, string, error) {
 	var claims map[string]any
-	if err := idt.Claims(&claims); err != nil {
+	if err := idt.Claims(&claims); err != nil || idt.Subject == "" {
 		return nil, "failed", nil
+	}
+	ctx := c.Request().Context()
+	u, err := s.deps.Identities.FindUserByIdentity(ctx, idt.Issuer, idt.Subject)
+	if err == nil {
+		return s.ssoAllowed(c, u)
+	} else if domain.ErrorCode(err) != domain.ENOTFOUND {
+		return nil, "", err
 	}
 	email, _ := claims["email"].(string)
 	email = strings.ToLower(strings.TrimSpace(email))
-	if verified, ok := claims["email_verified"].(bool); email == "" || (ok && !verified) {
+	if verified, _ := claims["email_verified"].(bool); email == "" || !verified {
 		s.audit(c, nil, "login_failed", "", "Single Sign-on ohne bestätigte E-Mail-Adresse")
 		return nil, "email", nil
 	}
-	ctx := c.Request().Context()
-	u, err := s.deps.Users.FindUserByEmail(ctx, email)
+	u, err = s.deps.Users.FindUserByEmail(ctx, email)
 	switch {
 	case domain.ErrorCode(err) == domain.ENOTFOUND:
-		return s.ssoCreate(c, claims, email)
+		u, reason, err := s.ssoCreate(c, claims, email)
+		if u == nil || err != nil {
+			return nil, reason, err
+		}
+		return u, "", s.deps.Identities.LinkIdentity(ctx, u.ID, idt.Issuer, idt.Subject)
 	case err != nil:
 		return nil, "", err
-	case u.Disabled:
+	}
+	err = s.deps.Identities.LinkIdentity(ctx, u.ID, idt.Issuer, idt.Subject)
+	if domain.ErrorCode(err) == domain.ECONFLICT {
+		// The account belongs to another person at the issuer; the e-mail
+		// address alone does not make this one its owner.
+		s.audit(c, nil, "login_failed", fmt.Sprintf("user:%d", u.ID), "Single Sign-on: Konto gehört zu einer anderen Identität")
+		return nil, "linked", nil
+	} else if err != nil {
+		return nil, "", err
+	}
+	s.audit(c, u, "sso_linked", fmt.Sprintf("user:%d", u.ID), "")
+	return s.ssoAllowed(c, u)
+}
+
+// ssoAllowed turns a disabled account away.
+func (s *Server) ssoAllowed(c echo.Context, u *domain.User) (*domain.User, string, error) {
+	if u.Disabled {
 		s.audit(c, u, "login_failed", fmt.Sprintf("user:%d", u.ID), "Konto deaktiviert")
 		return nil, "disabled", nil
 	}
@@ -254,10 +284,26 @@ func decodeFlow(v string, f *ssoFlow) error {
 }
 
 // localPath returns next if it is a path on this site, else "/": the
-// redirect after signing in must never lead elsewhere.
+// redirect after signing in must never lead elsewhere. next must parse as a
+// URL without scheme, host or user, start with exactly one "/", and hold
+// no backslash and no control character, neither as given nor after
+// percent-decoding (browsers and the app's router decode "/%09/host" to a
+// path that some read as "//host").
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") || len(next) > 512 {
+	if len(next) > 512 || !strings.HasPrefix(next, "/") {
+		return "/"
+	}
+	decoded, err := url.PathUnescape(next)
+	if err != nil {
+		return "/"
+	}
+	for _, v := range []string{next, decoded} {
+		if strings.HasPrefix(v, "//") || strings.ContainsRune(v, '\\') || strings.ContainsFunc(v, unicode.IsControl) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
 		return "/"
 	}
 	return next

@@ -176,6 +176,8 @@ func TestSingleSignOn(t *testing.T) {
 	land := f.users["land"]
 
 	c := noRedirects(f)
+	// The first sign-in links by a verified e-mail address; the test
+	// issuer's subject is "p-1" unless the claims say otherwise.
 	if to := signIn(t, f, is, c, "/abschnitte/1?v=2", map[string]any{"email": strings.ToUpper(land.Email), "email_verified": true}); to != "/abschnitte/1?v=2" {
 		t.Fatalf("after signing in: redirect to %q", to)
 	}
@@ -192,9 +194,17 @@ func TestSingleSignOn(t *testing.T) {
 		t.Fatalf("login audit %+v", logins)
 	}
 
-	// Never a redirect to another site.
-	for _, next := range []string{"//evil.example/", "https://evil.example/", "/\\evil.example"} {
+	// Never a redirect to another site, however the path is disguised.
+	for _, next := range []string{"//evil.example/", "https://evil.example/", "/\\evil.example", "/%09/evil.example",
+		"/\t/evil.example", "/%2F/evil.example", "/%2f%2fevil.example", "/%5Cevil.example", "/%5c%5cevil.example",
+		"/%0d%0a/evil.example", "/\x7f/evil.example", "https:evil.example", "javascript:alert(1)", "evil.example"} {
 		if to := signIn(t, f, is, noRedirects(f), next, map[string]any{"email": land.Email}); to != "/" {
+			t.Errorf("next=%q led to %q", next, to)
+		}
+	}
+	// Paths on this site, with query and fragment, stay as they are.
+	for _, next := range []string{"/abschnitte/1?v=2#z12", "/suche?q=a%20b", "/"} {
+		if to := signIn(t, f, is, noRedirects(f), next, map[string]any{"email": land.Email}); to != next {
 			t.Errorf("next=%q led to %q", next, to)
 		}
 	}
@@ -203,15 +213,57 @@ func TestSingleSignOn(t *testing.T) {
 		claims map[string]any
 		reason string
 	}{
-		{map[string]any{"email": "niemand@example.de", "name": "Niemand", "organisation": "HE"}, "unknown"},
-		{map[string]any{"email": land.Email, "email_verified": false}, "email"},
-		{map[string]any{"name": "Ohne Adresse"}, "email"},
+		{map[string]any{"sub": "p-2", "email": "niemand@example.de", "email_verified": true, "name": "Niemand", "organisation": "HE"}, "unknown"},
+		{map[string]any{"sub": "p-3", "email": f.users["moderator"].Email, "email_verified": false}, "email"},
+		// Without email_verified the address is not taken as proof either.
+		{map[string]any{"sub": "p-4", "email": f.users["moderator"].Email}, "email"},
+		{map[string]any{"sub": "p-5", "email": f.users["moderator"].Email, "email_verified": "true"}, "email"},
+		{map[string]any{"sub": "p-6", "name": "Ohne Adresse"}, "email"},
+		// The account is linked to p-1 already: another subject with its
+		// verified address is another person.
+		{map[string]any{"sub": "p-7", "email": land.Email, "email_verified": true}, "linked"},
 	} {
 		c := noRedirects(f)
 		if to := signIn(t, f, is, c, "/", tc.claims); to != "/anmelden?sso="+tc.reason {
 			t.Errorf("%v: redirect to %q; want reason %s", tc.claims, to, tc.reason)
 		}
 		wantStatus(t, f.do(c, "GET", "/api/me", "", ""), 401)
+	}
+}
+
+// TestSingleSignOnLinksBySubject: once linked, the issuer's subject finds
+// the account, whatever e-mail address the issuer sends later; a changed
+// address never moves the person to another account.
+func TestSingleSignOnLinksBySubject(t *testing.T) {
+	f, is := ssoFixture(t, false)
+	land, moderator := f.users["land"], f.users["moderator"]
+	if to := signIn(t, f, is, noRedirects(f), "/", map[string]any{"sub": "p-1", "email": land.Email, "email_verified": true}); to != "/" {
+		t.Fatalf("first sign-in: %q", to)
+	}
+	for _, claims := range []map[string]any{
+		{"sub": "p-1", "email": moderator.Email, "email_verified": true},
+		{"sub": "p-1", "email": "neue-adresse@example.de"},
+		{"sub": "p-1"},
+	} {
+		c := noRedirects(f)
+		if to := signIn(t, f, is, c, "/", claims); to != "/" {
+			t.Fatalf("%v: %q", claims, to)
+		}
+		var me domain.User
+		f.do(c, "GET", "/api/me", "", "").json(t, &me)
+		if me.ID != land.ID {
+			t.Fatalf("%v signed in as %s, want %s", claims, me.Email, land.Email)
+		}
+	}
+	// The moderator links with their own subject, and a deleted account's
+	// link is gone with it.
+	if to := signIn(t, f, is, noRedirects(f), "/", map[string]any{"sub": "p-2", "email": moderator.Email, "email_verified": true}); to != "/" {
+		t.Fatalf("moderator: %q", to)
+	}
+	_, err := f.db.PseudonymiseUser(t.Context(), land.ID)
+	must(t, err)
+	if to := signIn(t, f, is, noRedirects(f), "/", map[string]any{"sub": "p-1"}); to != "/anmelden?sso=email" {
+		t.Fatalf("deleted account: %q", to)
 	}
 }
 
@@ -264,7 +316,7 @@ func TestSingleSignOnRefusesForgedCallbacks(t *testing.T) {
 func TestSingleSignOnCreatesReaders(t *testing.T) {
 	f, is := ssoFixture(t, true)
 	c := noRedirects(f)
-	if to := signIn(t, f, is, c, "/", map[string]any{"email": "neu@sachsen.example", "name": "Neue Person", "organisation": "sn"}); to != "/" {
+	if to := signIn(t, f, is, c, "/", map[string]any{"sub": "s-1", "email": "neu@sachsen.example", "email_verified": true, "name": "Neue Person", "organisation": "sn"}); to != "/" {
 		t.Fatalf("redirect %q", to)
 	}
 	var me domain.User
@@ -272,13 +324,13 @@ func TestSingleSignOnCreatesReaders(t *testing.T) {
 	if me.Name != "Neue Person" || me.Org.Code != "SN" || len(me.Roles) != 1 || me.Roles[0] != domain.RoleReader {
 		t.Fatalf("created %+v", me)
 	}
-	if to := signIn(t, f, is, noRedirects(f), "/", map[string]any{"email": "x@nirgendwo.example", "name": "X", "organisation": "ZZ"}); to != "/anmelden?sso=unknown" {
+	if to := signIn(t, f, is, noRedirects(f), "/", map[string]any{"sub": "s-2", "email": "x@nirgendwo.example", "email_verified": true, "name": "X", "organisation": "ZZ"}); to != "/anmelden?sso=unknown" {
 		t.Fatalf("unknown organisation: %q", to)
 	}
 	disabled := true
 	_, err := f.db.UpdateUser(t.Context(), me.ID, domain.UserUpdate{Disabled: &disabled})
 	must(t, err)
-	if to := signIn(t, f, is, noRedirects(f), "/", map[string]any{"email": "neu@sachsen.example"}); to != "/anmelden?sso=disabled" {
+	if to := signIn(t, f, is, noRedirects(f), "/", map[string]any{"sub": "s-1"}); to != "/anmelden?sso=disabled" {
 		t.Fatalf("disabled account: %q", to)
 	}
 }

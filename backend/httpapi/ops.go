@@ -17,8 +17,9 @@ import (
 //go:embed openapi.yaml
 var openapiYAML []byte
 
-// readyTimeout bounds each dependency check of /readyz.
-const readyTimeout = 2 * time.Second
+// readyTimeout bounds each dependency check of /readyz that names no
+// timeout of its own.
+const readyTimeout = time.Second
 
 func (s *Server) handleHealth(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "version": s.cfg.Version})
@@ -26,15 +27,21 @@ func (s *Server) handleHealth(c echo.Context) error {
 
 // handleReady pings every dependency in parallel and names those that fail.
 func (s *Server) handleReady(c echo.Context) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), readyTimeout)
-	defer cancel()
 	var mu sync.Mutex
 	var failed []string
 	var wg sync.WaitGroup
 	for _, p := range s.deps.Ready {
 		wg.Go(func() {
+			timeout := p.Timeout
+			if timeout <= 0 {
+				timeout = readyTimeout
+			}
+			ctx, cancel := context.WithTimeout(c.Request().Context(), timeout)
+			defer cancel()
 			if err := p.Pinger.Ping(ctx); err != nil {
-				s.log.Warn("readiness check failed", "request_id", requestID(c), "dependency", p.Name, "err", err)
+				if domain.ErrorCode(err) != domain.EUNAVAILABLE { // the store logs its outages itself
+					s.log.Warn("readiness check failed", "request_id", requestID(c), "dependency", p.Name, "err", err)
+				}
 				mu.Lock()
 				failed = append(failed, p.Name)
 				mu.Unlock()
@@ -73,14 +80,21 @@ func (s *Server) handleAPINotFound(c echo.Context) error {
 }
 
 // handleLive hands an authenticated, same-origin websocket handshake to the
-// live-editing handler, which reads the user from the request context.
+// live-editing handler, which reads the user from the request context. The
+// user must get one of their connection slots first (liveSlot).
 func (s *Server) handleLive(c echo.Context) error {
-	if _, err := user(c); err != nil {
+	u, err := user(c)
+	if err != nil {
 		return err
 	}
 	if s.deps.Live == nil {
 		return domain.Errorf(domain.EUNAVAILABLE, "Die gemeinsame Bearbeitung ist derzeit nicht verfügbar.")
 	}
-	s.deps.Live.ServeHTTP(c.Response(), c.Request())
+	end, err := s.liveSlot(c.Request().Context(), u)
+	if err != nil {
+		return err
+	}
+	r := c.Request()
+	s.deps.Live.ServeHTTP(c.Response(), r.WithContext(domain.WithConnectionEnd(r.Context(), end)))
 	return nil
 }

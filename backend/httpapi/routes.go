@@ -16,6 +16,7 @@ func (s *Server) routes() {
 	// Sessions, the current user and personal tokens.
 	e.POST("/api/session", s.handleLogin)
 	e.GET("/api/auth/config", s.handleAuthConfig)
+	e.GET("/api/legal/:page", s.handleLegal)
 	e.GET("/api/auth/oidc/login", s.handleOIDCLogin)
 	e.GET("/api/auth/oidc/callback", s.handleOIDCCallback)
 	e.DELETE("/api/session", s.handleLogout)
@@ -26,12 +27,22 @@ func (s *Server) routes() {
 	e.POST("/api/tokens", s.handleCreateToken)
 	e.DELETE("/api/tokens/:id", s.handleDeleteToken)
 
+	// The TOTP second factor (secondfactor*.go).
+	e.POST("/api/session/second-factor", s.handleSecondFactorLogin)
+	e.GET("/api/me/second-factor", s.handleSecondFactorStatus)
+	e.POST("/api/me/second-factor", s.handleBeginTOTP)
+	e.POST("/api/me/second-factor/confirm", s.handleConfirmTOTP)
+	e.POST("/api/me/second-factor/recovery-codes", s.handleRenewRecoveryCodes)
+	e.POST("/api/me/second-factor/disable", s.handleDisableTOTP)
+	e.POST("/api/users/:id/second-factor/reset", s.handleResetSecondFactor)
+
 	// Reading strategies.
 	e.GET("/api/organisations", s.handleListOrganisations)
 	e.GET("/api/strategies", s.handleListStrategies)
 	e.GET("/api/strategies/:id", s.handleGetStrategy)
 	e.GET("/api/strategies/:id/sections", s.handleListSections)
 	e.GET("/api/sections/:id", s.handleGetSection)
+	e.GET("/api/strategies/:id/document", s.handleStrategyDocument)
 
 	// Structure (moderation and administration).
 	e.POST("/api/strategies/:id/sections", s.handleCreateSection)
@@ -42,6 +53,10 @@ func (s *Server) routes() {
 	e.PATCH("/api/topics/:id", s.handleUpdateTopic)
 	e.DELETE("/api/topics/:id", s.handleDeleteTopic)
 	e.POST("/api/strategies/:id/phases", s.handleCreatePhase)
+	e.PATCH("/api/strategies/:id/phases/:phase", s.handleChangePhaseTimes())
+	e.GET("/api/sections/:id/versions", s.handleNamedVersions())
+	e.POST("/api/sections/:id/versions", s.handleFreezeVersion())
+	e.GET("/api/sections/:id/synopse", s.handleSectionSynopse)
 
 	// History of a section's text.
 	e.GET("/api/sections/:id/history", s.handleHistory)
@@ -53,6 +68,11 @@ func (s *Server) routes() {
 	e.POST("/api/users", s.handleCreateUser)
 	e.PATCH("/api/users/:id", s.handleUpdateUser)
 	e.DELETE("/api/users/:id", s.handleDeleteUser)
+
+	// Passwords: one's own, and one-time reset codes.
+	e.PUT("/api/me/password", s.handleChangePassword)
+	e.POST("/api/users/:id/password-reset", s.handleIssueReset)
+	e.POST("/api/password-reset", s.handleRedeemReset)
 
 	// The consultation: threads, proposals, moderation, statements,
 	// notifications, audit log and report (consult_*.go).
@@ -69,10 +89,12 @@ func (s *Server) routes() {
 	e.POST("/api/comments/:id/hide", s.handleHideComment())
 	e.POST("/api/comments/:id/reports", s.handleReportComment())
 	e.GET("/api/reports", s.handleReportQueue)
+	e.POST("/api/reports/:id/dismiss", s.handleDismissReport())
 	e.GET("/api/strategies/:id/threads", s.handleStrategyThreads)
 	e.GET("/api/strategies/:id/statements", s.handleListStatements())
 	e.GET("/api/strategies/:id/statements/:org", s.handleGetStatement())
 	e.GET("/api/strategies/:id/statements/:org/versions", s.handleStatementVersions())
+	e.GET("/api/strategies/:id/statements/:org/versions/:version/receipt", s.handleStatementReceipt())
 	e.PUT("/api/strategies/:id/statement", s.handleSaveStatement())
 	e.POST("/api/strategies/:id/statement/submit", s.handleSubmitStatement())
 	e.GET("/api/notifications", s.handleListNotifications)
@@ -80,10 +102,24 @@ func (s *Server) routes() {
 	e.POST("/api/notifications/read", s.handleMarkRead)
 	e.GET("/api/audit", s.handleListAudit)
 	e.GET("/api/audit/export", s.handleExportAudit)
+	e.GET("/api/audit/actors", s.handleAuditActors)
 	e.GET("/api/strategies/:id/report", s.handleReport)
 	e.GET("/api/strategies/:id/report/xlsx", s.handleReportDownload("xlsx"))
 	e.GET("/api/strategies/:id/report/csv", s.handleReportDownload("csv"))
 	e.GET("/api/strategies/:id/report/html", s.handleReportDownload("html"))
+	e.GET("/api/strategies/:id/report/document", s.handleReportDocument)
+
+	// Beschlüsse of the IT-Planungsrat (beschluss.go).
+	e.GET("/api/strategies/:id/beschluesse", s.handleListBeschluesse())
+	e.POST("/api/strategies/:id/beschluesse", s.handleCreateBeschluss())
+	e.GET("/api/beschluesse/:id", s.handleGetBeschluss())
+	e.POST("/api/beschluesse/:id/votes", s.handleVote())
+	e.POST("/api/beschluesse/:id/recorded-votes", s.handleRecordVote())
+	e.POST("/api/beschluesse/:id/close", s.handleCloseBeschluss())
+	e.GET("/api/beschluesse/:id/document", s.handleBeschlussDocument)
+	e.GET("/api/sections/:id/beschluesse", s.handleSectionBeschluesse())
+	e.GET("/api/koenigsteiner", s.handleListKeys)
+	e.PUT("/api/koenigsteiner/:year", s.handleSaveKey)
 
 	// Live editing.
 	e.GET("/api/ws", s.handleLive)

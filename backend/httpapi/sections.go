@@ -24,19 +24,24 @@ type sectionView struct {
 	Version    int64                `json:"version"`
 	Status     domain.SectionStatus `json:"status"`
 	UpdatedAt  time.Time            `json:"updated_at"`
+	// Can says what the asking user may do with the section.
+	Can *domain.SectionPermissions `json:"can,omitempty"`
 }
 
-func viewSection(s *domain.Section) sectionView {
-	return sectionView{ID: s.ID, StrategyID: s.StrategyID, TopicID: s.TopicID, Part: s.Part, Position: s.Position,
-		Title: s.Title, Text: s.Text, Version: s.Version, Status: s.Status, UpdatedAt: s.UpdatedAt.UTC()}
+// viewSection is sec as u sees it, with u's permissions on it.
+func (s *Server) viewSection(c echo.Context, st *domain.Strategy, sec *domain.Section) sectionView {
+	u := domain.UserFromContext(c.Request().Context())
+	return sectionView{ID: sec.ID, StrategyID: sec.StrategyID, TopicID: sec.TopicID, Part: sec.Part, Position: sec.Position,
+		Title: sec.Title, Text: sec.Text, Version: sec.Version, Status: sec.Status, UpdatedAt: sec.UpdatedAt.UTC(),
+		Can: policy.SectionCan(u, st, sec, s.now())}
 }
 
 func (s *Server) handleGetSection(c echo.Context) error {
-	sec, _, err := s.sectionFor(c, policy.ReadSection)
+	sec, st, err := s.sectionFor(c, policy.ReadSection)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, viewSection(sec))
+	return c.JSON(http.StatusOK, s.viewSection(c, st, sec))
 }
 
 type createSectionRequest struct {
@@ -69,7 +74,7 @@ func (s *Server) handleCreateSection(c echo.Context) error {
 		return err
 	}
 	s.auditStructure(c, fmt.Sprintf("section:%d", sec.ID), "Abschnitt angelegt")
-	return c.JSON(http.StatusCreated, viewSection(sec))
+	return c.JSON(http.StatusCreated, s.viewSection(c, st, sec))
 }
 
 // updateSectionRequest distinguishes an absent topic_id (keep) from null
@@ -82,7 +87,7 @@ type updateSectionRequest struct {
 }
 
 func (s *Server) handleUpdateSection(c echo.Context) error {
-	sec, _, err := s.sectionFor(c, policy.ManageStructure)
+	sec, st, err := s.sectionFor(c, policy.ManageStructure)
 	if err != nil {
 		return err
 	}
@@ -120,7 +125,7 @@ func (s *Server) handleUpdateSection(c echo.Context) error {
 		return err
 	}
 	s.auditStructure(c, fmt.Sprintf("section:%d", sec.ID), "Abschnitt geändert")
-	return c.JSON(http.StatusOK, viewSection(out))
+	return c.JSON(http.StatusOK, s.viewSection(c, st, out))
 }
 
 type reorderRequest struct {

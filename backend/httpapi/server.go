@@ -1,16 +1,24 @@
 package httpapi
 
 import (
+	"cmp"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/strategieraum/strategieraum/backend/account"
+	"github.com/strategieraum/strategieraum/backend/beschluss"
 	"github.com/strategieraum/strategieraum/backend/consult"
 	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/legal"
+	"github.com/strategieraum/strategieraum/backend/limit"
 )
 
 // Config holds plain settings decided by the composition root.
@@ -26,17 +34,39 @@ type Config struct {
 	MaxBodyBytes int64
 	// Version is reported by /healthz.
 	Version string
-	// TrustProxyHeaders takes the client address from X-Forwarded-For.
-	// Enable it only behind a reverse proxy that sets the header, or
-	// clients can evade the login throttle.
-	TrustProxyHeaders bool
+	// TrustedProxies are the addresses of the reverse proxies in front of
+	// the server. The client address is read from X-Forwarded-For from the
+	// right, skipping only these; the first address not among them is the
+	// client. Empty: the header is ignored and the peer address counts.
+	TrustedProxies []netip.Prefix
+	// BodyReadTimeout bounds reading one request's body (not the
+	// websocket's); 0 means 30 s. A client trickling its body is cut off.
+	BodyReadTimeout time.Duration
 	// RequestsPerSecond and RequestBurst bound API requests per user (or
 	// per address when anonymous); 0 takes the defaults (20/s, burst 120),
 	// a negative rate turns the limit off.
 	RequestsPerSecond float64
 	RequestBurst      int
+	// ContributionsPerMinute bounds the new threads and comments of one
+	// account across all instances; 0 means 10, negative turns it off.
+	ContributionsPerMinute int
+	// MaxConcurrentHashes bounds password hashes running at once (argon2id
+	// takes 19 MiB each); 0 means 4. Logins beyond it wait briefly, then
+	// get a 429.
+	MaxConcurrentHashes int
+	// WebsocketsPerUser caps one account's concurrent live connections
+	// across all instances; 0 means 20.
+	WebsocketsPerUser int
 	// OIDC turns on single sign-on when its Issuer is set (oidc.go).
 	OIDC OIDCConfig
+	// RequireSecondFactor lists the roles whose local accounts must use a
+	// TOTP second factor: after the password they reach nothing but the
+	// enrolment until it is set up (secondfactor.go). Accounts linked to
+	// single sign-on rely on the identity provider's factor.
+	RequireSecondFactor []domain.Role
+	// TOTPIssuer names the service in authenticator apps; "" means
+	// "Strategieraum".
+	TOTPIssuer string
 	// MetricsToken, if set, is the bearer token /metrics requires. Without
 	// it /metrics answers only connections from the loopback interface
 	// (a scraper on the same host), never through a reverse proxy.
@@ -47,6 +77,9 @@ type Config struct {
 type NamedPinger struct {
 	Name   string
 	Pinger domain.Pinger
+	// Timeout bounds the check; 0 means one second. A probe must answer
+	// quickly even while a dependency hangs or retries.
+	Timeout time.Duration
 }
 
 // Deps are the services and collaborators the server calls.
@@ -55,20 +88,49 @@ type Deps struct {
 	Sessions   domain.SessionService
 	Strategies domain.StrategyService
 	Audit      domain.AuditService
+	// Resets stores one-time password reset codes; nil answers the reset
+	// routes with 503.
+	Resets domain.PasswordResetService
+	// Identities links accounts to single sign-on identities; needed when
+	// OIDC is configured.
+	Identities domain.IdentityService
+	// SecondFactors stores TOTP factors, recovery codes and the login
+	// challenges between password and code.
+	SecondFactors domain.SecondFactorService
 	// History may be nil until the op log exists; its routes then answer 503.
 	History domain.HistoryService
 	// Consult runs the consultation; nil answers its routes with 503.
 	Consult *consult.Service
+	// Beschluss runs Beschlussvorlagen and votes; nil answers its routes
+	// with 503.
+	Beschluss *beschluss.Service
 	// Ready lists what /readyz checks.
 	Ready []NamedPinger
+	// Access is told whenever a session or token ends or an account
+	// changes, so that open live connections are re-checked at once; nil
+	// leaves that to the live layer's periodic check.
+	Access domain.AccessNotifier
 	// Live serves the websocket endpoint; it reads the user with
-	// domain.UserFromContext. Nil answers 503.
+	// domain.UserFromContext and calls domain.ConnectionEnd once the
+	// connection ends (or was never opened), which frees the user's
+	// connection slot. Nil answers 503.
 	Live http.Handler
+	// Legal are the legal pages (Impressum, Datenschutz, Barrierefreiheit);
+	// nil serves the shipped defaults.
+	Legal legal.Pages
 	// Frontend is the built single-page app; nil serves a small placeholder.
 	Frontend fs.FS
 	Logger   *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Limits holds the login, request and connection budgets; it must be
+	// shared by all instances (Redis). Nil uses one in memory, right for a
+	// single instance.
+	Limits limit.Store
+	// VerifyPassword checks a password against a stored hash; an empty hash
+	// (unknown account) must take as long and return false. Nil uses
+	// argon2id (backend/auth).
+	VerifyPassword func(hash, password string) bool
 	// Metrics receives the HTTP collectors; nil uses a private registry.
 	// If it is also a prometheus.Gatherer, /metrics serves it.
 	Metrics prometheus.Registerer
@@ -76,15 +138,24 @@ type Deps struct {
 
 // Server is the HTTP front of Strategieraum.
 type Server struct {
-	cfg      Config
-	deps     Deps
-	log      *slog.Logger
-	echo     *echo.Echo
-	metrics  *metrics
-	throttle *loginThrottle
-	limiter  *requestLimiter
-	cookie   string
-	oidc     *oidcLogin // nil without single sign-on
+	cfg         Config
+	deps        Deps
+	log         *slog.Logger
+	echo        *echo.Echo
+	metrics     *metrics
+	limits      limit.Store
+	requestRate *limit.Rate   // nil: requests are not limited
+	contribRate *limit.Rate   // nil: contributions are not limited
+	hashes      chan struct{} // one element per password hash running
+	verify      func(hash, password string) bool
+	cookie      string
+	// challengeCookie holds the token of a login waiting for its second
+	// factor.
+	challengeCookie string
+	oidc            *oidcLogin // nil without single sign-on
+	etags           sync.Map   // frontend file name → ETag
+	liveLeases      liveLeases // connection slots of the open websockets
+	accounts        *account.Service
 }
 
 // New builds the server and registers every route (see routes).
@@ -104,8 +175,11 @@ type Server struct {
 //     requests are exempt because browsers cannot forge that header);
 //  8. authentication: a bearer token or the session cookie puts the user
 //     into the request context (domain.WithUser); nothing is decided here;
-//  9. rate limit: a token bucket per user (or address) for /api requests,
-//     429 with Retry-After when spent.
+//  9. second factor: a browser session of an account that must have a
+//     second factor and has none reaches only the enrolment (403
+//     second_factor_required otherwise);
+//  10. rate limit: a budget per user (or address) for /api requests in the
+//     shared limiter, 429 with Retry-After when spent.
 //
 // Handlers then decode, validate, ask policy.Check, call a service and
 // encode. Every error, whether from a handler, a service or echo itself,
@@ -114,8 +188,15 @@ func New(cfg Config, deps Deps) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
+	if cfg.BodyReadTimeout <= 0 {
+		cfg.BodyReadTimeout = 30 * time.Second
+	}
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	if deps.Legal == nil {
+		// The shipped defaults always load; an error would be a build fault.
+		deps.Legal, _ = legal.Load("", consult.RenderMarkdown)
 	}
 	if deps.Now == nil {
 		deps.Now = time.Now
@@ -124,25 +205,44 @@ func New(cfg Config, deps Deps) *Server {
 		deps.Metrics = prometheus.NewRegistry()
 	}
 	s := &Server{
-		cfg:      cfg,
-		deps:     deps,
-		log:      deps.Logger,
-		metrics:  newMetrics(deps.Metrics),
-		throttle: newLoginThrottle(defaultThrottleLimits),
-		limiter:  newRequestLimiter(cfg.RequestsPerSecond, cfg.RequestBurst),
-		cookie:   "strategieraum_session",
-		oidc:     newOIDCLogin(cfg.OIDC),
+		cfg:         cfg,
+		deps:        deps,
+		log:         deps.Logger,
+		metrics:     newMetrics(deps.Metrics),
+		limits:      deps.Limits,
+		requestRate: requestRate(cfg.RequestsPerSecond, cfg.RequestBurst),
+		contribRate: contributionRate(cfg.ContributionsPerMinute),
+		hashes:      make(chan struct{}, cmp.Or(max(cfg.MaxConcurrentHashes, 0), defaultMaxHashes)),
+		verify:      deps.VerifyPassword,
+		cookie:      "strategieraum_session",
+		oidc:        newOIDCLogin(cfg.OIDC),
+	}
+	if s.verify == nil {
+		s.verify = verifyPassword
+	}
+	s.accounts = newAccounts(deps, s.verify)
+	if s.limits == nil {
+		s.limits = limit.NewMemory(deps.Now)
+	}
+	if cfg.WebsocketsPerUser <= 0 {
+		s.cfg.WebsocketsPerUser = defaultWebsocketsPerUser
 	}
 	if cfg.Secure {
 		s.cookie = "__Host-strategieraum_session"
 	}
+	// __Secure-, not __Host-: the challenge cookie is limited to
+	// /api/session, and __Host- requires the path /.
+	s.challengeCookie = "strategieraum_2fa"
+	if cfg.Secure {
+		s.challengeCookie = "__Secure-strategieraum_2fa"
+	}
+	if s.cfg.TOTPIssuer == "" {
+		s.cfg.TOTPIssuer = "Strategieraum"
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.IPExtractor = echo.ExtractIPDirect()
-	if cfg.TrustProxyHeaders {
-		e.IPExtractor = echo.ExtractIPFromXFFHeader()
-	}
+	e.IPExtractor = clientIP(cfg.TrustedProxies)
 	s.echo = e
 	s.middleware()
 	s.routes()
@@ -153,3 +253,27 @@ func New(cfg Config, deps Deps) *Server {
 func (s *Server) Handler() http.Handler { return s.echo }
 
 func (s *Server) now() time.Time { return s.deps.Now().UTC() }
+
+// accessChanged tells the live layer that userID's sessions, tokens or
+// rights changed, so that their open connections are re-checked now.
+func (s *Server) accessChanged(userID int64) {
+	if s.deps.Access != nil {
+		s.deps.Access.AccessChanged(userID)
+	}
+}
+
+// clientIP returns the extractor of client addresses: the peer address, or
+// behind trusted proxies the rightmost X-Forwarded-For entry that is not one
+// of them. Private, loopback and link-local ranges are not trusted unless
+// configured: anyone on the same network could otherwise claim any address.
+func clientIP(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		p = p.Masked()
+		opts = append(opts, echo.TrustIPRange(&net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}

@@ -2,10 +2,8 @@ package httpapi
 
 import (
 	"fmt"
-	"math"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,7 +16,7 @@ type loginRequest struct {
 	Password string `json:"password"`
 }
 
-var errBadLogin = domain.Errorf(domain.EUNAUTHORIZED, "E-Mail-Adresse oder Passwort ist falsch.")
+var errBadLogin = domain.Errorf(domain.EUNAUTHORIZED, "E-Mail-Adresse oder Passwort ist falsch.").WithReason(domain.ReasonBadCredentials)
 
 // handleLogin checks the password and starts a new session.
 func (s *Server) handleLogin(c echo.Context) error {
@@ -33,80 +31,72 @@ func (s *Server) handleLogin(c echo.Context) error {
 	if req.Password == "" || len(req.Password) > auth.MaxPasswordLen {
 		return domain.Invalid("password", "Bitte geben Sie Ihr Passwort an.")
 	}
-	if wait := s.throttle.blocked(email, c.RealIP(), s.now()); wait > 0 {
-		return throttled(wait)
+	ctx := c.Request().Context()
+	if err := s.reserveLogin(ctx, email, c.RealIP()); err != nil {
+		return err
 	}
-	u, err := s.checkPassword(c, email, req.Password)
+	u, err := s.checkPasswordInSlot(c, email, req.Password)
 	if err != nil {
 		return err
 	}
+	s.loginSucceeded(ctx, email)
 	if u.Disabled {
 		s.audit(c, u, "login_failed", fmt.Sprintf("user:%d", u.ID), "Konto deaktiviert")
-		return domain.Errorf(domain.EFORBIDDEN, "Ihr Konto ist deaktiviert. Bitte wenden Sie sich an die Administration.")
+		return domain.Errorf(domain.EFORBIDDEN, "Ihr Konto ist deaktiviert. Bitte wenden Sie sich an die Administration.").WithReason(domain.ReasonAccountDisabled)
+	}
+	if pending, err := s.challengeSecondFactor(c, u); pending || err != nil {
+		return err
 	}
 	if err := s.startSession(c, u); err != nil {
 		return err
 	}
 	s.audit(c, u, "login", fmt.Sprintf("user:%d", u.ID), "")
-	return c.JSON(http.StatusOK, u)
+	return c.JSON(http.StatusOK, s.me(u))
 }
 
 // checkPassword returns the account if the password is right. The answer
 // for an unknown e-mail and for a wrong password is the same, in content
-// and in time (auth.VerifyDummy), and both count against the throttle.
+// and in time (the verifier spends a hash on an empty one), and both have
+// already counted against the login budgets (reserveLogin).
 func (s *Server) checkPassword(c echo.Context, email, password string) (*domain.User, error) {
-	ctx, now, addr := c.Request().Context(), s.now(), c.RealIP()
+	ctx := c.Request().Context()
 	u, err := s.deps.Users.FindUserByEmail(ctx, email)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		auth.VerifyDummy(password)
-		s.throttle.fail(email, addr, now)
+		s.verify("", password)
 		s.audit(c, nil, "login_failed", "", "unbekanntes Konto")
 		return nil, errBadLogin
 	} else if err != nil {
 		return nil, err
 	}
-	if wait, err := s.accountBlocked(c, u.ID); err != nil {
-		return nil, err
-	} else if wait > 0 {
-		return nil, throttled(wait)
-	}
 	hash, err := s.deps.Users.PasswordHash(ctx, u.ID)
 	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
 		return nil, err
 	}
-	if !auth.VerifyPassword(hash, password) {
-		s.throttle.fail(email, addr, now)
+	if !s.verify(hash, password) {
 		s.audit(c, nil, "login_failed", fmt.Sprintf("user:%d", u.ID), "falsches Passwort")
 		return nil, errBadLogin
 	}
-	s.throttle.succeed(email)
 	return u, nil
 }
 
-// accountBlocked applies the per-account limit across all instances: the
-// audit log, which every instance writes, holds the failed logins of an
-// account since its last successful one. The in-memory throttle answers
-// first and saves these queries while one instance is being hammered.
-func (s *Server) accountBlocked(c echo.Context, userID int64) (time.Duration, error) {
-	if s.deps.Audit == nil {
-		return 0, nil
-	}
-	ctx, now, lim := c.Request().Context(), s.now(), s.throttle.limits
-	target := fmt.Sprintf("user:%d", userID)
-	since := now.Add(-lim.Window)
-	last, err := s.deps.Audit.FindAuditEvents(ctx, domain.AuditFilter{Action: "login", Target: target, Since: &since, Limit: 1})
+// checkPasswordInSlot runs checkPassword in one of the bounded hashing
+// slots, which it frees however checkPassword ends.
+func (s *Server) checkPasswordInSlot(c echo.Context, email, password string) (*domain.User, error) {
+	release, err := s.hashSlot(c.Request().Context())
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	if len(last) == 1 {
-		since = last[0].At
+	defer release()
+	return s.checkPassword(c, email, password)
+}
+
+// verifyPassword is the default Deps.VerifyPassword.
+func verifyPassword(hash, password string) bool {
+	if hash == "" {
+		auth.VerifyDummy(password)
+		return false
 	}
-	failed, err := s.deps.Audit.FindAuditEvents(ctx, domain.AuditFilter{Action: "login_failed", Target: target, Since: &since, Limit: lim.PerAccount})
-	if err != nil || len(failed) < lim.PerAccount {
-		return 0, err
-	}
-	// The oldest of the last PerAccount failures ages out first.
-	return max(failed[len(failed)-1].At.Add(lim.Window).Sub(now), time.Second), nil
+	return auth.VerifyPassword(hash, password)
 }
 
 // startSession ends the session the browser came with, if any, and starts
@@ -121,6 +111,9 @@ func (s *Server) startSession(c echo.Context, u *domain.User) error {
 	if old != "" {
 		if err := s.deps.Sessions.DeleteSession(ctx, old); err != nil {
 			return err
+		}
+		if prev := domain.UserFromContext(ctx); prev != nil {
+			s.accessChanged(prev.ID)
 		}
 	}
 	token := auth.NewSecret("")
@@ -140,20 +133,6 @@ func (s *Server) startSession(c echo.Context, u *domain.User) error {
 	return nil
 }
 
-// throttled is the 429 for a blocked login, with a German hint on when to
-// try again.
-func throttled(wait time.Duration) error {
-	when := "einer Minute"
-	if m := int(math.Ceil(wait.Minutes())); m > 1 {
-		when = fmt.Sprintf("%d Minuten", m)
-	}
-	return &rateLimitError{
-		err: domain.Errorf(domain.ERATELIMIT,
-			"Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in %s erneut.", when),
-		retryAfter: int(math.Ceil(wait.Seconds())),
-	}
-}
-
 // handleLogout ends the current session and clears the cookie. It succeeds
 // without a session too, so that a client can always reach a clean state.
 func (s *Server) handleLogout(c echo.Context) error {
@@ -162,6 +141,7 @@ func (s *Server) handleLogout(c echo.Context) error {
 			return err
 		}
 		u := domain.UserFromContext(c.Request().Context())
+		s.accessChanged(u.ID)
 		s.audit(c, u, "logout", fmt.Sprintf("user:%d", u.ID), "")
 	}
 	s.clearCookie(c)

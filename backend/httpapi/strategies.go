@@ -102,6 +102,8 @@ type sectionSummary struct {
 	Status    domain.SectionStatus `json:"status"`
 	Version   int64                `json:"version"`
 	UpdatedAt string               `json:"updated_at"`
+	// Can says what the asking user may do with the section.
+	Can *domain.SectionPermissions `json:"can,omitempty"`
 }
 
 // handleListSections lists the sections the caller may read, in order.
@@ -125,6 +127,7 @@ func (s *Server) handleListSections(c echo.Context) error {
 		out = append(out, sectionSummary{
 			ID: sec.ID, Title: sec.Title, TopicID: sec.TopicID, Part: sec.Part, Position: sec.Position,
 			Status: sec.Status, Version: sec.Version, UpdatedAt: sec.UpdatedAt.UTC().Format(timeFormat),
+			Can: policy.SectionCan(domain.UserFromContext(c.Request().Context()), st, sec, s.now()),
 		})
 	}
 	return c.JSON(http.StatusOK, out)

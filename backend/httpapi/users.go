@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/strategieraum/strategieraum/backend/account"
 	"github.com/strategieraum/strategieraum/backend/auth"
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/policy"
@@ -74,8 +75,8 @@ func (s *Server) handleCreateUser(c echo.Context) error {
 	if req.Password == "" {
 		generated = auth.GeneratePassword()
 		req.Password = generated
-	} else if n := len([]rune(req.Password)); n < auth.MinPasswordLen || len(req.Password) > auth.MaxPasswordLen {
-		return domain.Invalid("password", fmt.Sprintf("Das Passwort muss mindestens %d Zeichen haben.", auth.MinPasswordLen))
+	} else if err := account.CheckPassword("password", req.Password, addr.Address); err != nil {
+		return err
 	}
 	hash, err := auth.HashPassword(req.Password)
 	if err != nil {
@@ -129,6 +130,9 @@ func (s *Server) handleUpdateUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Roles, topics, organisation or the disabled flag may have changed
+	// what the account's open live connections may do.
+	defer s.accessChanged(u.ID)
 	target := fmt.Sprintf("user:%d", u.ID)
 	if req.Roles != nil && !slices.Equal(before.Roles, u.Roles) {
 		s.audit(c, admin, "role_changed", target, rolesDetail(before.Roles)+" → "+rolesDetail(u.Roles))
@@ -168,6 +172,7 @@ func (s *Server) handleDeleteUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.accessChanged(u.ID)
 	s.audit(c, admin, "user_deleted", fmt.Sprintf("user:%d", u.ID), "pseudonymisiert")
 	return c.JSON(http.StatusOK, u)
 }
