@@ -40,6 +40,59 @@ func TestDeadlineEdge(t *testing.T) {
 	})
 }
 
+// At the deadline the outcome is recorded and announced without anybody
+// reading the Vorlage, once, whichever of two instances gets there.
+func TestDueUmlaufverfahrenAreSettled(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		b := f.umlauf(t, beschluss.Empfehlung)
+		f.vote(t, b.ID, "BW", beschluss.Zustimmung)
+		other := f.service(db)
+		var mu sync.Mutex
+		var events []beschluss.Event
+		for _, svc := range []*beschluss.Service{f.svc, other} {
+			svc.OnChange(func(ev beschluss.Event) {
+				mu.Lock()
+				defer mu.Unlock()
+				events = append(events, ev)
+			})
+		}
+		decided := func() int {
+			mu.Lock()
+			defer mu.Unlock()
+			n := 0
+			for _, ev := range events {
+				if ev.Event == "decided" && ev.BeschlussID == b.ID {
+					n++
+				}
+			}
+			return n
+		}
+
+		f.Set(b.Deadline.Add(-time.Second))
+		must(t, f.svc.SettleDue(ctx))
+		if n := decided(); n != 0 {
+			t.Fatalf("decided a second before the deadline (%d events)", n)
+		}
+		f.Set(*b.Deadline)
+		var wg sync.WaitGroup
+		for _, svc := range []*beschluss.Service{f.svc, other} {
+			wg.Add(1)
+			go func() { defer wg.Done(); must(t, svc.SettleDue(ctx)) }()
+		}
+		wg.Wait()
+		must(t, f.svc.SettleDue(ctx))
+		if n := decided(); n != 1 {
+			t.Fatalf("%d decided events, want 1", n)
+		}
+		stored, err := db.FindBeschluss(ctx, b.ID)
+		must(t, err)
+		if stored.Outcome != beschluss.Angenommen || stored.DecidedAt == nil || !stored.DecidedAt.Equal(*b.Deadline) {
+			t.Fatalf("stored outcome %s decided %v", stored.Outcome, stored.DecidedAt)
+		}
+	})
+}
+
 func TestEinstimmigEndsAtTheFirstAblehnung(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
@@ -95,7 +148,8 @@ func TestAdoptionNumbersAndFinalises(t *testing.T) {
 		}
 		linked, err := f.svc.SectionBeschluesse(ctx, f.landBY, f.draft.ID)
 		must(t, err)
-		if len(linked) != 2 || linked[0].ID != first.ID || linked[1].ID != second.ID {
+		if len(linked) != 2 || linked[0].ID != first.ID || linked[1].ID != second.ID ||
+			linked[0].Number == "" || linked[0].Number == linked[1].Number || linked[0].TextHash != first.TextHash {
 			t.Fatalf("section links: %+v", linked)
 		}
 		evs, err := db.FindAuditEvents(ctx, domain.AuditFilter{Action: "beschluss_decided", Limit: 10})

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"time"
 	_ "time/tzdata" // Beschluss numbers follow the German calendar year even without zone data
+
+	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
 // Procedure is how the members vote.
@@ -65,7 +67,11 @@ type FrozenSection struct {
 	SectionID int64  `json:"section_id"`
 	Title     string `json:"title"`
 	Version   int64  `json:"version"`
-	Text      string `json:"text"`
+	// VersionName is the name of the named version at Version, such as
+	// "Beteiligungsfassung 2026-03-02", when there is one; filled in when
+	// the Vorlage is read, not stored.
+	VersionName string `json:"version_name,omitempty"`
+	Text        string `json:"text"`
 }
 
 // VoteRecord is one member organisation's vote.
@@ -114,6 +120,12 @@ type Store interface {
 	// FindSectionBeschluesse lists the adopted Beschlüsse that include the
 	// section, oldest first, without text and votes.
 	FindSectionBeschluesse(ctx context.Context, sectionID int64) ([]*Beschluss, error)
+	// FindDueBeschluesse lists the ids of open Umlaufverfahren whose
+	// deadline is at or before now.
+	FindDueBeschluesse(ctx context.Context, now time.Time) ([]int64, error)
+	// FindNamedVersions lists a section's named versions (such as its
+	// Beteiligungsfassung), oldest first.
+	FindNamedVersions(ctx context.Context, sectionID int64) ([]*domain.NamedVersion, error)
 
 	// FindKeys lists the Königsteiner tables, newest year first.
 	FindKeys(ctx context.Context) ([]*Key, error)

@@ -100,10 +100,12 @@ func (s *Service) audit(ctx context.Context, u *domain.User, action, target, det
 func target(id int64) string { return "beschluss:" + strconv.FormatInt(id, 10) }
 
 // SectionRef names a section for a Vorlage and, optionally, the version of
-// its text (nil: the current one).
+// its text: a named version (such as the Beteiligungsfassung) by its id, or
+// an op-log version by number; neither means the current text.
 type SectionRef struct {
-	SectionID int64  `json:"section_id"`
-	Version   *int64 `json:"version"`
+	SectionID      int64  `json:"section_id"`
+	Version        *int64 `json:"version"`
+	NamedVersionID *int64 `json:"named_version_id"`
 }
 
 // NewVorlage is what a moderator submits.
@@ -234,20 +236,59 @@ func (s *Service) freeze(ctx context.Context, strategyID int64, refs []SectionRe
 		if sec.Status == domain.SectionConsultation {
 			return nil, domain.Invalid("sections", fmt.Sprintf("Der Abschnitt „%s“ ist noch in der Beteiligung und wird bearbeitet; beenden Sie zuerst die Beteiligung.", sec.Title))
 		}
-		v := sec.Version
-		if ref.Version != nil {
-			if *ref.Version < 0 || *ref.Version > sec.Version {
-				return nil, domain.Invalid("sections", fmt.Sprintf("Die Fassung %d des Abschnitts „%s“ gibt es nicht (aktuell: Fassung %d).", *ref.Version, sec.Title, sec.Version))
-			}
-			v = *ref.Version
+		v, text, name, err := s.textOf(ctx, sec, ref)
+		if err != nil {
+			return nil, err
 		}
-		text := sec.Text
-		if v != sec.Version {
-			if text, err = s.d.History.TextAt(ctx, sec.ID, v); err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, FrozenSection{SectionID: sec.ID, Title: sec.Title, Version: v, Text: text})
+		out = append(out, FrozenSection{SectionID: sec.ID, Title: sec.Title, Version: v, VersionName: name, Text: text})
 	}
 	return out, nil
+}
+
+// textOf returns the version, text and (for a named version) the name that
+// ref asks for of section sec.
+func (s *Service) textOf(ctx context.Context, sec *domain.Section, ref SectionRef) (int64, string, string, error) {
+	switch {
+	case ref.NamedVersionID != nil && ref.Version != nil:
+		return 0, "", "", domain.Invalid("sections", fmt.Sprintf("Für den Abschnitt „%s“ ist entweder eine benannte Fassung oder eine Versionsnummer anzugeben, nicht beides.", sec.Title))
+	case ref.NamedVersionID != nil:
+		named, err := s.d.Store.FindNamedVersions(ctx, sec.ID)
+		if err != nil {
+			return 0, "", "", err
+		}
+		for _, nv := range named {
+			if nv.ID == *ref.NamedVersionID {
+				return nv.Version, nv.Text, nv.Name, nil
+			}
+		}
+		return 0, "", "", domain.Invalid("sections", fmt.Sprintf("Die benannte Fassung %d gehört nicht zum Abschnitt „%s“.", *ref.NamedVersionID, sec.Title))
+	case ref.Version != nil:
+		if *ref.Version < 0 || *ref.Version > sec.Version {
+			return 0, "", "", domain.Invalid("sections", fmt.Sprintf("Die Fassung %d des Abschnitts „%s“ gibt es nicht (aktuell: Fassung %d).", *ref.Version, sec.Title, sec.Version))
+		}
+		if *ref.Version == sec.Version {
+			return sec.Version, sec.Text, "", nil
+		}
+		text, err := s.d.History.TextAt(ctx, sec.ID, *ref.Version)
+		return *ref.Version, text, "", err
+	}
+	return sec.Version, sec.Text, "", nil
+}
+
+// nameVersions fills in the names of the frozen sections' versions where a
+// named version of the same section has that version.
+func (s *Service) nameVersions(ctx context.Context, b *Beschluss) error {
+	for i := range b.Sections {
+		fs := &b.Sections[i]
+		named, err := s.d.Store.FindNamedVersions(ctx, fs.SectionID)
+		if err != nil {
+			return err
+		}
+		for _, nv := range named {
+			if nv.Version == fs.Version {
+				fs.VersionName = nv.Name // the newest of several names wins
+			}
+		}
+	}
+	return nil
 }

@@ -45,6 +45,47 @@ func TestCreateFreezesTheText(t *testing.T) {
 	})
 }
 
+func TestCreateOnANamedVersion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		// The Beteiligungsfassung froze version 0; the live text is at 1.
+		named := &domain.NamedVersion{SectionID: f.draft.ID, Version: 0, Text: draftText, Name: "Beteiligungsfassung 2026-03-02"}
+		must(t, db.CreateNamedVersion(ctx, named))
+		b, err := f.svc.Create(ctx, f.moderator, beschluss.NewVorlage{StrategyID: f.strategy.ID, Title: "Leitlinien",
+			DecisionText: "Der IT-Planungsrat beschließt die Leitlinien.", Rule: beschluss.Empfehlung, Procedure: beschluss.Sitzung,
+			Sections: []beschluss.SectionRef{{SectionID: f.draft.ID, NamedVersionID: &named.ID}}})
+		must(t, err)
+		want := beschluss.FrozenSection{SectionID: f.draft.ID, Title: "Leitlinien", Version: 0, VersionName: named.Name, Text: draftText}
+		got, err := f.svc.Get(ctx, f.landBY, b.ID)
+		must(t, err)
+		if len(got.Sections) != 1 || got.Sections[0] != want {
+			t.Fatalf("sections %+v, want %+v", got.Sections, want)
+		}
+		// The name is not part of what is decided: the hash is that of the text.
+		want.VersionName = ""
+		if got.TextHash != beschluss.TextHash([]beschluss.FrozenSection{want}) {
+			t.Fatalf("hash %s", got.TextHash)
+		}
+
+		other := &domain.Section{StrategyID: f.strategy.ID, Part: domain.PartDach, Title: "Andere", Text: "x"}
+		must(t, db.CreateSection(ctx, other))
+		foreign := &domain.NamedVersion{SectionID: other.ID, Version: 0, Text: "x", Name: "Fremd"}
+		must(t, db.CreateNamedVersion(ctx, foreign))
+		v0 := int64(0)
+		for name, ref := range map[string]beschluss.SectionRef{
+			"named version of another section": {SectionID: f.draft.ID, NamedVersionID: &foreign.ID},
+			"named version and number":         {SectionID: f.draft.ID, NamedVersionID: &named.ID, Version: &v0},
+		} {
+			_, err := f.svc.Create(ctx, f.moderator, beschluss.NewVorlage{StrategyID: f.strategy.ID, Title: "X",
+				DecisionText: "Der IT-Planungsrat beschließt …", Rule: beschluss.Empfehlung, Procedure: beschluss.Sitzung,
+				Sections: []beschluss.SectionRef{ref}})
+			if domain.ErrorCode(err) != domain.EINVALID {
+				t.Errorf("%s: got %v, want invalid", name, err)
+			}
+		}
+	})
+}
+
 func TestTextHashIsCanonical(t *testing.T) {
 	secs := []beschluss.FrozenSection{{SectionID: 7, Title: "Ä", Version: 3, Text: "x\ny"}, {SectionID: 12, Title: "B", Version: 0, Text: ""}}
 	// The documented serialisation, written out by hand.

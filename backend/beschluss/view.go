@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/policy"
@@ -55,6 +56,9 @@ func (s *Service) Get(ctx context.Context, u *domain.User, id int64) (*View, err
 			b = settled
 		}
 	}
+	if err := s.nameVersions(ctx, b); err != nil {
+		return nil, err
+	}
 	return s.view(ctx, u, b)
 }
 
@@ -87,12 +91,31 @@ func (s *Service) List(ctx context.Context, u *domain.User, strategyID int64) ([
 	return out, nil
 }
 
-// SectionBeschluesse lists the adopted Beschlüsse that include a section.
-func (s *Service) SectionBeschluesse(ctx context.Context, u *domain.User, sectionID int64) ([]*Beschluss, error) {
+// Adopted names an adopted Beschluss that includes a section, for the
+// section's page: its number links the text to the decision.
+type Adopted struct {
+	ID        int64      `json:"id"`
+	Number    string     `json:"number"`
+	Title     string     `json:"title"`
+	DecidedAt *time.Time `json:"decided_at"`
+	TextHash  string     `json:"text_hash"`
+}
+
+// SectionBeschluesse lists the adopted Beschlüsse that include a section,
+// oldest first.
+func (s *Service) SectionBeschluesse(ctx context.Context, u *domain.User, sectionID int64) ([]Adopted, error) {
 	if err := policy.Check(u, policy.ReadBeschluss, policy.Resource{}, s.now()); err != nil {
 		return nil, err
 	}
-	return s.d.Store.FindSectionBeschluesse(ctx, sectionID)
+	list, err := s.d.Store.FindSectionBeschluesse(ctx, sectionID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Adopted, 0, len(list))
+	for _, b := range list {
+		out = append(out, Adopted{ID: b.ID, Number: b.Number(), Title: b.Title, DecidedAt: b.DecidedAt, TextHash: b.TextHash})
+	}
+	return out, nil
 }
 
 func (s *Service) expired(b *Beschluss) bool {

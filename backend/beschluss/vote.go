@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/policy"
@@ -156,6 +157,37 @@ func (s *Service) Close(ctx context.Context, u *domain.User, id int64) (*View, e
 	s.audit(ctx, u, "beschluss_closed", target(id), "")
 	s.decided(ctx, b)
 	return s.view(ctx, u, b)
+}
+
+// SettleDue records the outcome of every Umlaufverfahren whose deadline has
+// passed, so that the result reaches every open page at the deadline and
+// not only when somebody next reads the Vorlage. Instances may run it at
+// the same time: the Vorlage's lock lets one of them decide it.
+func (s *Service) SettleDue(ctx context.Context) error {
+	ids, err := s.d.Store.FindDueBeschluesse(ctx, s.now())
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		s.settle(ctx, id)
+	}
+	return nil
+}
+
+// Run calls SettleDue every interval until ctx ends.
+func (s *Service) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if err := s.SettleDue(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("settling due Umlaufverfahren", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // settle records the outcome of an Umlaufverfahren whose deadline has

@@ -101,9 +101,8 @@ func (s *Server) handleCloseBeschluss() echo.HandlerFunc {
 
 // handleSectionBeschluesse lists the adopted Beschlüsse of a section.
 func (s *Server) handleSectionBeschluesse() echo.HandlerFunc {
-	return onItemOf(s.beschlussFor, http.StatusOK, func(ctx context.Context, svc *beschluss.Service, u *domain.User, id int64, _ noBody) ([]*beschluss.Beschluss, error) {
-		list, err := svc.SectionBeschluesse(ctx, u, id)
-		return nonNil(list), err
+	return onItemOf(s.beschlussFor, http.StatusOK, func(ctx context.Context, svc *beschluss.Service, u *domain.User, id int64, _ noBody) ([]beschluss.Adopted, error) {
+		return svc.SectionBeschluesse(ctx, u, id)
 	})
 }
 

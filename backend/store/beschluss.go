@@ -116,6 +116,18 @@ func (db *DB) FindBeschluesse(ctx context.Context, strategyID int64) ([]*beschlu
 	return out, nil
 }
 
+// FindDueBeschluesse lists open Vorlagen whose deadline has come.
+func (db *DB) FindDueBeschluesse(ctx context.Context, now time.Time) ([]int64, error) {
+	var ids []int64
+	err := db.conn(ctx).Model(&beschlussRow{}).
+		Where("outcome = ? AND deadline IS NOT NULL AND deadline <= ?", string(beschluss.Offen), utc(now)).
+		Order("id").Pluck("id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("find due beschluesse: %w", err)
+	}
+	return ids, nil
+}
+
 // FindBeschluss returns one Vorlage with sections and votes.
 func (db *DB) FindBeschluss(ctx context.Context, id int64) (*beschluss.Beschluss, error) {
 	var b *beschluss.Beschluss

@@ -191,6 +191,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	consultation := newConsult(db, live.ops, live.hub, logger)
 	decisions := newBeschluss(db, live.ops, live.hub, logger)
 	go remindDeadlines(ctx, consultation, logger)
+	// An Umlaufverfahren's result is recorded and pushed at its deadline.
+	go decisions.Run(ctx, 15*time.Second)
 
 	secure := strings.HasPrefix(c.PublicURL, "https://")
 	var origins []string

@@ -5,7 +5,7 @@
 // text hash.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, login, newPage, screenshot, useServer } from './harness.mjs';
+import { axe, login, newPage, screenshot, sectionId, useServer } from './harness.mjs';
 
 const env = useServer();
 
@@ -84,9 +84,15 @@ describe('Beschluss', { timeout: 240_000 }, () => {
     await mod.page.getByRole('radio', { name: /Sitzung \(die Moderation/ }).check();
     assert.equal(await mod.page.locator('#bs-deadline').count(), 0, 'a session has no deadline');
     await mod.page.getByLabel('Umsetzungsvorhaben: Auswahl und Portfolio').check();
+    // The section's Beteiligungsfassung is preselected as the text to decide on.
+    const version = mod.page.getByLabel('Fassung von „Umsetzungsvorhaben: Auswahl und Portfolio“');
+    await version.waitFor();
+    const chosen = await version.evaluate((el) => el.selectedOptions[0].textContent);
+    assert.match(chosen, /^Beteiligungsfassung \d\d\.\d\d\.\d{4} \(Fassung 0\)$/, 'the named version is preselected');
     assert.deepEqual(await axe(mod.page), [], 'create form for a session');
     await mod.page.getByRole('button', { name: 'Abstimmung in der Sitzung anlegen' }).click();
     await mod.page.locator('#bs-detail-h', { hasText: 'Sitzungsbeschluss Portfolio' }).waitFor();
+    await mod.page.locator('h3', { hasText: chosen }).waitFor();
 
     // A member watches; it has no vote form in a session.
     const by = await newPage(env.browser, base);
@@ -130,6 +136,15 @@ describe('Beschluss', { timeout: 240_000 }, () => {
     assert.equal(await mod.page.getByRole('button', { name: 'Stimme eintragen' }).count(), 0, 'no more entries');
     await by.page.locator('tr[data-org=BY] td', { hasText: 'Bayern gibt eine Erklärung zu Protokoll.' }).waitFor();
     assert.deepEqual(await axe(by.page), [], 'session result');
+
+    // The adopted section is final and names its Beschluss, with a link to it.
+    const number = (await mod.page.locator('#bs-detail-h').textContent()).match(/Beschluss (\d{4}\/\d+)/)[1];
+    const id = await sectionId(by.page, base, 'Umsetzungsvorhaben: Auswahl und Portfolio');
+    await by.page.goto(`${base}/abschnitte/${id}`);
+    const link = by.page.getByTestId('adopted-by');
+    await link.filter({ hasText: `Beschluss ${number} „Sitzungsbeschluss Portfolio“` }).waitFor();
+    await link.click();
+    await by.page.locator('#bs-detail-h', { hasText: 'Sitzungsbeschluss Portfolio' }).waitFor();
     for (const c of [mod, by]) await c.context.close();
   });
 

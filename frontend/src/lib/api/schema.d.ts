@@ -2069,13 +2069,18 @@ export interface components {
             key_year?: number | null;
             sections: {
                 section_id: number;
+                /** @description Versionsnummer im Änderungsprotokoll; leer mit named_version_id oder für den aktuellen Text. */
                 version?: number | null;
+                /** @description Eine benannte Fassung des Abschnitts, etwa die Beteiligungsfassung. */
+                named_version_id?: number | null;
             }[];
         };
         FrozenSection: {
             section_id: number;
             title: string;
             version: number;
+            /** @description Name der benannten Fassung (etwa der Beteiligungsfassung) mit dieser Version, falls es eine gibt. */
+            version_name?: string;
             text: string;
         };
         VoteRecord: {
@@ -2088,6 +2093,15 @@ export interface components {
             recorded: boolean;
             /** Format: date-time */
             cast_at: string;
+        };
+        AdoptedBeschluss: {
+            id: number;
+            /** @description Beschlussnummer JJJJ/N. */
+            number: string;
+            title: string;
+            /** Format: date-time */
+            decided_at: string | null;
+            text_hash: string;
         };
         Beschluss: {
             id: number;
@@ -4940,7 +4954,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Beschluss"][];
+                    "application/json": components["schemas"]["AdoptedBeschluss"][];
                 };
             };
             400: components["responses"]["Problem"];

@@ -138,6 +138,7 @@ const de = {
   'editor.readOnly': 'Nur lesen: Sie sehen Änderungen anderer live, können aber nicht schreiben.',
   'editor.forbidden': 'Sie dürfen diesen Abschnitt nicht bearbeiten. Die Ansicht ist schreibgeschützt.',
   'editor.locked': 'Der Abschnitt ist beschlossen und schreibgeschützt.',
+  'editor.adoptedBy': 'Beschluss {number} „{title}“ vom {date}',
   'editor.toolbar': 'Formatierung',
   'editor.heading': 'Überschrift',
   'editor.bold': 'Fett',

@@ -139,6 +139,7 @@ const en: Record<keyof typeof de, string> = {
   'editor.readOnly': 'Read only: you see others’ changes live but cannot type.',
   'editor.forbidden': 'You may not edit this section. The view is read-only.',
   'editor.locked': 'The section is adopted and read-only.',
+  'editor.adoptedBy': 'Decision {number} “{title}” of {date}',
   'editor.toolbar': 'Formatting',
   'editor.heading': 'Heading',
   'editor.bold': 'Bold',
