@@ -145,14 +145,17 @@ func (r *Report) WriteCSV(w io.Writer, table string) error {
 
 // WriteXLSX writes the report as an Excel workbook with one sheet per
 // table; each has a bold, frozen header row and an autofilter.
-func (r *Report) WriteXLSX(w io.Writer) error {
+func (r *Report) WriteXLSX(w io.Writer) error { return writeWorkbook(w, r.Tables()) }
+
+// writeWorkbook writes tables as an Excel workbook, one sheet each.
+func writeWorkbook(w io.Writer, tables []ReportTable) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return err
 	}
-	for _, t := range r.Tables() {
+	for _, t := range tables {
 		if err := writeSheet(f, t, bold); err != nil {
 			return fmt.Errorf("sheet %s: %w", t.Title, err)
 		}
