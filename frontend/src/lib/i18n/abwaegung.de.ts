@@ -35,6 +35,7 @@ const abwaegungDe = {
   'abw.proposal': 'Vorschlag:',
   'abw.open': 'offen',
   'abw.hidden': 'noch nicht veröffentlicht',
+  'abw.rowN': 'Beitrag {n}',
   'abw.assess': 'Bewerten',
   'abw.assessOf': 'Beitrag {n} bewerten',
   'abw.change': 'Bewertung ändern',

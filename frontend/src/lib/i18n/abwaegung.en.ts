@@ -36,6 +36,7 @@ const abwaegungEn: Record<keyof typeof abwaegungDe, string> = {
   'abw.proposal': 'Proposal:',
   'abw.open': 'open',
   'abw.hidden': 'not published yet',
+  'abw.rowN': 'contribution {n}',
   'abw.assess': 'Assess',
   'abw.assessOf': 'Assess contribution {n}',
   'abw.change': 'Change assessment',
