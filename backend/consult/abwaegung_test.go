@@ -3,6 +3,7 @@ package consult_test
 import (
 	"bytes"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -200,6 +201,24 @@ func TestCosign(t *testing.T) {
 		must(t, err)
 		if r := rowOf(t, a, f.remark.ID); len(r.Cosigners) != 1 || r.Cosigners[0] != "BY" {
 			t.Fatalf("table cosigners = %v", r.Cosigners)
+		}
+		rep, err := f.svc.BuildReport(ctx, f.moderator, f.strategy.ID)
+		must(t, err)
+		for _, tb := range rep.Tables() {
+			if tb.Name != "diskussionen" {
+				continue
+			}
+			col := len(tb.Header) - 1
+			if tb.Header[col] != "Mitzeichner" {
+				t.Fatalf("report header %q", tb.Header)
+			}
+			found := false
+			for _, row := range tb.Rows {
+				found = found || (row[0] == strconv.FormatInt(f.remark.ID, 10) && row[col] == "BY")
+			}
+			if !found {
+				t.Fatalf("the report does not list BY as co-signer: %q", tb.Rows)
+			}
 		}
 
 		// One second before the deadline: withdrawing works; at it and one

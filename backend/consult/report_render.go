@@ -48,7 +48,7 @@ func countRecord(r *CountRow) []string {
 }
 
 var threadHeader = []string{"Diskussion", "Abschnitt", "Organisation", "Art", "Status", "Bezugstext", "Zeilen (Beteiligungsfassung)", "Bezugstext entfernt",
-	"Ersatztext", "Beiträge", "Ergebnis", "Ausgeblendet", "Erstellt (Europe/Berlin)"}
+	"Ersatztext", "Beiträge", "Ergebnis", "Ausgeblendet", "Erstellt (Europe/Berlin)", "Mitzeichner"}
 
 func threadRecord(sec *domain.Section, t *domain.Thread) []string {
 	var comments []string
@@ -67,7 +67,8 @@ func threadRecord(sec *domain.Section, t *domain.Thread) []string {
 		hidden = "ja: " + t.HiddenReason
 	}
 	return []string{strconv.FormatInt(t.ID, 10), sec.Title, t.OrgCode, kindLabels[t.Kind], statusLabels[t.Status],
-		t.Quote, LineLabel(t.LineFrom, t.LineTo), removed, t.Replacement, strings.Join(comments, "\n"), t.Resolution, hidden, BerlinZoned(t.CreatedAt)}
+		t.Quote, LineLabel(t.LineFrom, t.LineTo), removed, t.Replacement, strings.Join(comments, "\n"), t.Resolution, hidden, BerlinZoned(t.CreatedAt),
+		strings.Join(cosignerCodes(t.Cosigners), ", ")}
 }
 
 // ReportTable is one table of the report: a sheet of the workbook and one
