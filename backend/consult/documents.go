@@ -51,17 +51,7 @@ func (r *Report) Document() *export.Document {
 		if tb.Name != "stellungnahmen" && tb.Name != "uebersicht" {
 			continue
 		}
-		t := export.Table{}
-		for _, h := range tb.Header {
-			t.Header = append(t.Header, export.TextCell(h))
-		}
-		for _, row := range tb.Rows {
-			cells := make([]export.Cell, len(row))
-			for i, v := range row {
-				cells[i] = export.TextCell(v)
-			}
-			t.Rows = append(t.Rows, cells)
-		}
+		t := tb.exportTable()
 		d.Blocks = append(d.Blocks, export.H(1, tb.Title))
 		if len(t.Rows) == 0 {
 			d.Blocks = append(d.Blocks, export.Para("Keine Einträge."))
@@ -128,4 +118,20 @@ func threadContribution(t *domain.Thread) export.Contribution {
 		b.WriteString(" [Diskussion ausgeblendet: " + t.HiddenReason + "]")
 	}
 	return export.Contribution{Org: t.OrgCode, Kind: kindLabels[t.Kind], Text: b.String()}
+}
+
+// exportTable is t as a table of the office formats, header row included.
+func (t ReportTable) exportTable() export.Table {
+	out := export.Table{}
+	for _, h := range t.Header {
+		out.Header = append(out.Header, export.TextCell(h))
+	}
+	for _, row := range t.Rows {
+		cells := make([]export.Cell, len(row))
+		for i, v := range row {
+			cells[i] = export.TextCell(v)
+		}
+		out.Rows = append(out.Rows, cells)
+	}
+	return out
 }

@@ -48,7 +48,7 @@ func countRecord(r *CountRow) []string {
 }
 
 var threadHeader = []string{"Diskussion", "Abschnitt", "Organisation", "Art", "Status", "Bezugstext", "Zeilen (Beteiligungsfassung)", "Bezugstext entfernt",
-	"Ersatztext", "Beiträge", "Ergebnis", "Ausgeblendet", "Erstellt (Europe/Berlin)"}
+	"Ersatztext", "Beiträge", "Ergebnis", "Ausgeblendet", "Erstellt (Europe/Berlin)", "Mitzeichner"}
 
 func threadRecord(sec *domain.Section, t *domain.Thread) []string {
 	var comments []string
@@ -67,7 +67,8 @@ func threadRecord(sec *domain.Section, t *domain.Thread) []string {
 		hidden = "ja: " + t.HiddenReason
 	}
 	return []string{strconv.FormatInt(t.ID, 10), sec.Title, t.OrgCode, kindLabels[t.Kind], statusLabels[t.Status],
-		t.Quote, LineLabel(t.LineFrom, t.LineTo), removed, t.Replacement, strings.Join(comments, "\n"), t.Resolution, hidden, BerlinZoned(t.CreatedAt)}
+		t.Quote, LineLabel(t.LineFrom, t.LineTo), removed, t.Replacement, strings.Join(comments, "\n"), t.Resolution, hidden, BerlinZoned(t.CreatedAt),
+		strings.Join(cosignerCodes(t.Cosigners), ", ")}
 }
 
 // ReportTable is one table of the report: a sheet of the workbook and one
@@ -145,14 +146,17 @@ func (r *Report) WriteCSV(w io.Writer, table string) error {
 
 // WriteXLSX writes the report as an Excel workbook with one sheet per
 // table; each has a bold, frozen header row and an autofilter.
-func (r *Report) WriteXLSX(w io.Writer) error {
+func (r *Report) WriteXLSX(w io.Writer) error { return writeWorkbook(w, r.Tables()) }
+
+// writeWorkbook writes tables as an Excel workbook, one sheet each.
+func writeWorkbook(w io.Writer, tables []ReportTable) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return err
 	}
-	for _, t := range r.Tables() {
+	for _, t := range tables {
 		if err := writeSheet(f, t, bold); err != nil {
 			return fmt.Errorf("sheet %s: %w", t.Title, err)
 		}

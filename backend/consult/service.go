@@ -32,7 +32,10 @@ type Deps struct {
 	OpLog      domain.OpLogService
 	History    domain.HistoryService
 	Audit      domain.AuditService
-	Logger     *slog.Logger
+	// Abwaegung stores assessments and Mitzeichnungen; nil means Store,
+	// which must then implement domain.AbwaegungStore too.
+	Abwaegung domain.AbwaegungStore
+	Logger    *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// DenialsAuditedElsewhere skips the "denied" audit rows for callers
@@ -59,7 +62,7 @@ type ThreadEvent struct {
 	StrategyID int64  `json:"strategy_id"`
 	SectionID  int64  `json:"section_id"`
 	ThreadID   int64  `json:"thread_id"`
-	Event      string `json:"event"` // created, replied, edited, accepted, rejected, resolved, reopened, hidden
+	Event      string `json:"event"` // created, replied, edited, accepted, rejected, resolved, reopened, hidden, cosigned, assessed
 }
 
 // OnThreadEvent registers fn to be called after every change to a thread,
@@ -114,6 +117,9 @@ func New(d Deps) *Service {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Abwaegung == nil {
+		d.Abwaegung, _ = d.Store.(domain.AbwaegungStore)
+	}
 	log := d.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -122,6 +128,9 @@ func New(d Deps) *Service {
 }
 
 func (s *Service) now() time.Time { return s.d.Now().UTC() }
+
+// abw is the store of the Auswertung.
+func (s *Service) abw() domain.AbwaegungStore { return s.d.Abwaegung }
 
 // OnNotify registers fn to be called with every notification stored, after
 // it is stored. fn must not block; the realtime layer hands it to the

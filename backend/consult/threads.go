@@ -283,13 +283,16 @@ func threadCan(u *domain.User, t *domain.Thread, sec *domain.Section, st *domain
 	open := t.Status == domain.StatusOffen
 	proposal := t.Kind == domain.KindAenderungsvorschlag
 	decidable := proposal && open && !t.Anchor.Removed
+	cosign, withdraw := cosignCan(u, t, r, now)
 	return &domain.ThreadPermissions{
-		Reply:   !t.Hidden && may(policy.Comment),
-		Resolve: open && !proposal && may(policy.ResolveThread),
-		Reopen:  !open && may(policy.ResolveThread),
-		Hide:    !t.Hidden && may(policy.HideComment),
-		Accept:  decidable && may(policy.AcceptProposal),
-		Reject:  decidable && may(policy.RejectProposal),
+		Cosign:   cosign,
+		Withdraw: withdraw,
+		Reply:    !t.Hidden && may(policy.Comment),
+		Resolve:  open && !proposal && may(policy.ResolveThread),
+		Reopen:   !open && may(policy.ResolveThread),
+		Hide:     !t.Hidden && may(policy.HideComment),
+		Accept:   decidable && may(policy.AcceptProposal),
+		Reject:   decidable && may(policy.RejectProposal),
 	}
 }
 

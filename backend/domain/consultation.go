@@ -109,6 +109,9 @@ type Thread struct {
 	// the policy for each answer; nil where no user asked.
 	Can      *ThreadPermissions `json:"can,omitempty"`
 	Comments []*Comment         `json:"comments"`
+	// Cosigners are the other organisations that joined the thread
+	// (Mitzeichnung), oldest first.
+	Cosigners []Cosigner `json:"cosigners"`
 }
 
 // Comment is one Markdown message in a thread; the first one opens it.
@@ -137,6 +140,10 @@ type ThreadPermissions struct {
 	Hide    bool `json:"hide"`
 	Accept  bool `json:"accept"`
 	Reject  bool `json:"reject"`
+	// Cosign and Withdraw: join the thread for one's organisation, or
+	// withdraw that Mitzeichnung.
+	Cosign   bool `json:"cosign"`
+	Withdraw bool `json:"withdraw"`
 }
 
 // CommentPermissions are the actions the asking user may take on a comment.
@@ -221,7 +228,9 @@ const (
 	NotifyProposalRejected NotificationKind = "proposal_rejected" // my proposal
 	NotifyHidden           NotificationKind = "hidden"            // my comment or thread
 	NotifyPhaseChanged     NotificationKind = "phase_changed"
-	NotifyDeadline         NotificationKind = "deadline" // 48 hours before closes_at
+	NotifyDeadline         NotificationKind = "deadline"  // 48 hours before closes_at
+	NotifyCosigned         NotificationKind = "cosigned"  // another organisation joined my thread
+	NotifyAbwaegung        NotificationKind = "abwaegung" // the Abwägung of a round I took part in was published
 )
 
 // Notification is one entry of a user's feed.

@@ -37,6 +37,7 @@ const (
 	ReasonNotSponsor      = "not_sponsor"        // only the topic's Themenpaten (or staff) may do this
 	ReasonStaffOnly       = "staff_only"         // reserved for moderators or administrators
 	ReasonOtherOrg        = "other_org"          // only for one's own organisation
+	ReasonOwnContribution = "own_contribution"   // one cannot co-sign one's own organisation's contribution
 	ReasonNotParticipant  = "not_participant"    // only participants (role land) write statements
 	ReasonLoginThrottled  = "login_throttled"    // too many failed sign-ins
 	ReasonBadCredentials  = "bad_credentials"    // e-mail or password wrong

@@ -8,19 +8,26 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/strategieraum/strategieraum/backend/consult"
+	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
 // report builds the consultation report named by the path.
 func (s *Server) report(c echo.Context) (*consult.Report, error) {
-	svc, u, err := s.consultFor(c)
-	if err != nil {
-		return nil, err
-	}
-	id, err := pathID(c, "id")
+	svc, u, id, err := s.consultOn(c)
 	if err != nil {
 		return nil, err
 	}
 	return svc.BuildReport(c.Request().Context(), u, id)
+}
+
+// consultOn is consultFor with the strategy or item named by the path's id.
+func (s *Server) consultOn(c echo.Context) (*consult.Service, *domain.User, int64, error) {
+	svc, u, err := s.consultFor(c)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	id, err := pathID(c, "id")
+	return svc, u, id, err
 }
 
 // handleReport returns the consultation report as JSON.

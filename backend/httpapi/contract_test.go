@@ -48,6 +48,7 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		{"GET", "/api/sections/{id}/text", "/api/sections/" + secID + "/text?v=0", ""},
 		{"GET", "/api/users", "/api/users", ""},
 		{"GET", "/api/legal/{page}", "/api/legal/datenschutz", ""},
+		{"GET", "/api/strategies/{id}/abwaegung", "/api/strategies/" + sid + "/abwaegung", ""},
 		{"GET", "/healthz", "/healthz", ""},
 		{"GET", "/readyz", "/readyz", ""},
 	} {

@@ -109,6 +109,18 @@ func (s *Server) routes() {
 	e.GET("/api/strategies/:id/report/html", s.handleReportDownload("html"))
 	e.GET("/api/strategies/:id/report/document", s.handleReportDocument)
 
+	// The Abwägung of a round and Mitzeichnungen (abwaegung.go).
+	e.GET("/api/strategies/:id/abwaegung", s.handleAbwaegung)
+	e.GET("/api/strategies/:id/abwaegung/xlsx", s.handleAbwaegungXLSX)
+	e.GET("/api/strategies/:id/abwaegung/document", s.handleAbwaegungDocument)
+	e.POST("/api/strategies/:id/abwaegung/publish", s.handlePublishAbwaegung())
+	e.POST("/api/strategies/:id/statement-points", s.handleAddPoint())
+	e.DELETE("/api/strategies/:id/statement-points/:point", s.handleDeletePoint())
+	e.PUT("/api/strategies/:id/statement-points/:point/assessment", s.handleAssessPoint())
+	e.PUT("/api/threads/:id/assessment", s.handleAssessThread())
+	e.POST("/api/threads/:id/cosign", s.handleCosign(true))
+	e.DELETE("/api/threads/:id/cosign", s.handleCosign(false))
+
 	// Beschlüsse of the IT-Planungsrat (beschluss.go).
 	e.GET("/api/strategies/:id/beschluesse", s.handleListBeschluesse())
 	e.POST("/api/strategies/:id/beschluesse", s.handleCreateBeschluss())

@@ -106,6 +106,7 @@ func (db *DB) CreateThread(ctx context.Context, t *domain.Thread, c *domain.Comm
 	}
 	t.ID, t.Status, t.CreatedAt, t.UpdatedAt = row.ID, domain.StatusOffen, now, now
 	t.Comments = []*domain.Comment{c}
+	t.Cosigners = []domain.Cosigner{}
 	return nil
 }
 
@@ -190,6 +191,13 @@ func (db *DB) FindThreads(ctx context.Context, f domain.ThreadFilter) ([]*domain
 		t := byID[c.ThreadID]
 		t.Comments = append(t.Comments, commentFromRow(c, names))
 	}
+	cos, err := cosigners(db.conn(ctx), ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, cs := range cos {
+		byID[id].Cosigners = cs
+	}
 	return out, nil
 }
 
@@ -202,7 +210,7 @@ func threadFromRow(r threadRow, names map[int64]author) *domain.Thread {
 		Quote:  r.Quote, Replacement: r.Replacement, Affected: r.Affected, Resolution: r.Resolution,
 		ResolvedBy: r.ResolvedBy, ResolvedAt: utcPtr(r.ResolvedAt), AcceptedBy: r.AcceptedBy,
 		AcceptedVersion: r.AcceptedVersion, Hidden: r.Hidden, HiddenReason: r.HiddenReason,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Comments: []*domain.Comment{}}
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Comments: []*domain.Comment{}, Cosigners: []domain.Cosigner{}}
 }
 
 func commentFromRow(c commentRow, names map[int64]author) *domain.Comment {

@@ -1266,6 +1266,169 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/strategies/{id}/abwaegung": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Abwägungstabelle einer Beteiligungsrunde
+         * @description Eine Zeile je Beitrag (Diskussion oder Punkt einer Stellungnahme), die die anfragende Person lesen darf. Bewertungen sehen Beteiligte erst nach der Veröffentlichung; Moderation und Themenpaten sehen die Entwürfe.
+         */
+        get: operations["getAbwaegung"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategies/{id}/abwaegung/xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Abwägungstabelle als Excel-Datei */
+        get: operations["downloadAbwaegungXLSX"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategies/{id}/abwaegung/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Abwägungstabelle als Dokument (ODT, DOCX, PDF) */
+        get: operations["downloadAbwaegungDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategies/{id}/abwaegung/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Abwägung einer beendeten Runde veröffentlichen (Moderation)
+         * @description Beteiligte sehen danach die Bewertungen und werden benachrichtigt. Ein zweiter Aufruf liefert die erste Veröffentlichung.
+         */
+        post: operations["publishAbwaegung"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategies/{id}/statement-points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Punkt einer eingereichten Stellungnahme festlegen (Auszug aus ihrem Text) */
+        post: operations["addStatementPoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategies/{id}/statement-points/{point}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Punkt einer Stellungnahme entfernen (nur vor der Veröffentlichung) */
+        delete: operations["deleteStatementPoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategies/{id}/statement-points/{point}/assessment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Punkt einer Stellungnahme bewerten */
+        put: operations["assessStatementPoint"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/threads/{id}/assessment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Beitrag (Diskussion, Änderungsvorschlag) bewerten */
+        put: operations["assessThread"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/threads/{id}/cosign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Beitrag einer anderen Organisation mitzeichnen
+         * @description Nur während der Beteiligungsrunde des Beitrags; eine Mitzeichnung je Organisation (ein zweiter Aufruf ändert nichts).
+         */
+        post: operations["cosignThread"];
+        /** Mitzeichnung zurückziehen (bis zum Ende der Runde) */
+        delete: operations["withdrawCosign"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/strategies/{id}/report/document": {
         parameters: {
             query?: never;
@@ -1592,7 +1755,7 @@ export interface components {
             /** @description invalid, not_found, conflict, unauthorized, forbidden, too_large, rate_limited, locked, internal, unavailable, method_not_allowed, unsupported_media_type */
             code: string;
             request_id: string;
-            /** @description Genauerer Grund zum code, zum Übersetzen und Reagieren: stale_revision, round_closed, not_in_round, contribution_limit, not_yet_open, phase_closed, adopted, section_locked, read_only, not_sponsor, staff_only, other_org, not_participant, login_throttled, bad_credentials, login_required, account_disabled, deadline_passed, second_factor_required, bad_second_factor, code_reused, login_expired, sso_account, required_for_role */
+            /** @description Genauerer Grund zum code, zum Übersetzen und Reagieren: stale_revision, round_closed, not_in_round, contribution_limit, not_yet_open, phase_closed, adopted, section_locked, read_only, not_sponsor, staff_only, other_org, not_participant, login_throttled, bad_credentials, login_required, account_disabled, deadline_passed, second_factor_required, bad_second_factor, code_reused, login_expired, sso_account, required_for_role, own_contribution */
             reason?: string;
             /** @description Bei stale_revision: die aktuelle Revision */
             current_revision?: number;
@@ -1901,6 +2064,10 @@ export interface components {
                 hide: boolean;
                 accept: boolean;
                 reject: boolean;
+                /** @description Für die eigene Organisation mitzeichnen */
+                cosign: boolean;
+                /** @description Die Mitzeichnung der eigenen Organisation zurückziehen */
+                withdraw: boolean;
             };
             id: number;
             strategy_id: number;
@@ -1935,6 +2102,90 @@ export interface components {
             /** Format: date-time */
             updated_at?: string;
             comments: components["schemas"]["Comment"][];
+            /** @description Organisationen, die den Beitrag mitgezeichnet haben, älteste zuerst. */
+            cosigners?: components["schemas"]["Cosigner"][];
+        };
+        Cosigner: {
+            org_id: number;
+            org_code: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** @enum {string} */
+        Category: "beruecksichtigt" | "teilweise_beruecksichtigt" | "nicht_beruecksichtigt" | "zur_kenntnis_genommen";
+        AssessmentInput: {
+            category: components["schemas"]["Category"];
+            /** @description Pflicht außer bei zur_kenntnis_genommen. */
+            reason?: string;
+            /** @description Fassung des Abschnitts, in der der Beitrag berücksichtigt wurde. */
+            version?: number | null;
+        };
+        Assessment: {
+            id: number;
+            phase_id: number;
+            thread_id: number | null;
+            point_id: number | null;
+            category: components["schemas"]["Category"];
+            reason: string;
+            version: number | null;
+            updated_by: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        StatementPoint: {
+            id: number;
+            statement_id: number;
+            phase_id: number;
+            org_id: number;
+            org_code: string;
+            section_id: number | null;
+            excerpt: string;
+            created_by: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        Publication: {
+            phase_id: number;
+            published_by: number;
+            /** Format: date-time */
+            published_at: string;
+        };
+        /** @description Die Abwägungstabelle einer Runde, so wie die anfragende Person sie sehen darf. */
+        Abwaegung: {
+            strategy: components["schemas"]["Strategy"];
+            phase: components["schemas"]["Phase"];
+            /** Format: date-time */
+            published_at: string | null;
+            /** Format: date-time */
+            generated_at: string;
+            assessed: number;
+            total: number;
+            can: {
+                publish: boolean;
+                split: boolean;
+                drafts: boolean;
+            };
+            sections: {
+                id: number;
+                title: string;
+            }[];
+            rows: {
+                thread_id: number | null;
+                point_id: number | null;
+                section_id: number | null;
+                section_title: string;
+                org_code: string;
+                /** @description Art der Diskussion oder stellungnahme */
+                kind: string;
+                passage: string;
+                /** @description Zeilen der Beteiligungsfassung, z. B. „Z. 3–4“ */
+                lines: string;
+                text: string;
+                replacement?: string;
+                cosigners: string[];
+                assessment: null | components["schemas"]["Assessment"];
+                can_assess: boolean;
+            }[];
         };
         CommentReport: {
             id: number;
@@ -2012,7 +2263,7 @@ export interface components {
             id: number;
             user_id: number;
             /** @enum {string} */
-            kind: "new_thread" | "reply" | "proposal_accepted" | "proposal_rejected" | "hidden" | "phase_changed" | "deadline";
+            kind: "new_thread" | "reply" | "proposal_accepted" | "proposal_rejected" | "hidden" | "phase_changed" | "deadline" | "cosigned" | "abwaegung";
             text: string;
             target: string;
             strategy_id: number;
@@ -2203,6 +2454,8 @@ export interface components {
     parameters: {
         /** @description Die Beteiligungsrunde (Kennung ihrer Phase); ohne Angabe die neueste. */
         Round: number;
+        /** @description Kennung des Punkts einer Stellungnahme. */
+        Point: number;
         /** @description odt (OpenDocument), docx (Word) oder pdf. */
         DocumentFormat: "odt" | "docx" | "pdf";
         /** @description Positive ganze Zahl; alles andere ergibt 400. */
@@ -4501,6 +4754,343 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getAbwaegung: {
+        parameters: {
+            query?: {
+                /** @description Die Beteiligungsrunde (Kennung ihrer Phase); ohne Angabe die neueste. */
+                phase?: components["parameters"]["Round"];
+                /** @description Nur Beiträge zu diesem Abschnitt. */
+                section?: number;
+                /** @description Nur Beiträge dieser Organisation (Kürzel, z. B. BY). */
+                org?: string;
+                /** @description Nur Beiträge mit dieser Bewertung; offen = noch ohne Bewertung. */
+                category?: "offen" | "beruecksichtigt" | "teilweise_beruecksichtigt" | "nicht_beruecksichtigt" | "zur_kenntnis_genommen";
+            };
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ergebnis. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Abwaegung"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    downloadAbwaegungXLSX: {
+        parameters: {
+            query?: {
+                /** @description Die Beteiligungsrunde (Kennung ihrer Phase); ohne Angabe die neueste. */
+                phase?: components["parameters"]["Round"];
+                /** @description Nur Beiträge zu diesem Abschnitt. */
+                section?: number;
+                /** @description Nur Beiträge dieser Organisation (Kürzel, z. B. BY). */
+                org?: string;
+                /** @description Nur Beiträge mit dieser Bewertung; offen = noch ohne Bewertung. */
+                category?: "offen" | "beruecksichtigt" | "teilweise_beruecksichtigt" | "nicht_beruecksichtigt" | "zur_kenntnis_genommen";
+            };
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description XLSX-Datei. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    downloadAbwaegungDocument: {
+        parameters: {
+            query: {
+                /** @description Die Beteiligungsrunde (Kennung ihrer Phase); ohne Angabe die neueste. */
+                phase?: components["parameters"]["Round"];
+                /** @description Nur Beiträge zu diesem Abschnitt. */
+                section?: number;
+                /** @description Nur Beiträge dieser Organisation (Kürzel, z. B. BY). */
+                org?: string;
+                /** @description Nur Beiträge mit dieser Bewertung; offen = noch ohne Bewertung. */
+                category?: "offen" | "beruecksichtigt" | "teilweise_beruecksichtigt" | "nicht_beruecksichtigt" | "zur_kenntnis_genommen";
+                /** @description odt (OpenDocument), docx (Word) oder pdf. */
+                format: components["parameters"]["DocumentFormat"];
+            };
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Document"];
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    publishAbwaegung: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Die Runde; ohne Angabe die neueste. */
+                    phase?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Ergebnis. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publication"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    addStatementPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    org_id: number;
+                    excerpt: string;
+                    section_id?: number | null;
+                    phase?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Angelegt. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementPoint"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    deleteStatementPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+                /** @description Kennung des Punkts einer Stellungnahme. */
+                point: components["parameters"]["Point"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Entfernt. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    assessStatementPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+                /** @description Kennung des Punkts einer Stellungnahme. */
+                point: components["parameters"]["Point"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssessmentInput"];
+            };
+        };
+        responses: {
+            /** @description Ergebnis. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    assessThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssessmentInput"];
+            };
+        };
+        responses: {
+            /** @description Ergebnis. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    cosignThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ergebnis. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Thread"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    withdrawCosign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ergebnis. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Thread"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };
     };

@@ -52,6 +52,10 @@ export const problemReasons: Record<string, Both> = {
   not_sponsor: { de: 'Das dürfen nur die Themenpaten dieses Schwerpunktthemas.', en: 'Only the Themenpaten of this topic may do this.' },
   staff_only: { de: 'Das ist der Moderation und der Administration vorbehalten.', en: 'This is reserved for moderators or administrators.' },
   other_org: { de: 'Sie können nur für Ihre eigene Organisation handeln.', en: 'You can only act for your own organisation.' },
+  own_contribution: {
+    de: 'Beiträge der eigenen Organisation können nicht mitgezeichnet werden.',
+    en: "Contributions of your own organisation cannot be co-signed.",
+  },
   not_participant: {
     de: 'Stellungnahmen schreiben die Beteiligten für ihre Organisation.',
     en: 'Statements are written by participants for their organisation.',
