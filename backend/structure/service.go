@@ -38,10 +38,15 @@ type Deps struct {
 // Service implements the structure rules. Safe for concurrent use.
 //
 // Every changing method takes the acting account: it must be allowed
-// policy.ManageStructure (EUNAUTHORIZED, EFORBIDDEN otherwise). Only
-// CreateStrategy and UpdateStrategy accept nil, meaning the operator at the
-// command line, who already holds the database.
+// policy.ManageStructure (EFORBIDDEN otherwise); nil is refused with
+// EUNAUTHORIZED. Operator stands for the operator at the command line, who
+// already holds the database.
 type Service struct{ d Deps }
+
+// Operator is the actor of the command line: allowed everything, audited
+// without an account. Compared by identity, so no account from a session
+// or token can be it.
+var Operator = &domain.User{Name: "Kommandozeile"}
 
 // New returns a Service.
 func New(d Deps) *Service {
@@ -55,21 +60,16 @@ func (s *Service) now() time.Time { return s.d.Now().UTC() }
 
 // allow checks that actor may change st's structure at now.
 func (s *Service) allow(actor *domain.User, st *domain.Strategy, now time.Time) error {
-	return policy.Check(actor, policy.ManageStructure, policy.Resource{Strategy: st}, now)
-}
-
-// allowOperator is allow, with nil standing for the operator.
-func (s *Service) allowOperator(actor *domain.User, st *domain.Strategy, now time.Time) error {
-	if actor == nil {
+	if actor == Operator {
 		return nil
 	}
-	return s.allow(actor, st, now)
+	return policy.Check(actor, policy.ManageStructure, policy.Resource{Strategy: st}, now)
 }
 
 // audit writes the one structure_changed row of an action.
 func (s *Service) audit(ctx context.Context, actor *domain.User, now time.Time, target, detail string) {
-	if actor == nil {
-		detail += " (Kommandozeile)"
+	if actor == Operator {
+		actor, detail = nil, detail+" (Kommandozeile)"
 	}
 	domain.RecordAudit(ctx, s.d.Audit, s.d.Logger, now, actor, "structure_changed", target, detail)
 }
@@ -86,7 +86,7 @@ type NewStrategy struct {
 // ETOOLARGE on the fields title and description.
 func (s *Service) CreateStrategy(ctx context.Context, actor *domain.User, in NewStrategy) (*domain.Strategy, error) {
 	now := s.now()
-	if err := s.allowOperator(actor, nil, now); err != nil {
+	if err := s.allow(actor, nil, now); err != nil {
 		return nil, err
 	}
 	title, err := domain.Line("title", in.Title, MaxTitleLen)
@@ -118,11 +118,8 @@ type StrategyChanges struct {
 // EINVALID or ETOOLARGE on title and description.
 func (s *Service) UpdateStrategy(ctx context.Context, actor *domain.User, id int64, ch StrategyChanges) (*domain.Strategy, error) {
 	now := s.now()
-	st, err := s.d.Strategies.FindStrategyByID(ctx, id)
+	st, err := s.strategy(ctx, actor, id, now)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.allowOperator(actor, st, now); err != nil {
 		return nil, err
 	}
 	upd := domain.StrategyUpdate{StatementsPublic: ch.StatementsPublic, EditDuringConsultation: ch.EditDuringConsultation}
@@ -134,7 +131,7 @@ func (s *Service) UpdateStrategy(ctx context.Context, actor *domain.User, id int
 	}); err != nil {
 		return nil, err
 	}
-	out, err := s.d.Strategies.UpdateStrategy(ctx, id, upd)
+	out, err := s.d.Strategies.UpdateStrategy(ctx, st.ID, upd)
 	if err != nil {
 		return nil, err
 	}
