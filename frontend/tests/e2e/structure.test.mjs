@@ -2,11 +2,12 @@
 // without demo data, the first administrator created with
 // `strategieraum user add`, who then creates the strategy by keyboard, a
 // topic with a sponsoring organisation, two sections, renames one,
-// reorders them, deletes an empty one after the confirmation, and the page
-// passes axe-core. Focus never falls to <body> after an action.
+// reorders them, deletes an empty one after the confirmation, archives one
+// with a frozen version, and the page passes axe-core. Focus never falls to
+// <body> after an action.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, axe, execFileSync, newPage, screenshot, useServer } from './harness.mjs';
+import { PASSWORD, axe, execFileSync, newPage, pageApi, screenshot, useServer } from './harness.mjs';
 
 const env = useServer(undefined, { demo: false });
 const ADMIN = 'erste.admin@fitko.example';
@@ -132,6 +133,24 @@ describe('structure from scratch', { timeout: 180_000 }, () => {
 
     assert.deepEqual(await axe(page), []);
     await screenshot(page, 'structure');
+
+    // A section with a frozen version is archived, not deleted: it leaves
+    // the list and the editor says so.
+    const kept = order[0].id;
+    const frozen = await pageApi(page, 'POST', `/api/sections/${kept}/versions`, { name: 'Arbeitsstand' });
+    assert.equal(frozen.status, 201, JSON.stringify(frozen.json));
+    await page.getByRole('button', { name: '„Zielbild Daten“ löschen' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Ja, entfernen' }).click();
+    await announced(page, 'Abschnitt „Zielbild Daten“ hatte Beiträge und wurde archiviert');
+    await page.getByText('Noch keine Abschnitte.').waitFor();
+    await focusKept(page, 'archiving');
+    const archived = await pageApi(page, 'GET', `/api/sections/${kept}`);
+    assert.equal(archived.status, 200, 'an archived section stays readable');
+    assert.ok(archived.json.archived_at, 'marked archived');
+    await page.goto(`${base}/abschnitte/${kept}`);
+    await page.getByText('Der Abschnitt ist archiviert').waitFor();
+    await page.goto(`${base}/strategien/${sid}/struktur`);
+    await page.getByRole('heading', { level: 2, name: 'Strategie: Föderale Digitalstrategie' }).waitFor();
     await page.setViewportSize({ width: 320, height: 800 });
     assert.deepEqual(await axe(page), [], 'accessible at 320 px');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

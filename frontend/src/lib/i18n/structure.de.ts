@@ -63,6 +63,7 @@ const structureDe = {
   'structure.part.dachstrategie': 'Dachstrategie',
   'structure.part.schwerpunktthemen': 'Schwerpunktthemen',
   'structure.part.umsetzungsvorhaben': 'Umsetzungsvorhaben',
+  'editor.archived': 'Der Abschnitt ist archiviert: Er steht nicht mehr im Inhaltsverzeichnis und kann nur noch gelesen werden; Verlauf und Berichte behalten ihn.',
   'structure.position': 'Stelle {n}',
 };
 

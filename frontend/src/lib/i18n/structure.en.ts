@@ -65,6 +65,7 @@ const structureEn: Record<keyof typeof structureDe, string> = {
   'structure.part.dachstrategie': 'Umbrella strategy',
   'structure.part.schwerpunktthemen': 'Focus topics',
   'structure.part.umsetzungsvorhaben': 'Implementation projects',
+  'editor.archived': 'The section is archived: it is no longer in the table of contents and can only be read; the history and reports keep it.',
   'structure.position': 'Position {n}',
 };
 
