@@ -151,8 +151,10 @@ describe('structure from scratch', { timeout: 180_000 }, () => {
     await page.getByText('Der Abschnitt ist archiviert').waitFor();
     await page.goto(`${base}/strategien/${sid}/struktur`);
     await page.getByRole('heading', { level: 2, name: 'Strategie: Föderale Digitalstrategie' }).waitFor();
+    assert.deepEqual(await nav.locator('[aria-current="page"]').allTextContents(), ['Struktur'], 'only Struktur is the current page');
     await page.setViewportSize({ width: 320, height: 800 });
     assert.deepEqual(await axe(page), [], 'accessible at 320 px');
+    await screenshot(page, 'structure-320');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `no page-wide horizontal scrolling at 320 px (overflow ${overflow})`);
     assert.deepEqual(errors, []);
