@@ -162,4 +162,26 @@ describe('structure from scratch', { timeout: 180_000 }, () => {
     assert.deepEqual(page.foreign, []);
     await context.close();
   });
+
+  test('a moderator has no link and the page says who manages the structure', async () => {
+    execFileSync(env.server.bin, ['user', 'add', '--email', 'moderation@fitko.example', '--name', 'Moderation', '--org', 'FITKO', '--role', 'moderator', '--password-stdin'], {
+      env: { ...process.env, STRATEGIERAUM_DATABASE_URL: env.server.databaseURL },
+      input: PASSWORD + '\n',
+    });
+    const { context, page } = await newPage(env.browser, env.server.base);
+    await page.goto(`${env.server.base}/anmelden`);
+    await page.getByLabel('E-Mail-Adresse').fill('moderation@fitko.example');
+    await page.getByLabel('Passwort').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    const nav = page.getByRole('navigation', { name: 'Hauptnavigation' });
+    await nav.getByRole('link', { name: 'Phasen' }).waitFor();
+    assert.equal(await nav.getByRole('link', { name: 'Struktur' }).count(), 0);
+    await page.goto(`${env.server.base}/struktur`);
+    await page.getByText('Die Struktur der Strategien verwaltet die Administration.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Strategie anlegen' }).count(), 0);
+    const r = await pageApi(page, 'POST', '/api/strategies', { title: 'Nebenbei' });
+    assert.equal(r.status, 403);
+    assert.equal(r.json.reason, 'admin_only');
+    await context.close();
+  });
 });

@@ -4,6 +4,7 @@ const structureDe = {
   'structure.title': 'Struktur',
   'structure.intro': 'Strategie, Schwerpunktthemen mit ihren Paten-Organisationen und Abschnitte anlegen und ordnen.',
   'structure.choose': 'Strategie',
+  'structure.adminOnly': 'Die Struktur der Strategien verwaltet die Administration.',
   'structure.none': 'Es gibt noch keine Strategie. Legen Sie die erste an.',
   'structure.newStrategy': 'Neue Strategie',
   'structure.strategy': 'Strategie',

@@ -6,6 +6,7 @@ const structureEn: Record<keyof typeof structureDe, string> = {
   'structure.title': 'Structure',
   'structure.intro': 'Create and order the strategy, its focus topics with their sponsoring organisations, and its sections.',
   'structure.choose': 'Strategy',
+  'structure.adminOnly': 'The structure of the strategies is managed by the administration.',
   'structure.none': 'There is no strategy yet. Create the first one.',
   'structure.newStrategy': 'New strategy',
   'structure.strategy': 'Strategy',
