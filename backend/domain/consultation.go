@@ -410,4 +410,6 @@ type UserPermissions struct {
 	// Beschlüsse (backend/beschluss).
 	ManageBeschluss bool `json:"manage_beschluss"` // create Vorlagen, enter a session's votes, close a vote
 	ManageKey       bool `json:"manage_key"`       // edit the Königsteiner Schlüssel
+	// ManageStructure: create and edit strategies, topics and sections.
+	ManageStructure bool `json:"manage_structure"`
 }

@@ -33,6 +33,8 @@ const (
 	ReasonPhaseClosed     = "phase_closed"       // no consultation phase is running
 	ReasonAdopted         = "adopted"            // the strategy is adopted; nothing changes any more
 	ReasonSectionLocked   = "section_locked"     // the section is final
+	ReasonSectionArchived = "section_archived"   // the section was archived; it is read only
+	ReasonAdminOnly       = "admin_only"         // reserved for administrators
 	ReasonReadOnly        = "read_only"          // the account's role only reads
 	ReasonNotSponsor      = "not_sponsor"        // only the topic's Themenpaten (or staff) may do this
 	ReasonStaffOnly       = "staff_only"         // reserved for moderators or administrators

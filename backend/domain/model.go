@@ -166,7 +166,14 @@ type Section struct {
 	Version    int64         `json:"version"`
 	Status     SectionStatus `json:"status"`
 	UpdatedAt  time.Time     `json:"updated_at"`
+	// ArchivedAt is set once the section was removed from the structure
+	// while it had contributions: it leaves the table of contents and the
+	// editor but stays in reports and the history.
+	ArchivedAt *time.Time `json:"archived_at,omitempty"`
 }
+
+// Archived reports whether the section was archived.
+func (s *Section) Archived() bool { return s != nil && s.ArchivedAt != nil }
 
 // PhaseKind is the stage a strategy is in.
 type PhaseKind string

@@ -96,6 +96,14 @@ type SectionUpdate struct {
 	Status  *SectionStatus
 }
 
+// StrategyUpdate holds changes to a strategy's own fields; nil fields stay.
+type StrategyUpdate struct {
+	Title                  *string
+	Description            *string
+	StatementsPublic       *bool
+	EditDuringConsultation *bool
+}
+
 // StrategyService stores organisations, strategies, topics, sections and
 // phases.
 type StrategyService interface {
@@ -114,6 +122,9 @@ type StrategyService interface {
 	// sponsors), its phase history (oldest first) and CurrentPhase, or
 	// ENOTFOUND.
 	FindStrategyByID(ctx context.Context, id int64) (*Strategy, error)
+	// UpdateStrategy applies upd and returns the strategy as
+	// FindStrategyByID does. ENOTFOUND, EINVALID for an empty title.
+	UpdateStrategy(ctx context.Context, id int64, upd StrategyUpdate) (*Strategy, error)
 
 	// CreateTopic inserts t (appending it if Position is 0) with its sponsors.
 	CreateTopic(ctx context.Context, t *Topic) error
@@ -128,17 +139,27 @@ type StrategyService interface {
 	// CreateSection inserts s at version 0 (appending it if Position is 0).
 	CreateSection(ctx context.Context, s *Section) error
 	// FindSections lists a strategy's sections ordered by position, without
-	// their text.
+	// their text, archived ones included (reports keep them).
 	FindSections(ctx context.Context, strategyID int64) ([]*Section, error)
 	// FindSectionByID returns a section with its text, or ENOTFOUND.
 	FindSectionByID(ctx context.Context, id int64) (*Section, error)
 	// UpdateSection applies upd and returns the new state.
 	UpdateSection(ctx context.Context, id int64, upd SectionUpdate) (*Section, error)
 	// ReorderSections sets positions 1..n in the order of ids, which must
-	// be exactly the strategy's sections (EINVALID otherwise).
+	// be exactly the strategy's sections that are not archived (EINVALID
+	// otherwise); archived ones follow in their old order.
 	ReorderSections(ctx context.Context, strategyID int64, ids []int64) error
 	// DeleteSection removes a section and everything attached to it.
 	DeleteSection(ctx context.Context, id int64) error
+	// DeleteSectionUnlessUsed removes a section in one transaction only if
+	// nothing was contributed to it: no thread (comments and proposals
+	// included), no named version, no Beschluss text, and at most one
+	// operation on its text. Otherwise it changes nothing and returns
+	// used=true. ENOTFOUND if absent.
+	DeleteSectionUnlessUsed(ctx context.Context, id int64) (used bool, err error)
+	// ArchiveSection marks a section archived at at and returns it;
+	// archiving an archived section keeps its first time. ENOTFOUND.
+	ArchiveSection(ctx context.Context, id int64, at time.Time) (*Section, error)
 
 	// AddPhase appends p to its strategy's history, making it current, and
 	// sets p.ID and p.StartedAt.

@@ -72,7 +72,8 @@ func TestStructureAndPhases(t *testing.T) {
 		create := `{"title":"Leitlinien","part":"dachstrategie"}`
 		r := f.do(nil, "POST", "/api/strategies/"+sid+"/sections", create, "land")
 		wantStatus(t, r, 403)
-		r = f.do(nil, "POST", "/api/strategies/"+sid+"/sections", create, "moderator")
+		wantStatus(t, f.do(nil, "POST", "/api/strategies/"+sid+"/sections", create, "moderator"), 403)
+		r = f.do(nil, "POST", "/api/strategies/"+sid+"/sections", create, "admin")
 		wantStatus(t, r, 201)
 		var sec domain.Section
 		r.json(t, &sec)
@@ -90,20 +91,20 @@ func TestStructureAndPhases(t *testing.T) {
 		}
 
 		path := "/api/sections/" + itoa(sec.ID)
-		r = f.do(nil, "PATCH", path, `{"topic_id":`+itoa(f.topic.ID)+`,"status":"consultation"}`, "moderator")
+		r = f.do(nil, "PATCH", path, `{"topic_id":`+itoa(f.topic.ID)+`,"status":"consultation"}`, "admin")
 		wantStatus(t, r, 200)
 		r.json(t, &sec)
 		if sec.TopicID == nil || *sec.TopicID != f.topic.ID || sec.Status != domain.SectionConsultation {
 			t.Errorf("patched %+v", sec)
 		}
-		r = f.do(nil, "PATCH", path, `{"topic_id":null}`, "moderator")
+		r = f.do(nil, "PATCH", path, `{"topic_id":null}`, "admin")
 		wantStatus(t, r, 200)
 		r.json(t, &sec)
 		if sec.TopicID != nil || sec.Status != domain.SectionConsultation {
 			t.Errorf("detached %+v", sec)
 		}
-		wantStatus(t, f.do(nil, "PATCH", path, `{"status":"fertig"}`, "moderator"), 400)
-		wantStatus(t, f.do(nil, "PATCH", path, `{"topic_id":999999}`, "moderator"), 400)
+		wantStatus(t, f.do(nil, "PATCH", path, `{"status":"fertig"}`, "admin"), 400)
+		wantStatus(t, f.do(nil, "PATCH", path, `{"topic_id":999999}`, "admin"), 400)
 
 		r = f.do(nil, "POST", "/api/strategies/"+sid+"/topics", `{"title":"Digitale Infrastruktur","sponsors":["HE"]}`, "admin")
 		wantStatus(t, r, 201)
@@ -142,9 +143,27 @@ func TestStructureAndPhases(t *testing.T) {
 		// Now participants read sections.
 		wantStatus(t, f.do(nil, "GET", "/api/sections/"+itoa(f.sections[0].ID), "", "land"), 200)
 
+		// The round froze a Beteiligungsfassung of the section: it is
+		// archived, not deleted; a new empty section is deleted.
 		wantStatus(t, f.do(nil, "DELETE", path, "", "land"), 403)
-		wantStatus(t, f.do(nil, "DELETE", path, "", "admin"), 204)
-		wantStatus(t, f.do(nil, "GET", path, "", "admin"), 404)
+		r = f.do(nil, "DELETE", path, "", "admin")
+		wantStatus(t, r, 200)
+		r.json(t, &sec)
+		if sec.ArchivedAt == nil {
+			t.Errorf("not archived: %s", r.body)
+		}
+		wantStatus(t, f.do(nil, "GET", path, "", "admin"), 200)
+		f.do(nil, "GET", "/api/strategies/"+sid+"/sections", "", "admin").json(t, &list)
+		for _, l := range list {
+			if l.ID == sec.ID {
+				t.Errorf("archived section still listed: %+v", list)
+			}
+		}
+		r = f.do(nil, "POST", "/api/strategies/"+sid+"/sections", `{"title":"Leer","part":"umsetzungsvorhaben"}`, "admin")
+		wantStatus(t, r, 201)
+		r.json(t, &sec)
+		wantStatus(t, f.do(nil, "DELETE", "/api/sections/"+itoa(sec.ID), "", "admin"), 204)
+		wantStatus(t, f.do(nil, "GET", "/api/sections/"+itoa(sec.ID), "", "admin"), 404)
 
 		events, err := db.FindAuditEvents(t.Context(), domain.AuditFilter{})
 		must(t, err)

@@ -27,6 +27,8 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 	sid, secID, tid := itoa(f.strategy.ID), itoa(f.sections[0].ID), itoa(f.topic.ID)
 	for _, tc := range []struct{ method, template, path, body string }{
 		{"POST", "/api/tokens", "/api/tokens", `{"name":"Vertrag"}`},
+		{"POST", "/api/strategies", "/api/strategies", `{"title":"Neue Strategie","statements_public":true}`},
+		{"PATCH", "/api/strategies/{id}", "/api/strategies/" + sid, `{"description":"Beschreibung"}`},
 		{"POST", "/api/strategies/{id}/phases", "/api/strategies/" + sid + "/phases",
 			`{"kind":"beteiligung","title":"B","opens_at":"2025-03-01T09:00:00Z","closes_at":"2025-04-01T09:00:00Z"}`},
 		{"POST", "/api/strategies/{id}/sections", "/api/strategies/" + sid + "/sections", `{"title":"Neu","part":"umsetzungsvorhaben"}`},

@@ -51,13 +51,13 @@ func (s *Server) handleStrategyDocument(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	list, err := s.deps.Strategies.FindSections(ctx, st.ID)
+	list, err := s.structure.Sections(ctx, domain.UserFromContext(ctx), st)
 	if err != nil {
 		return err
 	}
 	var sections []*domain.Section
 	for _, sum := range list {
-		if !keep(sum) || s.check(c, policy.ReadSection, policy.Resource{Strategy: st, Section: sum}) != nil {
+		if !keep(sum) {
 			continue
 		}
 		sec, err := s.deps.Strategies.FindSectionByID(ctx, sum.ID)

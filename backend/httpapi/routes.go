@@ -44,7 +44,9 @@ func (s *Server) routes() {
 	e.GET("/api/sections/:id", s.handleGetSection)
 	e.GET("/api/strategies/:id/document", s.handleStrategyDocument)
 
-	// Structure (moderation and administration).
+	// Structure (administration; backend/structure).
+	e.POST("/api/strategies", s.handleCreateStrategy)
+	e.PATCH("/api/strategies/:id", s.handleUpdateStrategy)
 	e.POST("/api/strategies/:id/sections", s.handleCreateSection)
 	e.PUT("/api/strategies/:id/sections/order", s.handleReorderSections)
 	e.PATCH("/api/sections/:id", s.handleUpdateSection)

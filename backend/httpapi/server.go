@@ -19,6 +19,7 @@ import (
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/legal"
 	"github.com/strategieraum/strategieraum/backend/limit"
+	"github.com/strategieraum/strategieraum/backend/structure"
 )
 
 // Config holds plain settings decided by the composition root.
@@ -156,6 +157,7 @@ type Server struct {
 	etags           sync.Map   // frontend file name → ETag
 	liveLeases      liveLeases // connection slots of the open websockets
 	accounts        *account.Service
+	structure       *structure.Service
 }
 
 // New builds the server and registers every route (see routes).
@@ -221,6 +223,7 @@ func New(cfg Config, deps Deps) *Server {
 		s.verify = verifyPassword
 	}
 	s.accounts = newAccounts(deps, s.verify)
+	s.structure = structure.New(structure.Deps{Strategies: deps.Strategies, Audit: deps.Audit, Logger: deps.Logger, Now: deps.Now})
 	if s.limits == nil {
 		s.limits = limit.NewMemory(deps.Now)
 	}

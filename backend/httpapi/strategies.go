@@ -7,6 +7,7 @@ import (
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/policy"
+	"github.com/strategieraum/strategieraum/backend/structure"
 )
 
 // check asks the policy whether the caller may do a on r.
@@ -106,7 +107,8 @@ type sectionSummary struct {
 	Can *domain.SectionPermissions `json:"can,omitempty"`
 }
 
-// handleListSections lists the sections the caller may read, in order.
+// handleListSections lists the sections the caller may read, in order;
+// archived sections have left the table of contents.
 func (s *Server) handleListSections(c echo.Context) error {
 	st, err := s.strategyFor(c, "id")
 	if err != nil {
@@ -115,22 +117,88 @@ func (s *Server) handleListSections(c echo.Context) error {
 	if err := s.check(c, policy.ReadStrategy, policy.Resource{Strategy: st}); err != nil {
 		return err
 	}
-	list, err := s.deps.Strategies.FindSections(c.Request().Context(), st.ID)
+	u := domain.UserFromContext(c.Request().Context())
+	list, err := s.structure.Sections(c.Request().Context(), u, st)
 	if err != nil {
 		return err
 	}
 	out := make([]sectionSummary, 0, len(list))
 	for _, sec := range list {
-		if s.check(c, policy.ReadSection, policy.Resource{Strategy: st, Section: sec}) != nil {
-			continue
-		}
 		out = append(out, sectionSummary{
 			ID: sec.ID, Title: sec.Title, TopicID: sec.TopicID, Part: sec.Part, Position: sec.Position,
 			Status: sec.Status, Version: sec.Version, UpdatedAt: sec.UpdatedAt.UTC().Format(timeFormat),
-			Can: policy.SectionCan(domain.UserFromContext(c.Request().Context()), st, sec, s.now()),
+			Can: policy.SectionCan(u, st, sec, s.now()),
 		})
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// strategyRequest is the body of POST and PATCH /api/strategies; absent
+// fields keep their value (or the default when creating).
+type strategyRequest struct {
+	Title                  *string `json:"title"`
+	Description            *string `json:"description"`
+	StatementsPublic       *bool   `json:"statements_public"`
+	EditDuringConsultation *bool   `json:"edit_during_consultation"`
+}
+
+func (s *Server) handleCreateStrategy(c echo.Context) error {
+	u, err := user(c)
+	if err != nil {
+		return err
+	}
+	var req strategyRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	st, err := s.structure.CreateStrategy(c.Request().Context(), u, structure.NewStrategy{
+		Title: deref(req.Title), Description: deref(req.Description),
+		StatementsPublic: deref(req.StatementsPublic), EditDuringConsultation: deref(req.EditDuringConsultation)})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, st)
+}
+
+func (s *Server) handleUpdateStrategy(c echo.Context) error {
+	u, id, err := actorAnd(c, "id")
+	if err != nil {
+		return err
+	}
+	var req strategyRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	st, err := s.structure.UpdateStrategy(c.Request().Context(), u, id, structure.StrategyChanges{
+		Title: req.Title, Description: req.Description,
+		StatementsPublic: req.StatementsPublic, EditDuringConsultation: req.EditDuringConsultation})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, st)
+}
+
+// actorAnd returns the signed-in account and the id in path parameter
+// param: anonymous callers are refused before the id is looked at, and a
+// service never sees a nil account from the web.
+func actorAnd(c echo.Context, param string) (*domain.User, int64, error) {
+	u, err := user(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := pathID(c, param)
+	if err != nil {
+		return nil, 0, err
+	}
+	return u, id, nil
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
 }
 
 // timeFormat is RFC 3339 with seconds, always in UTC.

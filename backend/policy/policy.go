@@ -91,7 +91,17 @@ var rules = map[Action]func(*domain.User, Resource, time.Time) error{
 	ChangePhase:     staffOnly(domain.RoleModerator, domain.RoleAdmin),
 	SubmitStatement: submitStatement,
 	ManageUsers:     staffOnly(domain.RoleAdmin),
-	ManageStructure: staffOnly(domain.RoleModerator, domain.RoleAdmin),
+	// The administration builds the structure (domain.RoleAdmin); the
+	// moderation runs phases within it.
+	ManageStructure: adminOnly,
+}
+
+// adminOnly allows administrators and says so when it refuses.
+func adminOnly(u *domain.User, _ Resource, _ time.Time) error {
+	if u.HasRole(domain.RoleAdmin) {
+		return nil
+	}
+	return denyFor(domain.ReasonAdminOnly, "Diese Aktion ist der Administration vorbehalten.")
 }
 
 // isStaff reports whether u runs the platform (moderator or admin).
@@ -146,10 +156,23 @@ func readSection(u *domain.User, r Resource, _ time.Time) error {
 	return deny("Sie haben keine Leseberechtigung.")
 }
 
+// NotArchived refuses changes to a section taken out of the structure:
+// ELOCKED with reason section_archived.
+func NotArchived(s *domain.Section) error {
+	if s.Archived() {
+		return domain.Errorf(domain.ELOCKED, "%s", "Der Abschnitt ist archiviert; er kann nur noch gelesen werden.").
+			WithReason(domain.ReasonSectionArchived)
+	}
+	return nil
+}
+
 func editSection(u *domain.User, r Resource, _ time.Time) error {
 	s := r.Section
 	if s == nil {
 		return deny("Unbekannter Abschnitt.")
+	}
+	if err := NotArchived(s); err != nil {
+		return err
 	}
 	if !isStaff(u) && !sponsors(u, r) {
 		return denyFor(domain.ReasonNotSponsor, "Nur die Themenpaten dieses Schwerpunktthemas dürfen den Abschnitt bearbeiten.")
@@ -232,6 +255,9 @@ func comment(u *domain.User, r Resource, now time.Time) error {
 	}
 	if r.Section.Status == domain.SectionFinal {
 		return locked("Der Abschnitt ist beschlossen; Beiträge sind nicht mehr möglich.")
+	}
+	if err := NotArchived(r.Section); err != nil {
+		return err
 	}
 	if err := roundUnchanged(r, now); err != nil {
 		return err

@@ -59,6 +59,8 @@ func TestPolicyTable(t *testing.T) {
 	secXCons := section(&topicX, domain.SectionConsultation)
 	secXFinal := section(&topicX, domain.SectionFinal)
 	secNoTopic := section(nil, domain.SectionDraft)
+	secXArchived := section(&topicX, domain.SectionConsultation)
+	secXArchived.ArchivedAt = &opens
 	late := closes.Add(time.Second)
 	early := opens.Add(-time.Second)
 
@@ -117,6 +119,10 @@ func TestPolicyTable(t *testing.T) {
 		{"land proposes in window", land, Propose, Resource{Strategy: beteiligung, Section: secXCons}, now, A},
 		{"land does not propose after close", land, Propose, Resource{Strategy: beteiligung, Section: secXCons}, late, F},
 		{"no proposal for a final section", land, Propose, Resource{Strategy: beteiligung, Section: secXFinal}, now, L},
+		{"nobody edits an archived section", admin, EditSection, Resource{Strategy: beteiligungEdit, Section: secXArchived}, now, L},
+		{"pate does not edit an archived section", pateX, EditSection, Resource{Strategy: beteiligungEdit, Section: secXArchived}, now, L},
+		{"no comment on an archived section", land, Comment, Resource{Strategy: beteiligung, Section: secXArchived}, now, L},
+		{"archived section stays readable", land, ReadSection, Resource{Strategy: beteiligung, Section: secXArchived}, now, A},
 
 		// Moderation.
 		{"moderator resolves", moderator, ResolveThread, Resource{Strategy: beteiligung, Section: secY}, now, A},
@@ -144,7 +150,7 @@ func TestPolicyTable(t *testing.T) {
 		{"moderator does not manage users", moderator, ManageUsers, Resource{}, now, F},
 		{"pate does not manage users", pateX, ManageUsers, Resource{}, now, F},
 		{"admin manages structure", admin, ManageStructure, Resource{Strategy: entwurf}, now, A},
-		{"moderator manages structure", moderator, ManageStructure, Resource{Strategy: entwurf}, now, A},
+		{"moderator does not manage structure", moderator, ManageStructure, Resource{Strategy: entwurf}, now, F},
 		{"pate does not manage structure", pateX, ManageStructure, Resource{Strategy: entwurf}, now, F},
 		{"land does not manage structure", land, ManageStructure, Resource{Strategy: entwurf}, now, F},
 		{"reader does not manage structure", reader, ManageStructure, Resource{Strategy: entwurf}, now, F},

@@ -22,6 +22,7 @@ type sectionRow struct {
 	Version    int64
 	Status     string
 	UpdatedAt  time.Time
+	ArchivedAt *time.Time
 }
 
 func (sectionRow) TableName() string { return "sections" }
@@ -29,11 +30,11 @@ func (sectionRow) TableName() string { return "sections" }
 func (r sectionRow) domain() *domain.Section {
 	return &domain.Section{ID: r.ID, StrategyID: r.StrategyID, TopicID: r.TopicID, Part: domain.Part(r.Part),
 		Position: r.Position, Title: r.Title, Text: r.Text, Version: r.Version,
-		Status: domain.SectionStatus(r.Status), UpdatedAt: r.UpdatedAt.UTC()}
+		Status: domain.SectionStatus(r.Status), UpdatedAt: r.UpdatedAt.UTC(), ArchivedAt: utcPtr(r.ArchivedAt)}
 }
 
 // sectionMeta lists every column but the text, for listings.
-var sectionMeta = []string{"id", "strategy_id", "topic_id", "part", "position", "title", "version", "status", "updated_at"}
+var sectionMeta = []string{"id", "strategy_id", "topic_id", "part", "position", "title", "version", "status", "updated_at", "archived_at"}
 
 // CreateSection inserts s at version 0 with s.Text as its initial text,
 // appending it if Position is 0 and otherwise inserting it there. Status
@@ -145,21 +146,28 @@ func (db *DB) UpdateSection(ctx context.Context, id int64, upd domain.SectionUpd
 }
 
 // ReorderSections sets positions 1..n in the order of ids, which must be
-// exactly the strategy's sections, each once (EINVALID otherwise).
+// exactly the strategy's sections that are not archived, each once
+// (EINVALID otherwise); archived sections follow in their old order.
 // ENOTFOUND for an unknown strategy.
 func (db *DB) ReorderSections(ctx context.Context, strategyID int64, ids []int64) error {
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		if err := lockStrategy(tx, strategyID, ""); err != nil {
 			return err
 		}
-		var rows []positioned
-		if err := tx.Table("sections").Select("id, position").Where("strategy_id = ?", strategyID).
-			Find(&rows).Error; err != nil {
+		var all []sectionRow
+		if err := tx.Select("id, position, archived_at").Where("strategy_id = ?", strategyID).
+			Order("position, id").Find(&all).Error; err != nil {
 			return err
 		}
-		current := make(map[int64]int, len(rows))
-		for _, r := range rows {
+		current := make(map[int64]int, len(all))
+		var rows, archived []int64
+		for _, r := range all {
+			if r.ArchivedAt != nil {
+				archived = append(archived, r.ID)
+				continue
+			}
 			current[r.ID] = r.Position
+			rows = append(rows, r.ID)
 		}
 		seen := make(map[int64]bool, len(ids))
 		for _, id := range ids {
@@ -171,7 +179,12 @@ func (db *DB) ReorderSections(ctx context.Context, strategyID int64, ids []int64
 		if len(seen) != len(ids) || len(ids) != len(rows) {
 			return domain.Invalid("ids", "Die neue Reihenfolge muss jeden Abschnitt der Strategie genau einmal enthalten.")
 		}
-		return renumber(tx, "sections", ids, current)
+		for _, r := range all {
+			if r.ArchivedAt != nil {
+				current[r.ID] = r.Position
+			}
+		}
+		return renumber(tx, "sections", append(append([]int64(nil), ids...), archived...), current)
 	})
 	if err != nil {
 		return fmt.Errorf("reorder sections of strategy %d: %w", strategyID, err)

@@ -61,6 +61,7 @@ Commands:
   user reset-password  issue a one-time password reset link (30 minutes)
   strategy create  create an empty strategy
   strategy list    list the strategies
+  strategy show|update|add-topic|add-section  build a strategy's structure
   user reset-2fa remove an account's second factor and end its sessions
   backup         write a consistent copy of the database to a file
   restore        restore a backup into a new or empty database

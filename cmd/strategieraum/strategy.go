@@ -9,8 +9,12 @@ import (
 )
 
 // strategyCommands lists the strategy subcommands for the group's help.
-const strategyCommands = `  create  create a strategy
-  list    list the strategies
+const strategyCommands = `  create       create a strategy
+  list         list the strategies
+  show         list a strategy's topics and sections
+  update       change a strategy's title, description or statement visibility
+  add-topic    add a Schwerpunktthema with its sponsoring organisations
+  add-section  append a section
 `
 
 func runStrategy(ctx context.Context, args []string, e env) error {
@@ -20,6 +24,14 @@ func runStrategy(ctx context.Context, args []string, e env) error {
 			return runStrategyCreate(ctx, args[1:], e)
 		case "list":
 			return runStrategyList(ctx, args[1:], e)
+		case "show":
+			return runStrategyShow(ctx, args[1:], e)
+		case "update":
+			return runStrategyUpdate(ctx, args[1:], e)
+		case "add-topic":
+			return runStrategyAddTopic(ctx, args[1:], e)
+		case "add-section":
+			return runStrategyAddSection(ctx, args[1:], e)
 		}
 	}
 	return subcommandHelp("strategy", strategyCommands, args, e)
@@ -39,18 +51,15 @@ func runStrategyCreate(ctx context.Context, args []string, e env) error {
 		fs.Usage()
 		return fmt.Errorf("--title is required")
 	}
-	db, err := openDB(ctx, *dbURL, nil)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	st, err := structure.New(structure.Deps{Strategies: db, Audit: db}).CreateStrategy(ctx, nil,
-		structure.NewStrategy{Title: *title, Description: *desc, StatementsPublic: *public})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "created strategy %d %q\n", st.ID, st.Title)
-	return nil
+	return withStructure(ctx, *dbURL, func(svc *structure.Service) error {
+		st, err := svc.CreateStrategy(ctx, structure.Operator,
+			structure.NewStrategy{Title: *title, Description: *desc, StatementsPublic: *public})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "created strategy %d %q\n", st.ID, st.Title)
+		return nil
+	})
 }
 
 func runStrategyList(ctx context.Context, args []string, e env) error {
@@ -59,7 +68,7 @@ func runStrategyList(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
-	list, err := structure.New(structure.Deps{Strategies: db, Audit: db}).Strategies(ctx)
+	list, err := structureService(db).Strategies(ctx)
 	if err != nil {
 		return err
 	}

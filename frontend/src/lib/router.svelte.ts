@@ -18,6 +18,7 @@ export type Route =
   | { name: 'users' }
   | { name: 'beschluesse' }
   | { name: 'phases' }
+  | { name: 'structure'; strategy?: number }
   | { name: 'imprint' }
   | { name: 'privacy' }
   | { name: 'accessibility' }
@@ -39,10 +40,12 @@ export function match(path: string): Route {
   if (p === '/benutzer') return { name: 'users' };
   if (p === '/beschluesse') return { name: 'beschluesse' };
   if (p === '/phasen') return { name: 'phases' };
+  if (p === '/struktur') return { name: 'structure' };
   if (p === '/impressum') return { name: 'imprint' };
   if (p === '/datenschutz') return { name: 'privacy' };
   if (p === '/barrierefreiheit') return { name: 'accessibility' };
   if ((m = p.match(/^\/strategien\/(\d+)$/))) return { name: 'overview', strategy: Number(m[1]) };
+  if ((m = p.match(/^\/strategien\/(\d+)\/struktur$/))) return { name: 'structure', strategy: Number(m[1]) };
   if ((m = p.match(/^\/abschnitte\/(\d+)$/))) return { name: 'section', id: Number(m[1]) };
   if ((m = p.match(/^\/abschnitte\/(\d+)\/verlauf$/))) return { name: 'history', id: Number(m[1]) };
   if ((m = p.match(/^\/synopse\/(\d+)$/))) return { name: 'synopse', id: Number(m[1]) };

@@ -31,11 +31,11 @@ export function freePort() {
 }
 
 /**
- * Builds the binary and starts `serve --demo`; returns {base, stop}. extra
- * returns (or resolves to) more environment for the server, given its base
- * URL.
+ * Builds the binary and starts `serve --demo` (`serve` alone with
+ * demo: false); returns {base, bin, databaseURL, stop}. extra returns (or
+ * resolves to) more environment for the server, given its base URL.
  */
-export async function startServer(extra = () => ({})) {
+export async function startServer(extra = () => ({}), { demo = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'strategieraum-e2e-'));
   const bin = join(dir, 'strategieraum');
   execFileSync('go', ['build', '-o', bin, './cmd/strategieraum'], { cwd: repoRoot, stdio: 'inherit' });
@@ -49,7 +49,7 @@ export async function startServer(extra = () => ({})) {
     ...(await extra(base)),
   };
   delete env.STRATEGIERAUM_REDIS_URL;
-  const proc = spawn(bin, ['serve', '--demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(bin, demo ? ['serve', '--demo'] : ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout.on('data', (d) => (log += d));
   proc.stderr.on('data', (d) => (log += d));
@@ -67,6 +67,8 @@ export async function startServer(extra = () => ({})) {
   }
   return {
     base,
+    bin,
+    databaseURL: env.STRATEGIERAUM_DATABASE_URL,
     log: () => log,
     async stop() {
       proc.kill('SIGTERM');
@@ -81,10 +83,10 @@ export async function startServer(extra = () => ({})) {
  * the browser for a test file; the returned object holds both once the
  * tests run.
  */
-export function useServer(extra) {
+export function useServer(extra, opts) {
   const env = { server: null, browser: null };
   before(async () => {
-    env.server = await startServer(extra);
+    env.server = await startServer(extra, opts);
     env.browser = await launch();
   });
   after(async () => {

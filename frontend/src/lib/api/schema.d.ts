@@ -437,7 +437,8 @@ export interface paths {
         /** Strategien */
         get: operations["listStrategies"];
         put?: never;
-        post?: never;
+        /** Strategie anlegen (Administration) */
+        post: operations["createStrategy"];
         delete?: never;
         options?: never;
         head?: never;
@@ -458,7 +459,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Titel, Beschreibung und Sichtbarkeit der Stellungnahmen ändern (Administration)
+         * @description Fehlende Felder bleiben.
+         */
+        patch: operations["updateStrategy"];
         trace?: never;
     };
     "/api/strategies/{id}/sections": {
@@ -625,7 +630,10 @@ export interface paths {
         get: operations["getSection"];
         put?: never;
         post?: never;
-        /** Abschnitt löschen */
+        /**
+         * Abschnitt löschen oder archivieren
+         * @description Ein Abschnitt ohne Beiträge wird gelöscht (204). Einer mit Beiträgen (Diskussionen, Änderungsvorschläge, benannte Fassungen, Beschlusstexte, Bearbeitungen nach der ersten) wird archiviert (200): Er verschwindet aus Inhaltsverzeichnis und Editor, bleibt aber in Berichten und in der Versionsgeschichte.
+         */
         delete: operations["deleteSection"];
         options?: never;
         head?: never;
@@ -1755,7 +1763,7 @@ export interface components {
             /** @description invalid, not_found, conflict, unauthorized, forbidden, too_large, rate_limited, locked, internal, unavailable, method_not_allowed, unsupported_media_type */
             code: string;
             request_id: string;
-            /** @description Genauerer Grund zum code, zum Übersetzen und Reagieren: stale_revision, round_closed, not_in_round, contribution_limit, not_yet_open, phase_closed, adopted, section_locked, read_only, not_sponsor, staff_only, other_org, not_participant, login_throttled, bad_credentials, login_required, account_disabled, deadline_passed, second_factor_required, bad_second_factor, code_reused, login_expired, sso_account, required_for_role, own_contribution */
+            /** @description Genauerer Grund zum code, zum Übersetzen und Reagieren: stale_revision, round_closed, not_in_round, contribution_limit, not_yet_open, phase_closed, adopted, section_locked, section_archived, read_only, not_sponsor, staff_only, admin_only, other_org, not_participant, login_throttled, bad_credentials, login_required, account_disabled, deadline_passed, second_factor_required, bad_second_factor, code_reused, login_expired, sso_account, required_for_role, own_contribution */
             reason?: string;
             /** @description Bei stale_revision: die aktuelle Revision */
             current_revision?: number;
@@ -1856,6 +1864,8 @@ export interface components {
             manage_beschluss: boolean;
             /** @description Königsteiner Schlüssel bearbeiten */
             manage_key: boolean;
+            /** @description Strategien, Schwerpunktthemen und Abschnitte anlegen und ändern (Administration) */
+            manage_structure: boolean;
         };
         /** @description Was die anfragende Person mit dem Abschnitt tun darf (von der Policy des Servers entschieden) */
         SectionPermissions: {
@@ -1906,6 +1916,14 @@ export interface components {
             topics?: components["schemas"]["Topic"][];
             phases?: components["schemas"]["Phase"][];
             current_phase?: components["schemas"]["Phase"];
+        };
+        StrategyInput: {
+            title?: string;
+            description?: string;
+            /** @description Eingereichte Stellungnahmen sind für alle Beteiligten lesbar */
+            statements_public?: boolean;
+            /** @description Themenpaten dürfen während der Beteiligung weiter bearbeiten */
+            edit_during_consultation?: boolean;
         };
         Topic: {
             id: number;
@@ -1999,6 +2017,11 @@ export interface components {
             status: components["schemas"]["SectionStatus"];
             /** Format: date-time */
             updated_at: string;
+            /**
+             * Format: date-time
+             * @description Nur bei archivierten Abschnitten: wann archiviert
+             */
+            archived_at?: string;
             can?: components["schemas"]["SectionPermissions"];
         };
         Revision: {
@@ -3091,6 +3114,34 @@ export interface operations {
             401: components["responses"]["Problem"];
         };
     };
+    createStrategy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": WithRequired<components["schemas"]["StrategyInput"], "title">;
+            };
+        };
+        responses: {
+            /** @description Angelegt, noch ohne Themen, Abschnitte und Phasen. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Strategy"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+        };
+    };
     getStrategy: {
         parameters: {
             query?: never;
@@ -3115,6 +3166,38 @@ export interface operations {
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+        };
+    };
+    updateStrategy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StrategyInput"];
+            };
+        };
+        responses: {
+            /** @description Geändert; die Strategie mit Themen und Phasen. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Strategy"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
         };
     };
     listSections: {
@@ -3485,6 +3568,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Archiviert, weil es Beiträge gibt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Section"];
+                };
+            };
             /** @description Gelöscht. */
             204: {
                 headers: {
@@ -3492,6 +3584,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];

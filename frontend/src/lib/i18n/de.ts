@@ -5,6 +5,7 @@ import documentsDe from './documents.de';
 import synopseDe from './synopse.de';
 import abwaegungDe from './abwaegung.de';
 import accountDe from './account.de';
+import structureDe from './structure.de';
 
 const de = {
   ...consultDe,
@@ -13,6 +14,7 @@ const de = {
   ...synopseDe,
   ...abwaegungDe,
   ...accountDe,
+  ...structureDe,
   'app.name': 'Strategieraum',
   'app.skip': 'Zum Inhalt springen',
   'app.loading': 'Wird geladen …',

@@ -6,6 +6,7 @@ import documentsEn from './documents.en';
 import synopseEn from './synopse.en';
 import abwaegungEn from './abwaegung.en';
 import accountEn from './account.en';
+import structureEn from './structure.en';
 
 const en: Record<keyof typeof de, string> = {
   ...consultEn,
@@ -14,6 +15,7 @@ const en: Record<keyof typeof de, string> = {
   ...synopseEn,
   ...abwaegungEn,
   ...accountEn,
+  ...structureEn,
   'app.name': 'Strategieraum',
   'app.skip': 'Skip to content',
   'app.loading': 'Loading …',

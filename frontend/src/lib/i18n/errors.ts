@@ -48,6 +48,11 @@ export const problemReasons: Record<string, Both> = {
     de: 'Der Abschnitt ist endgültig und kann nicht mehr geändert werden.',
     en: 'The section is final and can no longer be changed.',
   },
+  section_archived: {
+    de: 'Der Abschnitt ist archiviert und kann nur noch gelesen werden.',
+    en: 'The section is archived and can only be read.',
+  },
+  admin_only: { de: 'Das ist der Administration vorbehalten.', en: 'This is reserved for administrators.' },
   read_only: { de: 'Ihre Rolle darf nur lesen.', en: 'Your role can only read.' },
   not_sponsor: { de: 'Das dürfen nur die Themenpaten dieses Schwerpunktthemas.', en: 'Only the Themenpaten of this topic may do this.' },
   staff_only: { de: 'Das ist der Moderation und der Administration vorbehalten.', en: 'This is reserved for moderators or administrators.' },
