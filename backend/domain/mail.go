@@ -29,8 +29,12 @@ const (
 	MailFailed  MailState = "failed"  // refused for good by the SMTP server, or too many attempts
 )
 
-// MailStates lists every state, for metrics.
-var MailStates = []MailState{MailPending, MailSent, MailSkipped, MailFailed}
+// MailRetrying is not a state of its own but a count: the pending jobs
+// whose last attempt failed (e.g. while the SMTP server is down).
+const MailRetrying MailState = "retrying"
+
+// MailStates lists every state and MailRetrying, for metrics.
+var MailStates = []MailState{MailPending, MailRetrying, MailSent, MailSkipped, MailFailed}
 
 // MailPreference is a user's choice for notification mails.
 type MailPreference string

@@ -170,7 +170,8 @@ func clip(s string) string {
 	return s
 }
 
-// CountMailJobs counts jobs by state.
+// CountMailJobs counts jobs by state, and the pending ones that failed
+// before as MailRetrying.
 func (db *DB) CountMailJobs(ctx context.Context) (map[domain.MailState]int, error) {
 	var rows []struct {
 		State string
@@ -186,6 +187,11 @@ func (db *DB) CountMailJobs(ctx context.Context) (map[domain.MailState]int, erro
 	for _, r := range rows {
 		out[domain.MailState(r.State)] = r.N
 	}
+	var retrying int64
+	if err := db.conn(ctx).Model(&mailJobRow{}).Where("state = ? AND last_error <> ''", domain.MailPending).Count(&retrying).Error; err != nil {
+		return nil, fmt.Errorf("count mail: %w", unavailable(err))
+	}
+	out[domain.MailRetrying] = int(retrying)
 	return out, nil
 }
 
