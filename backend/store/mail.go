@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -76,59 +77,58 @@ func (db *DB) enqueueMail(tx *gorm.DB, jobs []*domain.MailJob) (int, error) {
 	if !db.MailEnabled() {
 		return 0, nil
 	}
+	if len(jobs) == 0 {
+		return 0, nil
+	}
 	now := utc(db.now())
-	n := 0
-	for _, j := range jobs {
-		row := mailJobRow{Kind: string(j.Kind), UserID: j.UserID, Payload: string(j.Payload), State: string(domain.MailPending),
+	rows := make([]mailJobRow, len(jobs))
+	for i, j := range jobs {
+		rows[i] = mailJobRow{Kind: string(j.Kind), UserID: j.UserID, Payload: string(j.Payload), State: string(domain.MailPending),
 			RunAt: now, CreatedAt: now}
 		if len(j.Payload) == 0 {
-			row.Payload = "{}"
+			rows[i].Payload = "{}"
 		}
 		if j.DedupeKey != "" {
 			k := j.DedupeKey
-			row.DedupeKey = &k
-		}
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
-		if res.Error != nil {
-			return n, res.Error
-		}
-		if res.RowsAffected == 1 {
-			j.ID, j.CreatedAt = row.ID, now
-			n++
+			rows[i].DedupeKey = &k
 		}
 	}
-	return n, nil
+	// Multi-row inserts: a deadline change queues hundreds in its request.
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Omit("ID").CreateInBatches(rows, 200)
+	return int(res.RowsAffected), res.Error
 }
 
-// ClaimMailJobs leases due jobs. Candidates are read first and each is
-// taken by a conditional UPDATE that repeats the conditions, so of several
-// workers (on any number of instances) exactly one wins a job.
+// ClaimMailJobs leases due jobs. Candidates are read first and taken by
+// one conditional UPDATE that repeats the conditions (PostgreSQL checks
+// them again on each row it has to wait for; SQLite has one writer), so of
+// several workers on any number of instances exactly one wins a job.
+// RETURNING names the rows this worker won.
 func (db *DB) ClaimMailJobs(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int) ([]*domain.MailJob, error) {
 	now = utc(now)
-	var cands []mailJobRow
-	err := db.conn(ctx).Where("state = ? AND run_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)", domain.MailPending, now, now).
-		Order("run_at, id").Limit(limit).Find(&cands).Error
+	due := "state = ? AND run_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)"
+	var ids []int64
+	err := db.conn(ctx).Model(&mailJobRow{}).Where(due, domain.MailPending, now, now).
+		Order("run_at, id").Limit(limit).Pluck("id", &ids).Error
 	if err != nil {
 		return nil, fmt.Errorf("find due mail: %w", unavailable(err))
 	}
-	until := now.Add(lease)
-	var out []*domain.MailJob
-	for _, c := range cands {
-		var took int64
-		err := db.tx(ctx, func(tx *gorm.DB) error {
-			res := tx.Model(&mailJobRow{}).
-				Where("id = ? AND state = ? AND (claimed_until IS NULL OR claimed_until < ?)", c.ID, domain.MailPending, now).
-				Updates(map[string]any{"claimed_by": worker, "claimed_until": until, "attempts": gorm.Expr("attempts + 1")})
-			took = res.RowsAffected
-			return res.Error
-		})
-		if err != nil {
-			return out, fmt.Errorf("claim mail: %w", err)
-		}
-		if took == 1 {
-			out = append(out, &domain.MailJob{ID: c.ID, Kind: domain.MailKind(c.Kind), UserID: c.UserID,
-				Payload: json.RawMessage(c.Payload), Attempts: c.Attempts + 1, CreatedAt: c.CreatedAt.UTC()})
-		}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var won []mailJobRow
+	err = db.tx(ctx, func(tx *gorm.DB) error {
+		return tx.Model(&won).Clauses(clause.Returning{}).
+			Where("id IN ? AND "+due, ids, domain.MailPending, now, now).
+			Updates(map[string]any{"claimed_by": worker, "claimed_until": now.Add(lease), "attempts": gorm.Expr("attempts + 1")}).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim mail: %w", err)
+	}
+	sort.Slice(won, func(i, j int) bool { return won[i].ID < won[j].ID })
+	out := make([]*domain.MailJob, len(won))
+	for i, c := range won {
+		out[i] = &domain.MailJob{ID: c.ID, Kind: domain.MailKind(c.Kind), UserID: c.UserID,
+			Payload: json.RawMessage(c.Payload), Attempts: c.Attempts, CreatedAt: c.CreatedAt.UTC()}
 	}
 	return out, nil
 }

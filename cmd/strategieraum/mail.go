@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/strategieraum/strategieraum/backend/consult"
+	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/mail"
 	"github.com/strategieraum/strategieraum/backend/store"
 )
@@ -72,6 +73,9 @@ func startMail(ctx context.Context, c serveConfig, db *store.DB, svc *consult.Se
 	w := mail.NewWorker(mail.Deps{Outbox: db, Users: db, Strategies: db, Statements: db, Sender: sender,
 		From: c.SMTP.From, BaseURL: c.PublicURL, Name: workerName(), Logger: logger, Registerer: reg})
 	go w.Run(ctx)
+	// Notifications queued their mails in their own transaction; wake the
+	// sender instead of waiting for its next look.
+	svc.OnNotify(func(int64, *domain.Notification) { w.Wake() })
 	go func() {
 		t := time.NewTicker(10 * time.Minute)
 		defer t.Stop()
