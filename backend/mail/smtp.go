@@ -198,24 +198,24 @@ func (s *SMTP) Send(ctx context.Context, msgs []*Message) []error {
 		return fail(fmt.Errorf("connect to SMTP server: %w", err))
 	}
 	defer c.CloseWithSMTPClient(conn)
-	sendErr := c.SendWithSMTPClient(conn, gms...)
-	some := false
+	// One message at a time, so that a slow server cannot keep the batch
+	// past ctx's deadline (the worker's lease): what is left is tried again.
 	for i, gm := range gms {
-		if gm != nil && gm.HasSendError() {
-			some = true
-			if gm.SendErrorIsTemp() {
-				errs[i] = gm.SendError()
-			} else {
-				errs[i] = &PermanentError{gm.SendError()}
-			}
+		if gm == nil {
+			continue
 		}
-	}
-	if sendErr != nil && !some {
-		// The connection check failed before any message was tried.
-		for i, gm := range gms {
-			if gm != nil {
-				errs[i] = sendErr
-			}
+		if err := ctx.Err(); err != nil {
+			errs[i] = fmt.Errorf("not tried: %w", err)
+			continue
+		}
+		err := c.SendWithSMTPClient(conn, gm)
+		switch {
+		case gm.HasSendError() && !gm.SendErrorIsTemp():
+			errs[i] = &PermanentError{gm.SendError()}
+		case gm.HasSendError():
+			errs[i] = gm.SendError()
+		case err != nil:
+			errs[i] = err // the connection failed before the message was tried
 		}
 	}
 	return errs

@@ -136,7 +136,11 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 		}
 	}
 	if len(msgs) > 0 {
-		errs := w.d.Sender.Send(ctx, msgs)
+		// Stop sending well before the lease ends, so no other worker
+		// takes a job this one is still sending.
+		sendCtx, cancel := context.WithTimeout(ctx, w.d.Lease/2)
+		errs := w.d.Sender.Send(sendCtx, msgs)
+		cancel()
 		for i, j := range sending {
 			switch err := errs[i]; {
 			case err == nil:
