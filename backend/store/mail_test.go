@@ -157,3 +157,25 @@ func TestMailOutboxLeaseGivesEachJobOneWorker(t *testing.T) {
 		}
 	})
 }
+
+func TestPurgeNotificationsTakesDoneMails(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		db.EnableMail(true)
+		u := newUser(t, db, "m@hessen.de", "HE", domain.RoleLand)
+		_, err := db.EnqueueMail(ctx, []*domain.MailJob{job(t, u, "a"), job(t, u, "b")})
+		must(t, err)
+		now := time.Now()
+		got, err := db.ClaimMailJobs(ctx, "w", now, time.Minute, 1)
+		must(t, err)
+		if _, err := db.FinishMailJob(ctx, got[0].ID, "w", domain.MailSent, "", now); err != nil {
+			t.Fatal(err)
+		}
+		_, err = db.PurgeNotifications(ctx, now.Add(time.Second))
+		must(t, err)
+		counts, err := db.CountMailJobs(ctx)
+		must(t, err)
+		if counts[domain.MailSent] != 0 || counts[domain.MailPending] != 1 {
+			t.Fatalf("counts %v: the sent mail goes, the pending one stays", counts)
+		}
+	})
+}
