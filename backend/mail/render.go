@@ -100,7 +100,7 @@ func (w *Worker) render(ctx context.Context, j *domain.MailJob) (*Message, error
 		return nil, err
 	}
 	return &Message{To: u.Email, Subject: v.Subject, Text: text.String(), HTML: html.String(),
-		MessageID: fmt.Sprintf("mail-%d@%s", j.ID, messageDomain(w.d.From))}, nil
+		MessageID: fmt.Sprintf("mail-%d.%d@%s", j.ID, j.CreatedAt.UnixMicro(), messageDomain(w.d.From))}, nil
 }
 
 // link is the absolute URL of path in the app.
