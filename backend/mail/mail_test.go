@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/export"
 	"github.com/strategieraum/strategieraum/backend/mail"
 	"github.com/strategieraum/strategieraum/backend/mail/mailpittest"
 	"github.com/strategieraum/strategieraum/backend/store"
@@ -161,19 +162,32 @@ func TestMailsArriveAtSMTPServer(t *testing.T) {
 				Text: "Neue Antwort."},
 		})
 		must(t, err)
+		// Reminders: Schleswig-Holstein has not submitted; Hessen has
+		// (skipped when sent), Bayern turned mails off (skipped).
+		sh := newUser(t, db, "beteiligung@sh.de", "SH")
+		reminder := domain.ReminderMail{StrategyID: f.strategy.ID, PhaseID: f.phase.ID, ClosesAt: *f.phase.ClosesAt, Days: 7}
+		var jobs []*domain.MailJob
+		for _, u := range []*domain.User{sh, f.he2, f.by} {
+			j, err := domain.NewMailJob(domain.MailReminder, u.ID, "", reminder)
+			must(t, err)
+			jobs = append(jobs, j)
+		}
+		_, err = db.EnqueueMail(ctx, jobs)
+		must(t, err)
 
 		startWorker(t, db, smtpSender(t, pit), "w1")
 		counts := waitSettled(t, db)
-		if counts[domain.MailSent] != 4 || counts[domain.MailSkipped] != 1 {
-			t.Fatalf("counts %v, want 4 sent and 1 skipped", counts)
+		if counts[domain.MailSent] != 5 || counts[domain.MailSkipped] != 3 {
+			t.Fatalf("counts %v, want 5 sent and 3 skipped", counts)
 		}
-		msgs := pit.WaitCount(before + 4)[:4]
+		msgs := pit.WaitCount(before + 5)[:5]
 		got := byRecipient(msgs)
 		receipt := "Eingangsbestätigung: Stellungnahme zu „Föderale Digitalstrategie“ (Fassung 1)"
 		want := map[string][]string{
 			"eins@hessen.de":    {receipt},
 			"zwei@hessen.de":    {"Strategieraum: Neue Antwort in Ihrer Diskussion", receipt},
 			"referat@bayern.de": {"Strategieraum: Passwort zurücksetzen"},
+			"beteiligung@sh.de": {"Erinnerung: Beteiligung an „Föderale Digitalstrategie“ endet am " + f.phase.ClosesAt.In(export.Berlin).Format("02.01.2006")},
 		}
 		for to, subjects := range want {
 			if len(got[to]) != len(subjects) {
@@ -199,6 +213,11 @@ func TestMailsArriveAtSMTPServer(t *testing.T) {
 				link = baseURL + "/stellungnahme"
 				if !strings.Contains(m.Text, "SHA-256 des Textes (UTF-8): ") || !strings.Contains(m.Text, "Fassung 1, eingereicht am ") {
 					t.Fatalf("receipt without hash or version: %s", m.Text)
+				}
+			case strings.HasPrefix(m.Subject, "Erinnerung"):
+				link = baseURL + "/stellungnahme"
+				if !strings.Contains(m.Text, "noch keine Stellungnahme eingereicht") {
+					t.Fatalf("reminder text: %s", m.Text)
 				}
 			case strings.Contains(m.Subject, "Passwort"):
 				link = baseURL + "/passwort-zuruecksetzen#srp_abcdefghijklmnopqrstuvwxyz"

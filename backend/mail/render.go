@@ -12,6 +12,7 @@ import (
 
 	"github.com/strategieraum/strategieraum/backend/consult"
 	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/export"
 )
 
 // Statements is the part of the consultation store the receipt needs.
@@ -123,12 +124,8 @@ func (w *Worker) notification(ctx context.Context, u *domain.User, raw json.RawM
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return nil, errSkip("Inhalt unlesbar")
 	}
-	pref, err := w.d.Outbox.MailPreference(ctx, u.ID)
-	if err != nil {
+	if err := w.wanted(ctx, u); err != nil {
 		return nil, err
-	}
-	if pref == domain.MailOff {
-		return nil, errSkip("Benachrichtigungen per E-Mail abbestellt")
 	}
 	subject := notificationSubjects[p.Kind]
 	if subject == "" {
@@ -142,6 +139,18 @@ func (w *Worker) notification(ctx context.Context, u *domain.User, raw json.RawM
 		v.Link, v.LinkText = w.link(fmt.Sprintf("/strategien/%d", p.StrategyID)), "Zur Strategie"
 	}
 	return v, nil
+}
+
+// wanted is errSkip if u turned notification mails (and reminders) off.
+func (w *Worker) wanted(ctx context.Context, u *domain.User) error {
+	pref, err := w.d.Outbox.MailPreference(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if pref == domain.MailOff {
+		return errSkip("Benachrichtigungen per E-Mail abbestellt")
+	}
+	return nil
 }
 
 func (w *Worker) receipt(ctx context.Context, u *domain.User, raw json.RawMessage) (*view, error) {
@@ -205,6 +214,9 @@ func (w *Worker) reminder(ctx context.Context, u *domain.User, raw json.RawMessa
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return nil, errSkip("Inhalt unlesbar")
 	}
+	if err := w.wanted(ctx, u); err != nil {
+		return nil, err
+	}
 	st, err := w.d.Strategies.FindStrategyByID(ctx, p.StrategyID)
 	if err != nil {
 		return nil, err
@@ -222,12 +234,8 @@ func (w *Worker) reminder(ctx context.Context, u *domain.User, raw json.RawMessa
 			return nil, errSkip("Stellungnahme inzwischen eingereicht")
 		}
 	}
-	when := "in 7 Tagen"
-	if p.Days == 1 {
-		when = "morgen"
-	}
 	return &view{
-		Subject: fmt.Sprintf("Erinnerung: Beteiligung an „%s“ endet %s", st.Title, when),
+		Subject: fmt.Sprintf("Erinnerung: Beteiligung an „%s“ endet am %s", st.Title, p.ClosesAt.In(export.Berlin).Format("02.01.2006")),
 		Paragraphs: []string{
 			fmt.Sprintf("die Beteiligung an „%s“ endet am %s.", st.Title, consult.Berlin(p.ClosesAt)),
 			"Von Ihrer Organisation ist noch keine Stellungnahme eingereicht.",
