@@ -15,6 +15,7 @@ const (
 	MailReceipt       MailKind = "receipt"        // acknowledgement of a submitted Stellungnahme
 	MailPasswordReset MailKind = "password_reset" // a reset link issued by an administrator
 	MailReminder      MailKind = "reminder"       // a round closes in 7 days or 1 day
+	MailDigest        MailKind = "digest"         // a day's notifications in one mail
 )
 
 // MailState is the state of a queued mail.
@@ -39,14 +40,15 @@ var MailStates = []MailState{MailPending, MailRetrying, MailSent, MailSkipped, M
 // MailPreference is a user's choice for notification mails.
 type MailPreference string
 
-// The choices. A daily digest ("täglich") is not offered yet.
+// The choices.
 const (
 	MailImmediately MailPreference = "sofort"
+	MailDaily       MailPreference = "täglich"
 	MailOff         MailPreference = "aus"
 )
 
 // Valid reports whether p is a known preference.
-func (p MailPreference) Valid() bool { return p == MailImmediately || p == MailOff }
+func (p MailPreference) Valid() bool { return p == MailImmediately || p == MailDaily || p == MailOff }
 
 // MailJob is one mail to one user in the outbox. Payload holds what the
 // mail needs beyond the user (ids, a notification's text, a reset code)
@@ -59,6 +61,7 @@ type MailJob struct {
 	DedupeKey string // empty: none; else a second job with the same key is dropped
 	Attempts  int    // including the current one when claimed
 	CreatedAt time.Time
+	RunAt     time.Time // when to send when queued; zero: now
 }
 
 // MailOutbox is the durable queue of mails. Jobs are claimed with a lease,
@@ -105,6 +108,11 @@ type (
 	ResetMail struct {
 		Code      string    `json:"code"`
 		ExpiresAt time.Time `json:"expires_at"`
+	}
+	// DigestMail covers the notifications created in [From, To).
+	DigestMail struct {
+		From time.Time `json:"from"`
+		To   time.Time `json:"to"`
 	}
 	// ReminderMail names the round and the deadline it was made for.
 	ReminderMail struct {

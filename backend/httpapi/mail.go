@@ -61,7 +61,7 @@ func (s *Server) handlePutMailPreferences(c echo.Context) error {
 		return err
 	}
 	if !req.Notifications.Valid() {
-		return domain.Invalid("notifications", "Bitte wählen Sie „sofort“ oder „aus“.")
+		return domain.Invalid("notifications", "Bitte wählen Sie „sofort“, „täglich“ oder „aus“.")
 	}
 	if err := s.deps.Mail.SetMailPreference(c.Request().Context(), u.ID, req.Notifications, s.now()); err != nil {
 		return err

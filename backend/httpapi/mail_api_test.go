@@ -30,7 +30,8 @@ func TestMailPreferences(t *testing.T) {
 	if got.Notifications != "aus" {
 		t.Fatalf("after PUT aus: %+v", got)
 	}
-	wantField(t, f.do(c, "PUT", "/api/me/mail-preferences", `{"notifications":"täglich"}`, ""), "notifications")
+	wantStatus(t, f.do(c, "PUT", "/api/me/mail-preferences", `{"notifications":"täglich"}`, ""), 200)
+	wantField(t, f.do(c, "PUT", "/api/me/mail-preferences", `{"notifications":"wöchentlich"}`, ""), "notifications")
 	wantStatus(t, f.do(c, "PUT", "/api/me/mail-preferences", `{"notifications":"aus","x":1}`, ""), 400)
 	wantStatus(t, f.do(nil, "GET", "/api/me/mail-preferences", "", ""), 401)
 }

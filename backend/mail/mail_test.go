@@ -88,7 +88,7 @@ func (f *fixture) notify(t testing.TB, text string, users ...*domain.User) {
 // startWorker runs a worker until the test ends.
 func startWorker(t testing.TB, db *store.DB, sender mail.Sender, name string) *mail.Worker {
 	t.Helper()
-	w := mail.NewWorker(mail.Deps{Outbox: db, Users: db, Strategies: db, Statements: db, Sender: sender,
+	w := mail.NewWorker(mail.Deps{Outbox: db, Users: db, Strategies: db, Consultation: db, Sender: sender,
 		From: "Strategieraum <noreply@strategieraum.example>", BaseURL: baseURL, Name: name,
 		Poll: 20 * time.Millisecond, Lease: time.Minute, Batch: 5,
 		BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond})

@@ -9,15 +9,18 @@ import (
 	htmltemplate "html/template"
 	"strings"
 	texttemplate "text/template"
+	"time"
 
 	"github.com/strategieraum/strategieraum/backend/consult"
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/export"
 )
 
-// Statements is the part of the consultation store the receipt needs.
-type Statements interface {
+// Consultation is the part of the consultation store mails read.
+type Consultation interface {
 	FindStatementVersions(ctx context.Context, phaseID, orgID int64) ([]*domain.Statement, error)
+	FindNotifications(ctx context.Context, userID int64, unreadOnly bool, limit int) ([]*domain.Notification, error)
+	FindThreadByID(ctx context.Context, id int64) (*domain.Thread, error)
 }
 
 // errSkip says a job has nothing to send any more.
@@ -32,14 +35,20 @@ type view struct {
 	Subject    string
 	Name       string
 	Paragraphs []string
+	Items      []item // a list (the digest), each with its link
 	Link       string
 	LinkText   string
 	Footer     string
 }
 
+type item struct{ Text, Link string }
+
 var textTemplate = texttemplate.Must(texttemplate.New("text").Parse(`Guten Tag {{.Name}},
 {{range .Paragraphs}}
 {{.}}
+{{end}}{{range .Items}}
+- {{.Text}}{{if .Link}}
+  {{.Link}}{{end}}
 {{end}}{{if .Link}}
 {{.LinkText}}:
 {{.Link}}
@@ -54,6 +63,9 @@ var htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype h
 <body>
 <p>Guten Tag {{.Name}},</p>
 {{range .Paragraphs}}<p>{{.}}</p>
+{{end}}{{if .Items}}<ul>
+{{range .Items}}<li>{{.Text}}{{if .Link}} (<a href="{{.Link}}">öffnen</a>){{end}}</li>
+{{end}}</ul>
 {{end}}{{if .Link}}<p><a href="{{.Link}}">{{.LinkText}}</a></p>
 {{end}}<hr>
 <p><small>{{.Footer}}</small></p>
@@ -79,7 +91,9 @@ func (w *Worker) render(ctx context.Context, j *domain.MailJob) (*Message, error
 	var v *view
 	switch j.Kind {
 	case domain.MailNotification:
-		v, err = w.notification(ctx, u, j.Payload)
+		v, err = w.notification(ctx, u, j)
+	case domain.MailDigest:
+		v, err = w.digest(ctx, u, j.Payload)
 	case domain.MailReceipt:
 		v, err = w.receipt(ctx, u, j.Payload)
 	case domain.MailPasswordReset:
@@ -119,25 +133,107 @@ var notificationSubjects = map[domain.NotificationKind]string{
 	domain.NotifyDeadline:         "Die Frist der Beteiligung wurde geändert",
 }
 
-func (w *Worker) notification(ctx context.Context, u *domain.User, raw json.RawMessage) (*view, error) {
+func (w *Worker) notification(ctx context.Context, u *domain.User, j *domain.MailJob) (*view, error) {
 	var p domain.NotificationMail
-	if err := json.Unmarshal(raw, &p); err != nil {
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
 		return nil, errSkip("Inhalt unlesbar")
 	}
-	if err := w.wanted(ctx, u); err != nil {
+	pref, err := w.d.Outbox.MailPreference(ctx, u.ID)
+	if err != nil {
 		return nil, err
+	}
+	switch pref {
+	case domain.MailOff:
+		return nil, errSkip("Benachrichtigungen per E-Mail abbestellt")
+	case domain.MailDaily:
+		return nil, w.toDigest(ctx, u, j.CreatedAt)
 	}
 	subject := notificationSubjects[p.Kind]
 	if subject == "" {
 		subject = "Neue Benachrichtigung"
 	}
 	v := &view{Subject: "Strategieraum: " + subject, Paragraphs: []string{p.Text}}
+	v.Link, v.LinkText = w.notificationLink(p.StrategyID, p.ThreadID, p.SectionID)
+	return v, nil
+}
+
+// notificationLink is the discussion or, without one, the strategy.
+func (w *Worker) notificationLink(strategyID int64, threadID, sectionID *int64) (link, text string) {
 	switch {
-	case p.SectionID != nil && p.ThreadID != nil:
-		v.Link, v.LinkText = w.link(fmt.Sprintf("/abschnitte/%d#diskussion-%d", *p.SectionID, *p.ThreadID)), "Zur Diskussion"
-	case p.StrategyID != 0:
-		v.Link, v.LinkText = w.link(fmt.Sprintf("/strategien/%d", p.StrategyID)), "Zur Strategie"
+	case sectionID != nil && threadID != nil:
+		return w.link(fmt.Sprintf("/abschnitte/%d#diskussion-%d", *sectionID, *threadID)), "Zur Diskussion"
+	case strategyID != 0:
+		return w.link(fmt.Sprintf("/strategien/%d", strategyID)), "Zur Strategie"
 	}
+	return "", ""
+}
+
+// DigestHour is when the daily digest goes out (Europe/Berlin).
+const DigestHour = 7
+
+// digestSlot is the first DigestHour o'clock in Berlin after t.
+func digestSlot(t time.Time) time.Time {
+	b := t.In(export.Berlin)
+	slot := time.Date(b.Year(), b.Month(), b.Day(), DigestHour, 0, 0, 0, export.Berlin)
+	if !slot.After(b) {
+		slot = time.Date(b.Year(), b.Month(), b.Day()+1, DigestHour, 0, 0, 0, export.Berlin)
+	}
+	return slot
+}
+
+// toDigest makes sure u's digest for the notification created at created
+// is queued (one job per account and day, by key) and skips the single
+// mail: the digest reads the notifications themselves when it is sent.
+func (w *Worker) toDigest(ctx context.Context, u *domain.User, created time.Time) error {
+	slot := digestSlot(created)
+	from := time.Date(slot.Year(), slot.Month(), slot.Day()-1, DigestHour, 0, 0, 0, export.Berlin)
+	j, err := domain.NewMailJob(domain.MailDigest, u.ID, fmt.Sprintf("digest:%d:%s", u.ID, slot.Format("2006-01-02")),
+		domain.DigestMail{From: from.UTC(), To: slot.UTC()})
+	if err != nil {
+		return err
+	}
+	j.RunAt = slot
+	if _, err := w.d.Outbox.EnqueueMail(ctx, []*domain.MailJob{j}); err != nil {
+		return err
+	}
+	return errSkip("im Tagesüberblick")
+}
+
+func (w *Worker) digest(ctx context.Context, u *domain.User, raw json.RawMessage) (*view, error) {
+	var p domain.DigestMail
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return nil, errSkip("Inhalt unlesbar")
+	}
+	if err := w.wanted(ctx, u); err != nil {
+		return nil, err
+	}
+	ns, err := w.d.Consultation.FindNotifications(ctx, u.ID, false, 200)
+	if err != nil {
+		return nil, err
+	}
+	v := &view{Subject: "Strategieraum: Ihre Benachrichtigungen vom " + p.From.In(export.Berlin).Format("02.01.2006")}
+	sections := map[int64]*int64{}
+	for i := len(ns) - 1; i >= 0; i-- { // oldest first
+		n := ns[i]
+		if n.CreatedAt.Before(p.From) || !n.CreatedAt.Before(p.To) {
+			continue
+		}
+		var sec *int64
+		if n.ThreadID != nil {
+			if s, ok := sections[*n.ThreadID]; ok {
+				sec = s
+			} else if th, err := w.d.Consultation.FindThreadByID(ctx, *n.ThreadID); err == nil {
+				sec = &th.SectionID
+				sections[*n.ThreadID] = sec
+			}
+		}
+		link, _ := w.notificationLink(n.StrategyID, n.ThreadID, sec)
+		v.Items = append(v.Items, item{Text: n.Text, Link: link})
+	}
+	if len(v.Items) == 0 {
+		return nil, errSkip("keine Benachrichtigungen")
+	}
+	v.Paragraphs = []string{fmt.Sprintf("seit gestern %d Uhr gab es diese Benachrichtigungen für Sie:", DigestHour)}
 	return v, nil
 }
 
@@ -162,7 +258,7 @@ func (w *Worker) receipt(ctx context.Context, u *domain.User, raw json.RawMessag
 	if err != nil {
 		return nil, err
 	}
-	vs, err := w.d.Statements.FindStatementVersions(ctx, p.PhaseID, p.OrgID)
+	vs, err := w.d.Consultation.FindStatementVersions(ctx, p.PhaseID, p.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +321,7 @@ func (w *Worker) reminder(ctx context.Context, u *domain.User, raw json.RawMessa
 	if ph == nil || ph.ID != p.PhaseID || ph.ClosesAt == nil || !ph.ClosesAt.Equal(p.ClosesAt) || !ph.Open(w.now()) {
 		return nil, errSkip("Frist geändert oder abgelaufen")
 	}
-	vs, err := w.d.Statements.FindStatementVersions(ctx, p.PhaseID, u.OrgID)
+	vs, err := w.d.Consultation.FindStatementVersions(ctx, p.PhaseID, u.OrgID)
 	if err != nil {
 		return nil, err
 	}

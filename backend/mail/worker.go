@@ -15,11 +15,11 @@ import (
 
 // Deps configure a Worker. Zero durations take the defaults below.
 type Deps struct {
-	Outbox     domain.MailOutbox
-	Users      domain.UserService
-	Strategies domain.StrategyService
-	Statements Statements
-	Sender     Sender
+	Outbox       domain.MailOutbox
+	Users        domain.UserService
+	Strategies   domain.StrategyService
+	Consultation Consultation
+	Sender       Sender
 	// From is the sender address (for Message-IDs); BaseURL the public
 	// address of the app, for links ("https://strategieraum.example").
 	From    string

@@ -3,15 +3,18 @@ package mail_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/mail"
+	"github.com/strategieraum/strategieraum/backend/store"
 	"github.com/strategieraum/strategieraum/backend/store/storetest"
 )
 
@@ -47,7 +50,7 @@ func TestWorkerRetriesTemporaryFailuresAndGivesUpOnRefusals(t *testing.T) {
 	f := newFixture(t, db)
 	sender := &fakeSender{failTimes: map[string]int{f.he1.Email: 2}, refuse: map[string]bool{f.by.Email: true}}
 	reg := prometheus.NewRegistry()
-	w := mail.NewWorker(mail.Deps{Outbox: db, Users: db, Strategies: db, Statements: db, Sender: sender,
+	w := mail.NewWorker(mail.Deps{Outbox: db, Users: db, Strategies: db, Consultation: db, Sender: sender,
 		From: "noreply@strategieraum.example", BaseURL: baseURL, Name: "w", Registerer: reg,
 		BackoffBase: 1, BackoffMax: 1})
 	f.notify(t, "Neue Phase.", f.he1, f.he2, f.by)
@@ -89,4 +92,53 @@ mail_retries_total 2
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "mail_jobs", "mail_retries_total"); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestDailyDigestCollectsADaysNotifications(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		must(t, db.SetMailPreference(ctx, f.he1.ID, domain.MailDaily, time.Now()))
+		sender := &fakeSender{}
+		now := time.Now()
+		w := mail.NewWorker(mail.Deps{Outbox: db, Users: db, Strategies: db, Consultation: db, Sender: sender,
+			From: "noreply@strategieraum.example", BaseURL: baseURL, Name: "w", Now: func() time.Time { return now }})
+		run := func() {
+			t.Helper()
+			for range 10 {
+				n, err := w.RunOnce(ctx)
+				must(t, err)
+				if n == 0 {
+					return
+				}
+			}
+		}
+		f.notify(t, "Erste Nachricht des Tages.", f.he1, f.he2)
+		f.notify(t, "Zweite Nachricht des Tages.", f.he1)
+		now = time.Now()
+		run()
+		counts, err := db.CountMailJobs(ctx)
+		must(t, err)
+		if len(sender.got) != 1 || sender.got[0].To != f.he2.Email || counts[domain.MailSkipped] != 2 || counts[domain.MailPending] != 1 {
+			t.Fatalf("before the digest: %d sent, counts %v", len(sender.got), counts)
+		}
+
+		// The next morning the digest goes out, once.
+		now = now.Add(25 * time.Hour)
+		run()
+		run()
+		if len(sender.got) != 2 {
+			t.Fatalf("%d mails, want the digest as the second", len(sender.got))
+		}
+		d := sender.got[1]
+		if d.To != f.he1.Email || !strings.HasPrefix(d.Subject, "Strategieraum: Ihre Benachrichtigungen vom ") {
+			t.Fatalf("digest %q to %s", d.Subject, d.To)
+		}
+		first, second := strings.Index(d.Text, "Erste Nachricht"), strings.Index(d.Text, "Zweite Nachricht")
+		if first < 0 || second < first || !strings.Contains(d.HTML, "<li>Erste Nachricht des Tages.") {
+			t.Fatalf("digest text:\n%s\n%s", d.Text, d.HTML)
+		}
+		if !strings.Contains(d.Text, fmt.Sprintf("%s/strategien/%d", baseURL, f.strategy.ID)) {
+			t.Fatalf("digest without links: %s", d.Text)
+		}
+	})
 }

@@ -85,6 +85,9 @@ func (db *DB) enqueueMail(tx *gorm.DB, jobs []*domain.MailJob) (int, error) {
 	for i, j := range jobs {
 		rows[i] = mailJobRow{Kind: string(j.Kind), UserID: j.UserID, Payload: string(j.Payload), State: string(domain.MailPending),
 			RunAt: now, CreatedAt: now}
+		if !j.RunAt.IsZero() {
+			rows[i].RunAt = utc(j.RunAt)
+		}
 		if len(j.Payload) == 0 {
 			rows[i].Payload = "{}"
 		}
@@ -210,7 +213,7 @@ func (db *DB) MailPreference(ctx context.Context, userID int64) (domain.MailPref
 // SetMailPreference stores the user's choice.
 func (db *DB) SetMailPreference(ctx context.Context, userID int64, p domain.MailPreference, at time.Time) error {
 	if !p.Valid() {
-		return domain.Invalid("notifications", "Bitte wählen Sie „sofort“ oder „aus“.")
+		return domain.Invalid("notifications", "Bitte wählen Sie „sofort“, „täglich“ oder „aus“.")
 	}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		if err := userExists(tx, userID); err != nil {

@@ -61,7 +61,8 @@ func TestMailOutboxQueuesOnlyWhenOnAndOnceByKey(t *testing.T) {
 		if p, _ = db.MailPreference(ctx, u.ID); p != domain.MailOff {
 			t.Fatalf("preference %q after setting aus", p)
 		}
-		wantCode(t, db.SetMailPreference(ctx, u.ID, "täglich", time.Now()), domain.EINVALID)
+		must(t, db.SetMailPreference(ctx, u.ID, domain.MailDaily, time.Now()))
+		wantCode(t, db.SetMailPreference(ctx, u.ID, "wöchentlich", time.Now()), domain.EINVALID)
 	})
 }
 

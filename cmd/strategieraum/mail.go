@@ -70,7 +70,7 @@ func startMail(ctx context.Context, c serveConfig, db *store.DB, svc *consult.Se
 		return err
 	}
 	db.EnableMail(true)
-	w := mail.NewWorker(mail.Deps{Outbox: db, Users: db, Strategies: db, Statements: db, Sender: sender,
+	w := mail.NewWorker(mail.Deps{Outbox: db, Users: db, Strategies: db, Consultation: db, Sender: sender,
 		From: c.SMTP.From, BaseURL: c.PublicURL, Name: workerName(), Logger: logger, Registerer: reg})
 	go w.Run(ctx)
 	// Notifications queued their mails in their own transaction; wake the

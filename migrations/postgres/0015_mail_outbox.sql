@@ -23,9 +23,10 @@ CREATE TABLE mail_jobs (
 CREATE INDEX mail_jobs_due_idx ON mail_jobs (state, run_at, id);
 
 -- Per-user choice for notification mails: 'sofort' (one mail per
--- notification) or 'aus'. No row means 'sofort'.
+-- notification), 'täglich' (one digest a day) or 'aus'. No row means
+-- 'sofort'.
 CREATE TABLE mail_preferences (
     user_id       BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-    notifications TEXT NOT NULL CHECK (notifications IN ('sofort', 'aus')),
+    notifications TEXT NOT NULL CHECK (notifications IN ('sofort', 'täglich', 'aus')),
     updated_at    TIMESTAMPTZ NOT NULL
 );

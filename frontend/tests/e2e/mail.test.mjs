@@ -1,5 +1,5 @@
-// Browser test of mail: a Land account turns notification mails off and on
-// again in "E-Mail-Benachrichtigungen" on "Meine Sitzungen" (radio buttons,
+// Browser test of mail: a Land account chooses a daily summary instead of
+// single notification mails in "E-Mail-Benachrichtigungen" on "Meine Sitzungen" (radio buttons,
 // focus on the saved notice, axe-clean), and an administrator's reset
 // link reaches the account by e-mail through a real SMTP server (mailpit,
 // started here): the mail links to the reset page, which takes the code.
@@ -78,10 +78,10 @@ describe('mail', { timeout: 180_000, skip: missing }, () => {
     const group = page.getByRole('group', { name: 'Benachrichtigungen per E-Mail' });
     assert.equal(await group.getByLabel(/Sofort/).isChecked(), true, 'sofort by default');
 
-    // Keyboard only: to the checked radio, arrow to "Aus", save.
+    // Keyboard only: to the checked radio, arrow to "Täglich", save.
     await group.getByLabel(/Sofort/).focus();
     await page.keyboard.press('ArrowDown');
-    assert.equal(await group.getByLabel(/Aus – /).isChecked(), true);
+    assert.equal(await group.getByLabel(/Täglich/).isChecked(), true);
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     const notice = page.locator('#mailprefs-notice');
@@ -90,7 +90,7 @@ describe('mail', { timeout: 180_000, skip: missing }, () => {
     assert.deepEqual(await axe(page), []);
     await page.reload();
     await page.getByRole('heading', { level: 2, name: 'E-Mail-Benachrichtigungen' }).waitFor();
-    assert.equal(await page.getByRole('group', { name: 'Benachrichtigungen per E-Mail' }).getByLabel(/Aus – /).isChecked(), true, 'kept');
+    assert.equal(await page.getByRole('group', { name: 'Benachrichtigungen per E-Mail' }).getByLabel(/Täglich/).isChecked(), true, 'kept');
 
     // An administrator issues a reset link; it arrives by mail.
     const admin = await newPage(env.browser, base);

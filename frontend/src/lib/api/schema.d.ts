@@ -1367,7 +1367,7 @@ export interface paths {
         /** Eigene Einstellung für Benachrichtigungen per E-Mail */
         get: operations["getMailPreferences"];
         /**
-         * Benachrichtigungen per E-Mail sofort oder aus
+         * Benachrichtigungen per E-Mail sofort, täglich oder aus
          * @description Gilt für Benachrichtigungen und Fristerinnerungen. Eingangsbestätigungen und Links zum Zurücksetzen des Passworts werden immer versandt.
          */
         put: operations["setMailPreferences"];
@@ -1731,10 +1731,10 @@ export interface components {
         };
         MailPreferences: {
             /**
-             * @description sofort: eine E-Mail je Benachrichtigung; aus: keine
+             * @description sofort: eine E-Mail je Benachrichtigung; täglich: eine Übersicht am Morgen; aus: keine
              * @enum {string}
              */
-            notifications: "sofort" | "aus";
+            notifications: "sofort" | "täglich" | "aus";
             /** @description Ob dieser Server E-Mails versendet (ein SMTP-Server ist eingerichtet) */
             delivery: boolean;
         };
@@ -4701,7 +4701,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    notifications: "sofort" | "aus";
+                    notifications: "sofort" | "täglich" | "aus";
                 };
             };
         };
