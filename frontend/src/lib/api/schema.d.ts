@@ -1368,7 +1368,7 @@ export interface paths {
         get: operations["getMailPreferences"];
         /**
          * Benachrichtigungen per E-Mail sofort, täglich oder aus
-         * @description Gilt für Benachrichtigungen und Fristerinnerungen. Eingangsbestätigungen und Links zum Zurücksetzen des Passworts werden immer versandt.
+         * @description sofort: eine E-Mail je Benachrichtigung; täglich: eine Übersicht um 7 Uhr (Europe/Berlin); aus: keine Benachrichtigungen und keine Fristerinnerungen. Eingangsbestätigungen und Links zum Zurücksetzen des Passworts werden immer versandt.
          */
         put: operations["setMailPreferences"];
         post?: never;
