@@ -324,3 +324,40 @@ func TestTwoInstancesSendEachMailOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestRestartedInstanceLosesAndDoublesNothing: an instance claims mails and
+// dies before sending them; once its lease has run out another instance
+// sends each of them exactly once.
+func TestRestartedInstanceLosesAndDoublesNothing(t *testing.T) {
+	pit := mailpittest.Start(t)
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		before, err := pit.Count()
+		must(t, err)
+		f.notify(t, "Vor dem Neustart.", f.he1, f.he2, f.by)
+		claimed, err := db.ClaimMailJobs(ctx, "died", time.Now(), 300*time.Millisecond, 10)
+		must(t, err)
+		if len(claimed) != 3 {
+			t.Fatalf("claimed %d, want 3", len(claimed))
+		}
+		startWorker(t, db, smtpSender(t, pit), "restarted")
+		msgs := pit.WaitCount(before + 3)
+		counts := waitSettled(t, db)
+		if counts[domain.MailSent] != 3 {
+			t.Fatalf("counts %v, want 3 sent", counts)
+		}
+		if n, _ := pit.Count(); n != before+3 {
+			t.Fatalf("%d messages, want 3", n-before)
+		}
+		got := byRecipient(msgs[:3])
+		for _, u := range []*domain.User{f.he1, f.he2, f.by} {
+			if len(got[u.Email]) != 1 {
+				t.Fatalf("%s got %d mails", u.Email, len(got[u.Email]))
+			}
+		}
+		// The instance that died cannot mark them afterwards.
+		if ok, _ := db.FinishMailJob(ctx, claimed[0].ID, "died", domain.MailFailed, "", time.Now()); ok {
+			t.Fatal("the dead instance's lease still counted")
+		}
+	})
+}
