@@ -134,7 +134,7 @@ func (s *Service) IssueReset(ctx context.Context, actor *domain.User, userID int
 		return nil, domain.Invalid("id", "Das Konto ist deaktiviert; bitte aktivieren Sie es zuerst.")
 	}
 	code := auth.NewSecret(ResetCodePrefix)
-	r := &domain.PasswordReset{UserID: userID, CodeHash: auth.HashSecret(code), CreatedAt: now,
+	r := &domain.PasswordReset{UserID: userID, CodeHash: auth.HashSecret(code), Code: code, CreatedAt: now,
 		ExpiresAt: now.Add(domain.PasswordResetLifetime)}
 	if actor != nil {
 		id := actor.ID

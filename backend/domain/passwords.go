@@ -12,9 +12,12 @@ const PasswordResetLifetime = 30 * time.Minute
 // PasswordReset is a one-time code with which a person sets a new password.
 // Only the SHA-256 of the code is stored.
 type PasswordReset struct {
-	ID        int64
-	UserID    int64
-	CodeHash  string
+	ID       int64
+	UserID   int64
+	CodeHash string
+	// Code is the code in clear, set only to mail it to the user with the
+	// reset (in the same transaction); it is never stored with the reset.
+	Code      string
 	CreatedBy *int64 // the administrator; nil from the command line
 	CreatedAt time.Time
 	ExpiresAt time.Time

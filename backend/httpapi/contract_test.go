@@ -40,6 +40,8 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		{"POST", "/api/sections/{id}/restore", "/api/sections/" + secID + "/restore", `{"version":0}`},
 		{"GET", "/api/me", "/api/me", ""},
 		{"GET", "/api/me/sessions", "/api/me/sessions", ""},
+		{"PUT", "/api/me/mail-preferences", "/api/me/mail-preferences", `{"notifications":"täglich"}`},
+		{"GET", "/api/me/mail-preferences", "/api/me/mail-preferences", ""},
 		{"GET", "/api/tokens", "/api/tokens", ""},
 		{"GET", "/api/organisations", "/api/organisations", ""},
 		{"GET", "/api/strategies", "/api/strategies", ""},

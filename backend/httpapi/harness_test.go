@@ -110,7 +110,7 @@ func newFixture(t testing.TB, db *store.DB, opt options) *fixture {
 
 	f.history = &fakeHistory{db: db}
 	deps := httpapi.Deps{
-		Users: db, Sessions: db, Strategies: db, Audit: db, Identities: db, Resets: db, SecondFactors: db, History: f.history,
+		Users: db, Sessions: db, Strategies: db, Audit: db, Identities: db, Resets: db, Mail: db, SecondFactors: db, History: f.history,
 		Ready: opt.ready, Live: opt.live, Access: opt.access, Now: f.clock.Now, Metrics: f.reg, Logger: opt.logger,
 	}
 	if opt.noHistory {

@@ -73,6 +73,8 @@ func (s *Server) routes() {
 
 	// Passwords: one's own, and one-time reset codes.
 	e.PUT("/api/me/password", s.handleChangePassword)
+	e.GET("/api/me/mail-preferences", s.handleGetMailPreferences)
+	e.PUT("/api/me/mail-preferences", s.handlePutMailPreferences)
 	e.POST("/api/users/:id/password-reset", s.handleIssueReset)
 	e.POST("/api/password-reset", s.handleRedeemReset)
 

@@ -92,6 +92,11 @@ type Deps struct {
 	// Resets stores one-time password reset codes; nil answers the reset
 	// routes with 503.
 	Resets domain.PasswordResetService
+	// Mail stores each account's choice of notification mails; nil
+	// answers its routes with 503. MailDelivery reports whether this
+	// server sends mails (an SMTP server is configured).
+	Mail         domain.MailOutbox
+	MailDelivery func() bool
 	// Identities links accounts to single sign-on identities; needed when
 	// OIDC is configured.
 	Identities domain.IdentityService

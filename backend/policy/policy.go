@@ -26,6 +26,8 @@ const (
 	SubmitStatement Action = "submit_statement" // submit a Stellungnahme for an organisation
 	ManageUsers     Action = "manage_users"     // create, change, disable accounts
 	ManageStructure Action = "manage_structure" // sections, topics, Themenpaten assignment
+	// ManageOwnAccount: one's own settings (e.g. which mails one gets).
+	ManageOwnAccount Action = "manage_own_account"
 )
 
 // Resource is what an action is aimed at. Strategy carries its CurrentPhase;

@@ -154,6 +154,12 @@ func TestPolicyTable(t *testing.T) {
 		{"pate does not manage structure", pateX, ManageStructure, Resource{Strategy: entwurf}, now, F},
 		{"land does not manage structure", land, ManageStructure, Resource{Strategy: entwurf}, now, F},
 		{"reader does not manage structure", reader, ManageStructure, Resource{Strategy: entwurf}, now, F},
+
+		// One's own settings.
+		{"reader manages own settings", reader, ManageOwnAccount, Resource{}, now, A},
+		{"land manages own settings", land, ManageOwnAccount, Resource{}, now, A},
+		{"admin manages own settings", admin, ManageOwnAccount, Resource{}, now, A},
+		{"nobody signed in manages no settings", nil, ManageOwnAccount, Resource{}, now, domain.EUNAUTHORIZED},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

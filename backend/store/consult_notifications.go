@@ -54,7 +54,14 @@ func (db *DB) CreateNotifications(ctx context.Context, ns []*domain.Notification
 				out = append(out, n)
 			}
 		}
-		return nil
+		if !db.MailEnabled() {
+			return nil
+		}
+		jobs, err := notificationMails(tx, out)
+		if err == nil {
+			_, err = db.enqueueMail(tx, jobs)
+		}
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create notifications: %w", err)

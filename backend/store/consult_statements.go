@@ -163,8 +163,11 @@ func (db *DB) SubmitStatement(ctx context.Context, phaseID, orgID, by int64, at 
 		}
 		// Submitting counts as a change: a save still based on the draft
 		// must not start a new version unseen.
-		return tx.Model(&statementRow{}).Where("id = ?", cur[0].ID).
-			Updates(map[string]any{"submitted_by": by, "submitted_at": utc(at), "revision": cur[0].Revision + 1}).Error
+		if err := tx.Model(&statementRow{}).Where("id = ?", cur[0].ID).
+			Updates(map[string]any{"submitted_by": by, "submitted_at": utc(at), "revision": cur[0].Revision + 1}).Error; err != nil {
+			return err
+		}
+		return db.receiptMails(tx, cur[0])
 	})
 	if err != nil {
 		return nil, fmt.Errorf("submit statement: %w", err)

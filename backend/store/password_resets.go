@@ -50,6 +50,9 @@ func (db *DB) CreatePasswordReset(ctx context.Context, r *domain.PasswordReset) 
 		if err := tx.Create(&row).Error; err != nil {
 			return mapConstraint(err, "user_id", "Code existiert bereits.", "Unbekanntes Benutzerkonto.")
 		}
+		if err := db.resetMail(tx, r, row.ID); err != nil {
+			return err
+		}
 		return tx.Where("user_id = ?", r.UserID).Delete(&sessionRow{}).Error
 	})
 	if err != nil {

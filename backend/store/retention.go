@@ -42,13 +42,17 @@ func (db *DB) PurgeAudit(ctx context.Context, before time.Time) (int, error) {
 }
 
 // PurgeNotifications deletes the notifications created before before, read
-// or not, and returns how many.
+// or not, and returns how many. Mails done before before (sent, skipped or
+// failed) go with them: they are the notifications' copies by mail.
 func (db *DB) PurgeNotifications(ctx context.Context, before time.Time) (int, error) {
 	var n int64
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Exec("DELETE FROM notifications WHERE created_at < ?", utc(before))
 		n = res.RowsAffected
-		return res.Error
+		if res.Error != nil {
+			return res.Error
+		}
+		return tx.Exec("DELETE FROM mail_jobs WHERE state <> ? AND done_at < ?", domain.MailPending, utc(before)).Error
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: purge notifications: %w", err)

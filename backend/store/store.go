@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/libtnb/sqlite"
@@ -38,6 +39,8 @@ type DB struct {
 	// now is the clock for timestamps the store sets itself.
 	now    func() time.Time
 	outage *outage
+	// mailOn: events queue their mails (see EnableMail).
+	mailOn atomic.Bool
 }
 
 var (

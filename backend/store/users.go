@@ -207,7 +207,7 @@ func (db *DB) PseudonymiseUser(ctx context.Context, id int64) (*domain.User, err
 			"password_hash": "", "disabled": true}).Error; err != nil {
 			return err
 		}
-		for _, table := range []string{"user_roles", "user_topics", "sessions", "api_tokens", "notifications", "user_identities", "password_resets", "user_totp"} {
+		for _, table := range []string{"user_roles", "user_topics", "sessions", "api_tokens", "notifications", "user_identities", "password_resets", "user_totp", "mail_jobs", "mail_preferences"} {
 			if err := tx.Exec("DELETE FROM "+table+" WHERE user_id = ?", id).Error; err != nil {
 				return err
 			}

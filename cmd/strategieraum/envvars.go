@@ -40,18 +40,25 @@ var envDocs = []envDoc{
 	{"STRATEGIERAUM_NOTIFICATION_RETENTION", "how long notifications are kept (default 90d); 0: forever", false},
 	{"STRATEGIERAUM_LOG_FORMAT", "text or json (default text)", false},
 	{"STRATEGIERAUM_LOG_LEVEL", "debug, info, warn or error (default info)", false},
+	{"STRATEGIERAUM_SMTP_URL", "SMTP server for mails, smtp://user:password@host:587 (STARTTLS) or smtps://…:465 (TLS); ?tls=none for a local relay, ?from=… the sender; empty (and no STRATEGIERAUM_SMTP_HOST): no mails are queued or sent", true},
+	{"STRATEGIERAUM_SMTP_HOST", "SMTP server host (instead of or over STRATEGIERAUM_SMTP_URL)", false},
+	{"STRATEGIERAUM_SMTP_PORT", "SMTP port (default 587 with starttls, 465 with tls, 25 with none)", false},
+	{"STRATEGIERAUM_SMTP_USER", "SMTP user name; empty: no authentication", false},
+	{"STRATEGIERAUM_SMTP_PASSWORD", "SMTP password", true},
+	{"STRATEGIERAUM_SMTP_FROM", "sender address of mails, e.g. Strategieraum <noreply@strategieraum.example>", false},
+	{"STRATEGIERAUM_SMTP_TLS", "starttls (default), tls or none", false},
 	{"STRATEGIERAUM_REQUIRE_2FA", "comma-separated roles whose local accounts must use a TOTP second factor, e.g. admin,moderator; empty: optional for everyone", false},
 }
 
 // serveEnv, databaseEnv and addrEnv name the variables each command reads.
 var (
-	serveEnv = []string{"STRATEGIERAUM_DATABASE_URL", "STRATEGIERAUM_DATABASE_PASSWORD", "STRATEGIERAUM_ADDR", "STRATEGIERAUM_REDIS_URL",
+	serveEnv = append([]string{"STRATEGIERAUM_DATABASE_URL", "STRATEGIERAUM_DATABASE_PASSWORD", "STRATEGIERAUM_ADDR", "STRATEGIERAUM_REDIS_URL",
 		"STRATEGIERAUM_PUBLIC_URL", "STRATEGIERAUM_TRUSTED_PROXIES", "STRATEGIERAUM_CONNECTIONS_PER_USER", "STRATEGIERAUM_CONTRIBUTIONS_PER_MINUTE", "STRATEGIERAUM_DEMO", "STRATEGIERAUM_DEMO_PASSWORD",
 		"STRATEGIERAUM_METRICS_TOKEN", "STRATEGIERAUM_OIDC_ISSUER", "STRATEGIERAUM_OIDC_CLIENT_ID",
 		"STRATEGIERAUM_OIDC_CLIENT_SECRET", "STRATEGIERAUM_OIDC_ORG_CLAIM", "STRATEGIERAUM_OIDC_CREATE_USERS",
 		"STRATEGIERAUM_LEGAL_DIR", "STRATEGIERAUM_AUDIT_RETENTION", "STRATEGIERAUM_NOTIFICATION_RETENTION",
 		"STRATEGIERAUM_LOG_FORMAT", "STRATEGIERAUM_LOG_LEVEL",
-		"STRATEGIERAUM_REQUIRE_2FA"}
+		"STRATEGIERAUM_REQUIRE_2FA"}, smtpEnv...)
 	databaseEnv = []string{"STRATEGIERAUM_DATABASE_URL", "STRATEGIERAUM_DATABASE_PASSWORD"}
 	addrEnv     = []string{"STRATEGIERAUM_ADDR"}
 )

@@ -22,6 +22,7 @@ import (
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/httpapi"
 	"github.com/strategieraum/strategieraum/backend/legal"
+	"github.com/strategieraum/strategieraum/backend/mail"
 	"github.com/strategieraum/strategieraum/backend/retention"
 	"github.com/strategieraum/strategieraum/backend/store"
 	"github.com/strategieraum/strategieraum/frontend"
@@ -49,6 +50,7 @@ type serveConfig struct {
 	LegalDir               string
 	// RequireSecondFactor are the roles that must use a second factor.
 	RequireSecondFactor []domain.Role
+	SMTP                mail.SMTPConfig
 }
 
 func parseServe(args []string, e env) (serveConfig, error) {
@@ -116,6 +118,9 @@ func parseServe(args []string, e env) (serveConfig, error) {
 			return c, fmt.Errorf("single sign-on (STRATEGIERAUM_OIDC_ISSUER) needs STRATEGIERAUM_PUBLIC_URL and STRATEGIERAUM_OIDC_CLIENT_ID")
 		}
 		c.OIDC.RedirectURL = strings.TrimRight(c.PublicURL, "/") + "/api/auth/oidc/callback"
+	}
+	if c.SMTP, err = parseSMTP(e); err != nil {
+		return c, err
 	}
 	if c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)
@@ -193,6 +198,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	go remindDeadlines(ctx, consultation, logger)
 	// An Umlaufverfahren's result is recorded and pushed at its deadline.
 	go decisions.Run(ctx, 15*time.Second)
+	if err := startMail(ctx, c, db, consultation, logger, reg); err != nil {
+		return err
+	}
 
 	secure := strings.HasPrefix(c.PublicURL, "https://")
 	var origins []string
@@ -215,6 +223,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 		Strategies: db,
 		Audit:      db,
 		Resets:     db,
+
+		// Mail preferences; mails go out only with an SMTP server.
+		Mail:         db,
+		MailDelivery: db.MailEnabled,
+
 		Identities: db,
 		// TOTP factors, recovery codes, login challenges.
 		SecondFactors: db,

@@ -1528,6 +1528,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/mail-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Eigene Einstellung für Benachrichtigungen per E-Mail */
+        get: operations["getMailPreferences"];
+        /**
+         * Benachrichtigungen per E-Mail sofort, täglich oder aus
+         * @description sofort: eine E-Mail je Benachrichtigung; täglich: eine Übersicht um 7 Uhr (Europe/Berlin); aus: keine Benachrichtigungen und keine Fristerinnerungen. Eingangsbestätigungen und Links zum Zurücksetzen des Passworts werden immer versandt.
+         */
+        put: operations["setMailPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/{id}/password-reset": {
         parameters: {
             query?: never;
@@ -1880,6 +1901,15 @@ export interface components {
             edit: boolean;
             submit: boolean;
             new_version: boolean;
+        };
+        MailPreferences: {
+            /**
+             * @description sofort: eine E-Mail je Benachrichtigung; täglich: eine Übersicht am Morgen; aus: keine
+             * @enum {string}
+             */
+            notifications: "sofort" | "täglich" | "aus";
+            /** @description Ob dieser Server E-Mails versendet (ein SMTP-Server ist eingerichtet) */
+            delivery: boolean;
         };
         Session: {
             id: string;
@@ -5332,6 +5362,60 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             429: components["responses"]["Problem"];
+        };
+    };
+    getMailPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Die Einstellung und ob dieser Server E-Mails versendet. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailPreferences"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    setMailPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    notifications: "sofort" | "täglich" | "aus";
+                };
+            };
+        };
+        responses: {
+            /** @description Gespeichert. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailPreferences"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     issuePasswordReset: {

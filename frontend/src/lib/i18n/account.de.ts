@@ -17,6 +17,15 @@ const accountDe = {
   'password.redeem': 'Passwort festlegen',
   'password.redeemed': 'Ihr neues Passwort gilt. Bitte melden Sie sich an.',
   'password.toLogin': 'Zur Anmeldung',
+  'mailprefs.title': 'E-Mail-Benachrichtigungen',
+  'mailprefs.intro': 'Benachrichtigungen (neue Diskussionen zu Ihren Themen, Antworten, Entscheidungen über Ihre Vorschläge, geänderte Fristen) per E-Mail; Fristerinnerungen kommen außer bei „Aus“ sofort. Eingangsbestätigungen und Links zum Zurücksetzen des Passworts erhalten Sie immer.',
+  'mailprefs.legend': 'Benachrichtigungen per E-Mail',
+  'mailprefs.sofort': 'Sofort – eine E-Mail je Benachrichtigung',
+  'mailprefs.daily': 'Täglich – eine Übersicht am Morgen (gegen 7 Uhr)',
+  'mailprefs.aus': 'Aus – nur in der Glocke',
+  'mailprefs.save': 'Einstellung speichern',
+  'mailprefs.saved': 'Ihre Einstellung ist gespeichert.',
+  'mailprefs.noDelivery': 'Auf diesem Server ist kein E-Mail-Versand eingerichtet; Ihre Einstellung gilt, sobald er eingerichtet ist.',
 };
 
 export default accountDe;

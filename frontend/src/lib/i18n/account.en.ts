@@ -18,6 +18,15 @@ const accountEn: Record<keyof typeof accountDe, string> = {
   'password.code': 'One-time code',
   'password.redeem': 'Set password',
   'password.redeemed': 'Your new password is set. Please sign in.',
+  'mailprefs.title': 'E-mail notifications',
+  'mailprefs.intro': 'Notifications (new discussions on your topics, replies, decisions on your proposals, changed deadlines) by e-mail; deadline reminders come at once unless you choose “Off”. Acknowledgements of receipt and password reset links are always sent.',
+  'mailprefs.legend': 'Notifications by e-mail',
+  'mailprefs.sofort': 'Immediately – one e-mail per notification',
+  'mailprefs.daily': 'Daily – one summary in the morning (around 7 am)',
+  'mailprefs.aus': 'Off – only in the bell',
+  'mailprefs.save': 'Save setting',
+  'mailprefs.saved': 'Your setting has been saved.',
+  'mailprefs.noDelivery': 'This server has no e-mail delivery set up; your setting applies once it is.',
   'password.toLogin': 'Go to sign-in',
 };
 
