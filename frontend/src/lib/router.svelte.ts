@@ -17,6 +17,7 @@ export type Route =
   | { name: 'users' }
   | { name: 'beschluesse' }
   | { name: 'phases' }
+  | { name: 'search' }
   | { name: 'imprint' }
   | { name: 'privacy' }
   | { name: 'accessibility' }
@@ -38,6 +39,7 @@ export function match(path: string): Route {
   if (p === '/benutzer') return { name: 'users' };
   if (p === '/beschluesse') return { name: 'beschluesse' };
   if (p === '/phasen') return { name: 'phases' };
+  if (p === '/suche') return { name: 'search' };
   if (p === '/impressum') return { name: 'imprint' };
   if (p === '/datenschutz') return { name: 'privacy' };
   if (p === '/barrierefreiheit') return { name: 'accessibility' };

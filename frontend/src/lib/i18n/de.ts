@@ -3,6 +3,7 @@ import consultDe from './consult.de';
 import beschlussDe from './beschluss.de';
 import documentsDe from './documents.de';
 import synopseDe from './synopse.de';
+import searchDe from './search.de';
 import accountDe from './account.de';
 
 const de = {
@@ -10,6 +11,7 @@ const de = {
   ...beschlussDe,
   ...documentsDe,
   ...synopseDe,
+  ...searchDe,
   ...accountDe,
   'app.name': 'Strategieraum',
   'app.skip': 'Zum Inhalt springen',

@@ -4,6 +4,7 @@ import consultEn from './consult.en';
 import beschlussEn from './beschluss.en';
 import documentsEn from './documents.en';
 import synopseEn from './synopse.en';
+import searchEn from './search.en';
 import accountEn from './account.en';
 
 const en: Record<keyof typeof de, string> = {
@@ -11,6 +12,7 @@ const en: Record<keyof typeof de, string> = {
   ...beschlussEn,
   ...documentsEn,
   ...synopseEn,
+  ...searchEn,
   ...accountEn,
   'app.name': 'Strategieraum',
   'app.skip': 'Skip to content',
