@@ -17,7 +17,7 @@ const (
 	// maxSearchCandidates caps the matches read from the store before the
 	// policy is applied; a query matching more than this is too broad to
 	// page through and says so (SearchResult.Truncated).
-	maxSearchCandidates = 2000
+	maxSearchCandidates = 1000
 )
 
 // SearchRequest is a search in one strategy. OrgCode, Kind and Status are

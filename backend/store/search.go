@@ -9,8 +9,8 @@ import (
 	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
-// Full-text search. PostgreSQL matches the expression indexes of migration
-// 0018 with the German configuration; SQLite matches the FTS5 table
+// Full-text search. PostgreSQL matches the generated search_vector columns
+// of migration 0018 (German configuration) and their GIN indexes; SQLite matches the FTS5 table
 // search_fts, whose rowid is id*8 + the source's code. Both return the same
 // columns, so one scan serves both.
 
@@ -21,7 +21,7 @@ type searchSource struct {
 	code   int
 	table  string // with its alias
 	joins  string // further tables the columns read
-	vector string // PostgreSQL: the indexed text, exactly as in the migration
+	vector string // PostgreSQL: the text its search_vector column is computed from
 	cols   string // the candidate columns below, in order
 	// where adds the strategy and the filters that apply to this source.
 	where func(f domain.SearchFilter) (string, []any)
@@ -150,7 +150,7 @@ func (db *DB) SearchCandidates(ctx context.Context, f domain.SearchFilter) ([]*d
 			continue
 		}
 		if db.dialect == DialectPostgres {
-			vec := "to_tsvector('german'::regconfig, " + src.vector + ")"
+			vec := src.alias() + ".search_vector"
 			arms = append(arms, fmt.Sprintf("SELECT %s, ts_rank(%s, query.q) FROM %s%s CROSS JOIN query WHERE %s @@ query.q AND %s",
 				src.cols, vec, src.table, src.joins, vec, w))
 		} else {
