@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
@@ -83,10 +84,6 @@ func (s *Service) Search(ctx context.Context, u *domain.User, strategyID int64, 
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.searchFilter(ctx, st, q, req)
-	if err != nil {
-		return nil, err
-	}
 	limit := req.Limit
 	if limit == 0 {
 		limit = DefaultSearchLimit
@@ -97,11 +94,20 @@ func (s *Service) Search(ctx context.Context, u *domain.User, strategyID int64, 
 	if req.Offset < 0 || req.Offset > maxSearchCandidates {
 		return nil, domain.Invalid("offset", "Ungültiger Beginn der Trefferliste.")
 	}
-	cands, err := s.d.Store.SearchCandidates(ctx, f)
+	// Two reads at once: every round trip counts on a busy database.
+	var sections []*domain.Section
+	var orgs []*domain.Organisation
+	if err := parallel(
+		func() (err error) { sections, err = s.d.Strategies.FindSections(ctx, st.ID); return err },
+		func() (err error) { orgs, err = s.d.Strategies.FindOrganisations(ctx); return err },
+	); err != nil {
+		return nil, err
+	}
+	f, err := searchFilter(st, q, req, orgs)
 	if err != nil {
 		return nil, err
 	}
-	sections, err := s.d.Strategies.FindSections(ctx, st.ID)
+	cands, err := s.d.Store.SearchCandidates(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -119,18 +125,24 @@ func (s *Service) Search(ctx context.Context, u *domain.User, strategyID int64, 
 	}
 	res := &SearchResult{Query: req.Query, Total: len(visible), Truncated: len(cands) >= maxSearchCandidates, Hits: []SearchHit{}}
 	page := visible[min(req.Offset, len(visible)):min(req.Offset+limit, len(visible))]
+	if res.Hits, err = s.hits(ctx, st, q, page, secs, orgs); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// hits turns the candidates of one page into hits with their passages.
+func (s *Service) hits(ctx context.Context, st *domain.Strategy, q domain.SearchQuery, page []*domain.SearchCandidate,
+	secs map[int64]*domain.Section, orgs []*domain.Organisation) ([]SearchHit, error) {
+	out := []SearchHit{}
 	if len(page) == 0 {
-		return res, nil
+		return out, nil
 	}
 	keys := make([]domain.SearchKey, len(page))
 	for i, c := range page {
 		keys[i] = domain.SearchKey{Kind: c.Kind, ID: c.ID}
 	}
 	snippets, err := s.d.Store.SearchSnippets(ctx, q, keys)
-	if err != nil {
-		return nil, err
-	}
-	orgs, err := s.d.Strategies.FindOrganisations(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -147,13 +159,13 @@ func (s *Service) Search(ctx context.Context, u *domain.User, strategyID int64, 
 		if o := orgByID[c.OrgID]; o != nil {
 			h.OrgCode, h.OrgName = o.Code, o.Name
 		}
-		res.Hits = append(res.Hits, h)
+		out = append(out, h)
 	}
-	return res, nil
+	return out, nil
 }
 
-// searchFilter validates the filters of req.
-func (s *Service) searchFilter(ctx context.Context, st *domain.Strategy, q domain.SearchQuery, req SearchRequest) (domain.SearchFilter, error) {
+// searchFilter validates the filters of req; orgs are all organisations.
+func searchFilter(st *domain.Strategy, q domain.SearchQuery, req SearchRequest, orgs []*domain.Organisation) (domain.SearchFilter, error) {
 	f := domain.SearchFilter{StrategyID: st.ID, Query: q, SectionID: req.SectionID, Kind: req.Kind, Status: req.Status,
 		Limit: maxSearchCandidates}
 	if f.Kind != "" && !f.Kind.Valid() {
@@ -163,10 +175,6 @@ func (s *Service) searchFilter(ctx context.Context, st *domain.Strategy, q domai
 		return f, domain.Invalid("status", "Unbekannter Status.")
 	}
 	if req.OrgCode != "" {
-		orgs, err := s.d.Strategies.FindOrganisations(ctx)
-		if err != nil {
-			return f, err
-		}
 		for _, o := range orgs {
 			if strings.EqualFold(o.Code, req.OrgCode) {
 				f.OrgID = o.ID
@@ -177,6 +185,22 @@ func (s *Service) searchFilter(ctx context.Context, st *domain.Strategy, q domai
 		}
 	}
 	return f, nil
+}
+
+// parallel runs fns at once and returns the first error of them in order.
+func parallel(fns ...func() error) error {
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Go(func() { errs[i] = fn() })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // mayReadHit applies to a candidate the checks that reading it directly
