@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -26,14 +27,7 @@ const (
 var SearchKinds = []SearchKind{SearchSection, SearchThread, SearchProposal, SearchComment, SearchStatement}
 
 // Valid reports whether k is a known kind.
-func (k SearchKind) Valid() bool {
-	for _, x := range SearchKinds {
-		if k == x {
-			return true
-		}
-	}
-	return false
-}
+func (k SearchKind) Valid() bool { return slices.Contains(SearchKinds, k) }
 
 // Limits on a search query.
 const (
