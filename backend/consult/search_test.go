@@ -230,3 +230,21 @@ func TestSearchRefusesBadQueries(t *testing.T) {
 		}
 	})
 }
+
+func TestSnippetParts(t *testing.T) {
+	s, e := domain.SnippetStart, domain.SnippetEnd
+	for _, c := range []struct {
+		in   string
+		want []consult.SnippetPart
+	}{
+		{"", []consult.SnippetPart{}},
+		{"ohne Treffer", []consult.SnippetPart{{Text: "ohne Treffer"}}},
+		{"Die " + s + "Verwaltung" + e + " <b>arbeitet</b>", []consult.SnippetPart{{Text: "Die "}, {Text: "Verwaltung", Mark: true}, {Text: " <b>arbeitet</b>"}}},
+		{s + "a" + e + s + "b" + e, []consult.SnippetPart{{Text: "a", Mark: true}, {Text: "b", Mark: true}}},
+		{"offen " + s + "bis zum Ende", []consult.SnippetPart{{Text: "offen "}, {Text: "bis zum Ende", Mark: true}}},
+	} {
+		if got := consult.SnippetParts(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("SnippetParts(%q) = %+v, want %+v", c.in, got, c.want)
+		}
+	}
+}
