@@ -45,7 +45,9 @@ func benchText(r *rand.Rand, words int) string {
 	var b strings.Builder
 	for i := 0; i < words; i++ {
 		if i > 0 {
-			if i%14 == 0 {
+			if i%56 == 0 {
+				b.WriteString(".\n\n") // paragraphs of four sentences
+			} else if i%14 == 0 {
 				b.WriteString(". ")
 			} else {
 				b.WriteByte(' ')

@@ -248,3 +248,30 @@ func TestSnippetParts(t *testing.T) {
 		}
 	}
 }
+
+// A long text's passage is the part around the match, wherever it stands.
+func TestSearchPassageOfALongText(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		long := strings.Repeat("Ein Absatz über Bund und Länder ohne das gesuchte Wort. ", 30) +
+			"\n\nDer dritte Absatz handelt vom Glasfaserausbau im ländlichen Raum.\n\n" + strings.Repeat("Noch ein Absatz. ", 30)
+		sec := &domain.Section{StrategyID: f.strategy.ID, Part: domain.PartDach, Title: "Netze", Text: long}
+		must(t, db.CreateSection(ctx, sec))
+		res, err := f.svc.Search(ctx, f.moderator, f.strategy.ID, consult.SearchRequest{Query: "Glasfaserausbau"})
+		must(t, err)
+		if res.Total != 1 {
+			t.Fatalf("hits = %+v", res.Hits)
+		}
+		var text, marked string
+		for _, p := range res.Hits[0].Snippet {
+			text += p.Text
+			if p.Mark {
+				marked += p.Text
+			}
+		}
+		if marked != "Glasfaserausbau" || !strings.Contains(text, "ländlichen") || len([]rune(text)) > 400 {
+			t.Fatalf("passage %q, marked %q", text, marked)
+		}
+	})
+}

@@ -22,7 +22,10 @@ type searchSource struct {
 	table  string // with its alias
 	joins  string // further tables the columns read
 	vector string // PostgreSQL: the text its search_vector column is computed from
-	cols   string // the candidate columns below, in order
+	// long names the long text of the source, whose passage PostgreSQL
+	// takes from its first line with a match (see SearchSnippets).
+	long string
+	cols string // the candidate columns below, in order
 	// where adds the strategy and the filters that apply to this source.
 	where func(f domain.SearchFilter) (string, []any)
 }
@@ -35,6 +38,7 @@ var searchSources = []searchSource{
 		kinds: []domain.SearchKind{domain.SearchSection}, code: 1,
 		table:  "sections s",
 		vector: "s.title || ' ' || s.text",
+		long:   "s.text",
 		cols:   "1, s.id, s.id, 0, '', '', 0, 0, " + sqlFalse + ", " + sqlFalse + ", 0, NULL, " + sqlFalse + ", " + sqlFalse + ", " + sqlFalse + ", s.updated_at",
 		where: func(f domain.SearchFilter) (string, []any) {
 			if f.OrgID != 0 || f.Status != "" {
@@ -73,6 +77,7 @@ var searchSources = []searchSource{
 		kinds: []domain.SearchKind{domain.SearchStatement}, code: 4,
 		table:  "statements st",
 		vector: "st.body",
+		long:   "st.body",
 		cols: "4, st.id, 0, 0, '', '', st.updated_by, st.org_id, " + sqlFalse + ", " + sqlFalse + ", 0, st.phase_id, " +
 			"st.version = (SELECT MAX(x.version) FROM statements x WHERE x.phase_id = st.phase_id AND x.org_id = st.org_id), " +
 			"COALESCE(st.version = (SELECT MAX(x.version) FROM statements x WHERE x.phase_id = st.phase_id AND x.org_id = st.org_id AND x.submitted_at IS NOT NULL), " + sqlFalse + "), " +
@@ -263,6 +268,18 @@ func (db *DB) searchMatch(q domain.SearchQuery) string {
 	return m
 }
 
+// anyWord renders the terms q includes as one websearch string that
+// matches a text with any of them (PostgreSQL).
+func anyWord(q domain.SearchQuery) string {
+	var terms []string
+	for _, t := range q {
+		if !t.Exclude {
+			terms = append(terms, `"`+strings.Join(t.Words, " ")+`"`)
+		}
+	}
+	return strings.Join(terms, " or ")
+}
+
 // germanStem cuts a common German inflection ending off w, so that the
 // prefix query "verwaltung"* also finds "Verwaltungen" when the user typed
 // the plural: SQLite has no German stemmer, PostgreSQL does this properly.
@@ -297,19 +314,28 @@ func (db *DB) SearchSnippets(ctx context.Context, q domain.SearchQuery, keys []d
 			byCode[sourceCode(k.Kind)] = append(byCode[sourceCode(k.Kind)], k.ID)
 		}
 		var arms []string
-		args := []any{match}
+		args := []any{match, anyWord(q)}
 		for _, src := range searchSources {
 			ids := byCode[src.code]
 			if len(ids) == 0 {
 				continue
 			}
+			text := src.vector
+			if src.long != "" {
+				// ts_headline parses all it is given; a section's first line
+				// (paragraph) with any of the words is enough for a passage
+				// and is found by parsing only the lines up to it.
+				text = fmt.Sprintf("COALESCE((SELECT l FROM regexp_split_to_table(%s, chr(10)) AS l "+
+					"WHERE to_tsvector('german'::regconfig, l) @@ query.qany LIMIT 1), %s)", src.long, src.vector)
+			}
 			arms = append(arms, fmt.Sprintf("SELECT %d AS code, %s.id AS id, ts_headline('german'::regconfig, %s, query.q, "+
 				"'StartSel=%s, StopSel=%s, MaxWords=28, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet "+
-				"FROM %s CROSS JOIN query WHERE %s.id IN ?", src.code, src.alias(), src.vector, domain.SnippetStart, domain.SnippetEnd,
+				"FROM %s CROSS JOIN query WHERE %s.id IN ?", src.code, src.alias(), text, domain.SnippetStart, domain.SnippetEnd,
 				src.table, src.alias()))
 			args = append(args, ids)
 		}
-		q := "WITH query AS (SELECT websearch_to_tsquery('german'::regconfig, ?) AS q) " + strings.Join(arms, " UNION ALL ")
+		q := "WITH query AS (SELECT websearch_to_tsquery('german'::regconfig, ?) AS q, websearch_to_tsquery('german'::regconfig, ?) AS qany) " +
+			strings.Join(arms, " UNION ALL ")
 		if err := db.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 			return nil, fmt.Errorf("store: search snippets: %w", err)
 		}
