@@ -253,16 +253,14 @@ func (s *Service) redact(u *domain.User, t *domain.Thread, sec *domain.Section, 
 	out := *t
 	now := s.now()
 	out.Can = threadCan(u, &out, sec, st, now)
-	if t.Hidden && !policy.Allowed(u, policy.ViewHidden, policy.Resource{AuthorID: t.AuthorID}, now) {
+	if !postVisible(u, t.Hidden, t.AuthorID, now) {
 		out.Replacement, out.HiddenReason = "", ""
 	}
 	out.Comments = make([]*domain.Comment, len(t.Comments))
 	round := threadResource(t, sec, st).Round
 	for i, c := range t.Comments {
 		cc := *c
-		hidden := c.Hidden || t.Hidden
-		if hidden && !policy.Allowed(u, policy.ViewHidden, policy.Resource{AuthorID: c.AuthorID}, now) &&
-			!(t.Hidden && !c.Hidden && policy.Allowed(u, policy.ViewHidden, policy.Resource{AuthorID: t.AuthorID}, now)) {
+		if !commentVisible(u, c.Hidden, c.AuthorID, t.Hidden, t.AuthorID, now) {
 			cc.Body, cc.HTML, cc.HiddenReason = "", "<p><em>"+HiddenPlaceholder+"</em></p>", ""
 			cc.Hidden = true
 		}
@@ -270,6 +268,22 @@ func (s *Service) redact(u *domain.User, t *domain.Thread, sec *domain.Section, 
 		out.Comments[i] = &cc
 	}
 	return &out
+}
+
+// postVisible reports whether u may read a thread or comment that may be
+// hidden: hidden posts only for moderators and their author.
+func postVisible(u *domain.User, hidden bool, author int64, now time.Time) bool {
+	return !hidden || policy.Allowed(u, policy.ViewHidden, policy.Resource{AuthorID: author}, now)
+}
+
+// commentVisible reports whether u may read a comment: it and its thread
+// must be visible to u, except that the author of a hidden thread still
+// reads the visible replies in it.
+func commentVisible(u *domain.User, hidden bool, author int64, threadHidden bool, threadAuthor int64, now time.Time) bool {
+	if !hidden && !threadHidden {
+		return true
+	}
+	return postVisible(u, true, author, now) || (threadHidden && !hidden && postVisible(u, true, threadAuthor, now))
 }
 
 // threadCan asks the policy what u may do with t, so the browser shows only

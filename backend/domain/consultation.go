@@ -289,6 +289,8 @@ type AnchorUpdate struct {
 // notifications. It enforces storage invariants only (existence, frozen
 // statements); who may do what is decided by the policy in the service.
 type ConsultationStore interface {
+	SearchStore
+
 	// CreateThread inserts t with its first comment c in one transaction
 	// and sets their IDs and times. ENOTFOUND if the section is unknown.
 	CreateThread(ctx context.Context, t *Thread, c *Comment) error

@@ -49,6 +49,7 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		{"GET", "/api/strategies/{id}/sections", "/api/strategies/" + sid + "/sections", ""},
 		{"GET", "/api/sections/{id}", "/api/sections/" + secID, ""},
 		{"GET", "/api/sections/{id}/history", "/api/sections/" + secID + "/history", ""},
+		{"GET", "/api/strategies/{id}/search", "/api/strategies/" + sid + "/search?q=Zielbild", ""},
 		{"GET", "/api/sections/{id}/text", "/api/sections/" + secID + "/text?v=0", ""},
 		{"GET", "/api/users", "/api/users", ""},
 		{"GET", "/api/legal/{page}", "/api/legal/datenschutz", ""},

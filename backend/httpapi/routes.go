@@ -95,6 +95,7 @@ func (s *Server) routes() {
 	e.GET("/api/reports", s.handleReportQueue)
 	e.POST("/api/reports/:id/dismiss", s.handleDismissReport())
 	e.GET("/api/strategies/:id/threads", s.handleStrategyThreads)
+	e.GET("/api/strategies/:id/search", s.handleSearch)
 	e.GET("/api/strategies/:id/statements", s.handleListStatements())
 	e.GET("/api/strategies/:id/statements/:org", s.handleGetStatement())
 	e.GET("/api/strategies/:id/statements/:org/versions", s.handleStatementVersions())

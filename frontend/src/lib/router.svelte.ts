@@ -19,6 +19,7 @@ export type Route =
   | { name: 'beschluesse' }
   | { name: 'phases' }
   | { name: 'structure'; strategy?: number }
+  | { name: 'search' }
   | { name: 'imprint' }
   | { name: 'privacy' }
   | { name: 'accessibility' }
@@ -41,6 +42,7 @@ export function match(path: string): Route {
   if (p === '/beschluesse') return { name: 'beschluesse' };
   if (p === '/phasen') return { name: 'phases' };
   if (p === '/struktur') return { name: 'structure' };
+  if (p === '/suche') return { name: 'search' };
   if (p === '/impressum') return { name: 'imprint' };
   if (p === '/datenschutz') return { name: 'privacy' };
   if (p === '/barrierefreiheit') return { name: 'accessibility' };

@@ -1035,6 +1035,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/strategies/{id}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Volltextsuche in Abschnitten, Diskussionen, Vorschlägen, Kommentaren und Stellungnahmen
+         * @description Liefert nur, was die anfragende Person lesen darf (dieselben Regeln wie beim direkten Lesen). PostgreSQL sucht mit deutscher Wortstammbildung, SQLite mit Wortanfängen. Worte in Anführungszeichen suchen eine Wortfolge, ein vorangestelltes Minus schließt aus; andere Operatoren gibt es nicht. Die Fundstelle kommt als Teile mit mark für die Treffer, nie als HTML.
+         */
+        get: operations["searchStrategy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/strategies/{id}/statements": {
         parameters: {
             query?: never;
@@ -2300,6 +2320,36 @@ export interface components {
             /** @description Zählt jedes Speichern und Einreichen der Stellungnahme der Organisation über alle Fassungen */
             revision?: number;
             can?: components["schemas"]["StatementPermissions"];
+        };
+        /** @enum {string} */
+        SearchKind: "section" | "thread" | "proposal" | "comment" | "statement";
+        SearchResult: {
+            query: string;
+            /** @description Alle lesbaren Treffer. */
+            total: number;
+            /** @description Die Anfrage passt auf so viele Texte, dass nur die besten berücksichtigt wurden. */
+            truncated: boolean;
+            hits: components["schemas"]["SearchHit"][];
+        };
+        SearchHit: {
+            kind: components["schemas"]["SearchKind"];
+            id: number;
+            section_id?: number;
+            section_title?: string;
+            thread_id?: number;
+            status?: components["schemas"]["ThreadStatus"];
+            org_code?: string;
+            org_name?: string;
+            submitted?: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Die Fundstelle in Teilen; mark kennzeichnet die gefundenen Wörter. */
+            snippet: {
+                text: string;
+                mark?: boolean;
+            }[];
+            /** @description Pfad in der Anwendung zur Fundstelle. */
+            link: string;
         };
         StatementStatus: {
             /** @description Die Beteiligungsrunde. */
@@ -4467,6 +4517,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Thread"][];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    searchStrategy: {
+        parameters: {
+            query: {
+                /** @description Suchbegriff, höchstens 200 Zeichen. */
+                q: string;
+                /** @description Nur dieser Abschnitt. */
+                section?: number;
+                /** @description Nur Beiträge dieser Organisation (Kürzel, z. B. HE). */
+                org?: string;
+                kind?: components["schemas"]["SearchKind"];
+                /** @description Nur Diskussionen, Vorschläge und Kommentare mit diesem Status. */
+                status?: components["schemas"]["ThreadStatus"];
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Eine Seite Treffer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResult"];
                 };
             };
             400: components["responses"]["Problem"];

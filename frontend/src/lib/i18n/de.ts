@@ -4,6 +4,7 @@ import beschlussDe from './beschluss.de';
 import documentsDe from './documents.de';
 import synopseDe from './synopse.de';
 import abwaegungDe from './abwaegung.de';
+import searchDe from './search.de';
 import accountDe from './account.de';
 import structureDe from './structure.de';
 
@@ -13,6 +14,7 @@ const de = {
   ...documentsDe,
   ...synopseDe,
   ...abwaegungDe,
+  ...searchDe,
   ...accountDe,
   ...structureDe,
   'app.name': 'Strategieraum',

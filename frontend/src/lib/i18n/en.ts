@@ -5,6 +5,7 @@ import beschlussEn from './beschluss.en';
 import documentsEn from './documents.en';
 import synopseEn from './synopse.en';
 import abwaegungEn from './abwaegung.en';
+import searchEn from './search.en';
 import accountEn from './account.en';
 import structureEn from './structure.en';
 
@@ -14,6 +15,7 @@ const en: Record<keyof typeof de, string> = {
   ...documentsEn,
   ...synopseEn,
   ...abwaegungEn,
+  ...searchEn,
   ...accountEn,
   ...structureEn,
   'app.name': 'Strategieraum',

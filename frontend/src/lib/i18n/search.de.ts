@@ -1,0 +1,32 @@
+// German texts of the search (header field and results page).
+const searchDe = {
+  'search.label': 'Suche',
+  'search.field': 'Suchbegriff',
+  'search.submit': 'Suchen',
+  'search.title': 'Suche',
+  'search.intro': 'Durchsucht Abschnittstexte, Diskussionen, Änderungsvorschläge, Kommentare und Stellungnahmen, soweit Sie sie lesen dürfen. Wörter in Anführungszeichen werden als Wortfolge gesucht, ein vorangestelltes Minus schließt ein Wort aus.',
+  'search.filters': 'Filter der Suche',
+  'search.section': 'Abschnitt',
+  'search.org': 'Organisation',
+  'search.kind': 'Art',
+  'search.status': 'Status',
+  'search.all': 'Alle',
+  'search.kind.section': 'Abschnittstext',
+  'search.kind.thread': 'Diskussion',
+  'search.kind.proposal': 'Änderungsvorschlag',
+  'search.kind.comment': 'Kommentar',
+  'search.kind.statement': 'Stellungnahme',
+  'search.results': '{n, plural, =0 {Keine Treffer} other {# Treffer}} für „{q}“',
+  'search.count': '{n, plural, =0 {Keine Treffer} other {# Treffer}}',
+  'search.truncated': 'Die Suche passt auf sehr viele Texte; es werden nur die besten berücksichtigt. Grenzen Sie sie mit weiteren Wörtern oder Filtern ein.',
+  'search.none': 'Nichts gefunden. Prüfen Sie die Schreibweise oder entfernen Sie Filter.',
+  'search.statementOf': 'Stellungnahme {org}',
+  'search.draft': 'Entwurf',
+  'search.pages': 'Seiten der Trefferliste',
+  'search.prev': 'Vorherige Treffer',
+  'search.next': 'Weitere Treffer',
+  'search.range': 'Treffer {from} bis {to} von {total}',
+  'search.noStrategy': 'Es gibt noch keine Strategie, die durchsucht werden kann.',
+};
+
+export default searchDe;
