@@ -2,6 +2,7 @@
 // binary on a free port with a temporary SQLite database and demo data,
 // launches the system Chromium through playwright-core, and offers login,
 // axe-core and screenshot helpers.
+import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -190,6 +191,31 @@ export function pageApi(page, method, path, body) {
     },
     [method, path, body],
   );
+}
+
+/** The value of a datetime-local field for a Date, in the browser's zone. */
+export async function localValue(page, date) {
+  return page.evaluate((ms) => {
+    const d = new Date(ms);
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  }, date.getTime());
+}
+
+/** Changes the current round's closing time on the Phasen page. */
+export async function changeDeadline(page, closes, reason) {
+  const edit = page.locator('button[id^="phase-edit-"]').first();
+  await edit.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#phase-opens').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'phase-opens', 'focus moves into the form');
+  await page.locator('#phase-closes').fill(await localValue(page, closes));
+  await page.locator('#phase-reason').fill(reason);
+  await page.getByRole('button', { name: 'Frist speichern' }).click();
+  // The form closes and focus returns to its button once the change is saved.
+  await page.locator('#phase-opens').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => /^phase-edit-\d+$/.test(document.activeElement?.id ?? ''));
+  await page.locator('#announcer').filter({ hasText: 'Frist gespeichert' }).waitFor();
 }
 
 export { execFileSync };

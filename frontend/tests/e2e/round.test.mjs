@@ -6,34 +6,9 @@
 // keyboard-operable, axe-clean and fits 320 px.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, login, newPage, screenshot, sectionId, useServer } from './harness.mjs';
+import { axe, changeDeadline, login, newPage, screenshot, sectionId, useServer } from './harness.mjs';
 
 const env = useServer();
-
-/** The value of a datetime-local field for a Date, in the browser's zone. */
-async function localValue(page, date) {
-  return page.evaluate((ms) => {
-    const d = new Date(ms);
-    const pad = (n) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  }, date.getTime());
-}
-
-/** Changes the current round's closing time on the Phasen page. */
-async function changeDeadline(page, closes, reason) {
-  const edit = page.locator('button[id^="phase-edit-"]').first();
-  await edit.focus();
-  await page.keyboard.press('Enter');
-  await page.locator('#phase-opens').waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'phase-opens', 'focus moves into the form');
-  await page.locator('#phase-closes').fill(await localValue(page, closes));
-  await page.locator('#phase-reason').fill(reason);
-  await page.getByRole('button', { name: 'Frist speichern' }).click();
-  // The form closes and focus returns to its button once the change is saved.
-  await page.locator('#phase-opens').waitFor({ state: 'detached' });
-  await page.waitForFunction(() => /^phase-edit-\d+$/.test(document.activeElement?.id ?? ''));
-  await page.locator('#announcer').filter({ hasText: 'Frist gespeichert' }).waitFor();
-}
 
 describe('consultation round', { timeout: 180_000 }, () => {
   test('deadline extended and shortened in place; the report keeps every statement', async () => {
