@@ -401,4 +401,6 @@ type UserPermissions struct {
 	// Beschlüsse (backend/beschluss).
 	ManageBeschluss bool `json:"manage_beschluss"` // create Vorlagen, enter a session's votes, close a vote
 	ManageKey       bool `json:"manage_key"`       // edit the Königsteiner Schlüssel
+	// ImportDocuments: import a draft as sections (backend/importdoc).
+	ImportDocuments bool `json:"import_documents"`
 }

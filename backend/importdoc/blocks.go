@@ -80,7 +80,7 @@ func sections(l Limits, fileName string, bs []block) []ImportedSection {
 	w := &mdWriter{}
 	cur := ImportedSection{Title: introTitle}
 	if top == 0 {
-		cur.Title = fileTitle(fileName)
+		cur.Title = FileTitle(fileName)
 	}
 	flush := func(always bool) {
 		body := strings.TrimSpace(w.sb.String())

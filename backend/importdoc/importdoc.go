@@ -186,9 +186,10 @@ func baseName(fileName string) string {
 	return path.Base(strings.ReplaceAll(fileName, `\`, "/"))
 }
 
-// fileTitle is the title of a document without headings: its file name
-// without the extension, or "Einleitung" if nothing is left.
-func fileTitle(fileName string) string {
+// FileTitle is the title of a document without headings (and of a topic
+// made for it): its file name without the extension, or "Einleitung" if
+// nothing is left.
+func FileTitle(fileName string) string {
 	b := baseName(fileName)
 	b = strings.TrimSuffix(b, path.Ext(b))
 	b = strings.Join(strings.Fields(strings.Map(func(r rune) rune {

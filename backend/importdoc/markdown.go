@@ -64,7 +64,7 @@ func parseMarkdown(l Limits, fileName string, data []byte) ([]ImportedSection, e
 	var out []ImportedSection
 	cur := ImportedSection{Title: introTitle}
 	if top == 0 {
-		cur.Title = fileTitle(fileName)
+		cur.Title = FileTitle(fileName)
 	}
 	var body strings.Builder
 	started := false

@@ -58,5 +58,6 @@ func UserCan(u *domain.User, now time.Time) *domain.UserPermissions {
 		// Beschlüsse.
 		ManageBeschluss: Allowed(u, ManageBeschluss, r, now),
 		ManageKey:       Allowed(u, ManageKey, r, now),
+		ImportDocuments: Allowed(u, ImportDocuments, r, now),
 	}
 }
