@@ -19,6 +19,7 @@ import (
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/legal"
 	"github.com/strategieraum/strategieraum/backend/limit"
+	"github.com/strategieraum/strategieraum/backend/structure"
 )
 
 // Config holds plain settings decided by the composition root.
@@ -104,6 +105,9 @@ type Deps struct {
 	// Beschluss runs Beschlussvorlagen and votes; nil answers its routes
 	// with 503.
 	Beschluss *beschluss.Service
+	// Import turns uploaded drafts into sections; nil answers its route
+	// with 503.
+	Import *structure.Importer
 	// Ready lists what /readyz checks.
 	Ready []NamedPinger
 	// Access is told whenever a session or token ends or an account

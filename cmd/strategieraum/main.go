@@ -61,6 +61,7 @@ Commands:
   user reset-password  issue a one-time password reset link (30 minutes)
   strategy create  create an empty strategy
   strategy list    list the strategies
+  import         import drafts (Markdown, ODT, DOCX) as sections of a strategy
   user reset-2fa remove an account's second factor and end its sessions
   backup         write a consistent copy of the database to a file
   restore        restore a backup into a new or empty database
@@ -104,6 +105,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runUser(ctx, args[1:], e)
 	case "strategy":
 		return runStrategy(ctx, args[1:], e)
+	case "import":
+		return runImport(ctx, args[1:], e)
 	case "backup":
 		return runBackup(ctx, args[1:], e)
 	case "restore":
