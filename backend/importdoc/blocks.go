@@ -135,6 +135,9 @@ func (w *mdWriter) block(b *block, top int) {
 	text := inline(b.runs)
 	w.separate(true)
 	depth := min(max(b.level, 1), len(w.widths)+1)
+	if depth == 1 && len(w.lists) > 0 && w.lists[0] != b.list {
+		w.sb.WriteByte('\n') // another list begins
+	}
 	n := 0
 	if depth <= len(w.lists) && w.lists[depth-1] == b.list {
 		n = w.counter[depth-1]

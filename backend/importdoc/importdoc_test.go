@@ -60,7 +60,7 @@ func TestODT(t *testing.T) {
 	check(t, mustParse(t, "strategie.odt", odtOf(t, styles, body)), []ImportedSection{
 		{"Einleitung", "Vorab ein Satz."},
 		{"Digitale Infrastruktur", "Ein **fetter**, ein *kursiver* und ein ***beides*** Teil.\\\nZweite  Zeile mit [IT-PLR](https://www.it-planungsrat.de) und Skript.\n\n" +
-			"# Ziele\n\n- Netze\n  1. Glasfaser\n  2. Mobilfunk\n- Rechenzentren\n1. Erstens\n2. Zweitens\\\n   noch dazu\n\n\\* kein \\[Link\\] # 1. \\&amp;"},
+			"# Ziele\n\n- Netze\n  1. Glasfaser\n  2. Mobilfunk\n- Rechenzentren\n\n1. Erstens\n2. Zweitens\\\n   noch dazu\n\n\\* kein \\[Link\\] # 1. \\&amp;"},
 		{"Datennutzung", ""},
 	})
 }
@@ -95,7 +95,7 @@ func TestDOCX(t *testing.T) {
 	check(t, mustParse(t, "Entwurf.DOCX", docxOf(t, body, styles, numbering, rels)), []ImportedSection{
 		{"Einleitung", "Präambel"},
 		{"Zukunftsbild", "Ein **fetter** und *kursiver* Text, **stark**[FITKO](https://www.fitko.de/)[Feld](https://example.org/a%20b)\\\nneu Zeile\n\n" +
-			"# Leitplanken\n\n1. erstens\n   - Punkt\n2. zweitens\n- Stichpunkt\n\nZelle"},
+			"# Leitplanken\n\n1. erstens\n   - Punkt\n2. zweitens\n\n- Stichpunkt\n\nZelle"},
 		{"Umsetzung", "Ende"},
 	})
 	// Without styles.xml, the style id names the heading.

@@ -36,8 +36,25 @@ func (e emphasis) is() (bold, italic bool) {
 // styled is what the styles of both formats share: a parent style and
 // bold and italic.
 type styled struct {
-	parent string
+	parent  string
+	outline int // heading level 1…, 0 for none
 	emphasis
+}
+
+// resolveOutline is the heading level of a style or of its nearest
+// parent that has one.
+func resolveOutline(get func(name string) *styled, name string) int {
+	for i := 0; name != "" && i < 32; i++ {
+		s := get(name)
+		if s == nil {
+			break
+		}
+		if s.outline > 0 {
+			return s.outline
+		}
+		name = s.parent
+	}
+	return 0
 }
 
 // resolveStyle follows a style's parents (a bounded number of steps, since
@@ -125,6 +142,16 @@ func (r *odtReader) start(t xml.StartElement) {
 		parent, _ := attr(t, nsStyle, "parent-style-name")
 		r.cur = &styled{parent: parent}
 		r.styles[family+":"+name] = r.cur
+		// Heading styles: by their outline level, else by the name
+		// ("Heading_20_1", displayed "Heading 1" or "Überschrift 1").
+		display, _ := attr(t, nsStyle, "display-name")
+		if lvl, err := strconv.Atoi(attrOr(t, nsStyle, "default-outline-level", "")); err == nil && lvl > 0 {
+			r.cur.outline = min(lvl, 10)
+		} else if m := headingName.FindStringSubmatch(strings.ReplaceAll(name, "_20_", " ")); m != nil {
+			r.cur.outline, _ = strconv.Atoi(m[2])
+		} else if m := headingName.FindStringSubmatch(display); m != nil {
+			r.cur.outline, _ = strconv.Atoi(m[2])
+		}
 	case n.Space == nsStyle && n.Local == "text-properties" && r.cur != nil:
 		if w, ok := attr(t, nsFO, "font-weight"); ok {
 			b := w == "bold" || (len(w) == 3 && w >= "600")
@@ -201,11 +228,12 @@ func (r *odtReader) paragraph(t xml.StartElement) {
 	style, _ := attr(t, nsText, "style-name")
 	base := r.resolve("paragraph", style)
 	r.fmt = append(r.fmt[:0], base)
-	if t.Name.Local == "h" {
-		lvl, err := strconv.Atoi(attrOr(t, nsText, "outline-level", "1"))
-		if err != nil || lvl < 1 {
-			lvl = 1
+	get := func(n string) *styled { return r.styles["paragraph:"+n] }
+	if lvl := resolveOutline(get, style); t.Name.Local == "h" || lvl > 0 {
+		if v, err := strconv.Atoi(attrOr(t, nsText, "outline-level", "")); err == nil && v > 0 {
+			lvl = v
 		}
+		lvl = max(lvl, 1)
 		r.fmt[0] = emphasis{}
 		r.blocks = append(r.blocks, block{kind: headingBlock, level: min(lvl, 10)})
 		r.para = &r.blocks[len(r.blocks)-1]
