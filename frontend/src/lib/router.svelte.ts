@@ -10,6 +10,7 @@ export type Route =
   | { name: 'section'; id: number }
   | { name: 'history'; id: number }
   | { name: 'synopse'; id: number }
+  | { name: 'import'; strategy: number }
   | { name: 'moderation' }
   | { name: 'statement' }
   | { name: 'report' }
@@ -45,6 +46,7 @@ export function match(path: string): Route {
   if ((m = p.match(/^\/abschnitte\/(\d+)$/))) return { name: 'section', id: Number(m[1]) };
   if ((m = p.match(/^\/abschnitte\/(\d+)\/verlauf$/))) return { name: 'history', id: Number(m[1]) };
   if ((m = p.match(/^\/synopse\/(\d+)$/))) return { name: 'synopse', id: Number(m[1]) };
+  if ((m = p.match(/^\/strategien\/(\d+)\/import$/))) return { name: 'import', strategy: Number(m[1]) };
   return { name: 'notfound' };
 }
 

@@ -4,6 +4,7 @@ import beschlussDe from './beschluss.de';
 import documentsDe from './documents.de';
 import synopseDe from './synopse.de';
 import accountDe from './account.de';
+import importDe from './import.de';
 
 const de = {
   ...consultDe,
@@ -11,6 +12,7 @@ const de = {
   ...documentsDe,
   ...synopseDe,
   ...accountDe,
+  ...importDe,
   'app.name': 'Strategieraum',
   'app.skip': 'Zum Inhalt springen',
   'app.loading': 'Wird geladen …',

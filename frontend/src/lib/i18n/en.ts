@@ -5,6 +5,7 @@ import beschlussEn from './beschluss.en';
 import documentsEn from './documents.en';
 import synopseEn from './synopse.en';
 import accountEn from './account.en';
+import importEn from './import.en';
 
 const en: Record<keyof typeof de, string> = {
   ...consultEn,
@@ -12,6 +13,7 @@ const en: Record<keyof typeof de, string> = {
   ...documentsEn,
   ...synopseEn,
   ...accountEn,
+  ...importEn,
   'app.name': 'Strategieraum',
   'app.skip': 'Skip to content',
   'app.loading': 'Loading …',
