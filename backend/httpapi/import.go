@@ -11,6 +11,7 @@ import (
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/importdoc"
+	"github.com/strategieraum/strategieraum/backend/policy"
 	"github.com/strategieraum/strategieraum/backend/structure"
 )
 
@@ -60,15 +61,20 @@ func (s *Server) handleImport(c echo.Context) error {
 	if s.deps.Import == nil {
 		return errNoImport
 	}
-	id, err := pathID(c, "id")
+	// Refuse before reading a body of up to 10 MiB; the Importer checks
+	// again.
+	st, err := s.strategyFor(c, "id")
 	if err != nil {
+		return err
+	}
+	if err := s.check(c, policy.ImportDocuments, policy.Resource{Strategy: st}); err != nil {
 		return err
 	}
 	req, err := readImportForm(c)
 	if err != nil {
 		return err
 	}
-	req.StrategyID = id
+	req.StrategyID = st.ID
 	switch c.QueryParam("preview") {
 	case "", "0", "false":
 	case "1", "true":

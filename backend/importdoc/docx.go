@@ -119,7 +119,26 @@ func (r *docxReader) rel(tok xml.Token, _ int) error {
 	return nil
 }
 
-var headingName = regexp.MustCompile(`(?i)^(heading|überschrift|berschrift)\s*([1-9])$`)
+var (
+	headingName = regexp.MustCompile(`(?i)^(heading|überschrift|berschrift)\s*([1-9])$`)
+	// tocName matches the styles of a table of contents' entries and
+	// heading: "TOC 1", "toc 2", "Contents 1" (LibreOffice), "Verzeichnis 1",
+	// "TOC Heading", "Inhaltsverzeichnisüberschrift".
+	tocName = regexp.MustCompile(`(?i)^(toc|contents|verzeichnis|inhaltsverzeichnis)\s*(\d|heading|überschrift)`)
+)
+
+// isTOC reports whether the paragraph style id belongs to a table of
+// contents, by its id or its name.
+func (r *docxReader) isTOC(id string) bool {
+	if id == "" {
+		return false
+	}
+	if tocName.MatchString(id) {
+		return true
+	}
+	s := r.styles["paragraph:"+id]
+	return s != nil && tocName.MatchString(s.name)
+}
 
 func (r *docxReader) style(tok xml.Token, _ int) error {
 	switch t := tok.(type) {
@@ -154,9 +173,7 @@ func (r *docxReader) style(tok xml.Token, _ int) error {
 		case "basedOn":
 			r.cur.parent, _ = wAttr(t, "val")
 		case "outlineLvl":
-			if v, err := strconv.Atoi(attrVal(t)); err == nil && v >= 0 && v < 9 {
-				r.cur.outline = v + 1
-			}
+			r.cur.outline = outlineLevel(attrVal(t))
 		case "numId":
 			r.cur.numID = attrVal(t)
 		case "ilvl":
@@ -182,6 +199,20 @@ func (r *docxReader) style(tok xml.Token, _ int) error {
 		}
 	}
 	return nil
+}
+
+// outlineLevel reads w:outlineLvl (0 for a level-1 heading): the heading
+// level, or -1 for 9, "body text", which a style based on a heading uses to
+// be none.
+func outlineLevel(v string) int {
+	n, err := strconv.Atoi(v)
+	switch {
+	case err != nil || n < 0 || n > 9:
+		return 0
+	case n == 9:
+		return -1
+	}
+	return n + 1
 }
 
 func attrVal(t xml.StartElement) string {
@@ -289,8 +320,8 @@ func (r *docxReader) startW(t xml.StartElement) {
 			r.ilvl = attrVal(t)
 		}
 	case "outlineLvl":
-		if v, err := strconv.Atoi(attrVal(t)); err == nil && v >= 0 && v < 9 && parent == "pPr" {
-			r.outline = v + 1
+		if parent == "pPr" {
+			r.outline = outlineLevel(attrVal(t))
 		}
 	case "r":
 		r.runFmt = r.resolve("paragraph", r.pStyle)
@@ -412,6 +443,11 @@ func (r *docxReader) endParagraph() {
 		if m := headingName.FindStringSubmatch(r.pStyle); m != nil {
 			outline, _ = strconv.Atoi(m[2])
 		}
+	}
+	if r.isTOC(r.pStyle) {
+		// A table of contents repeats the headings.
+		r.runs = nil
+		return
 	}
 	switch {
 	case outline > 0:

@@ -70,6 +70,8 @@ func TestDOCX(t *testing.T) {
 <w:style w:type="paragraph" w:styleId="Zwischentitel"><w:name w:val="Zwischentitel"/><w:basedOn w:val="berschrift2"/></w:style>
 <w:style w:type="paragraph" w:styleId="berschrift2"><w:name w:val="heading 2"/><w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:styleId="Aufzhlung"><w:name w:val="List Bullet"/><w:pPr><w:numPr><w:numId w:val="2"/></w:numPr></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="Verzeichnis1"><w:name w:val="toc 1"/></w:style>
+<w:style w:type="paragraph" w:styleId="Inhaltsverzeichnisberschrift"><w:name w:val="TOC Heading"/><w:basedOn w:val="berschrift1"/><w:pPr><w:outlineLvl w:val="9"/></w:pPr></w:style>
 <w:style w:type="character" w:styleId="Fett"><w:name w:val="Strong"/><w:rPr><w:b/></w:rPr></w:style>`
 	numbering := `<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="decimal"/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="bullet"/></w:lvl></w:abstractNum>
 <w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/></w:lvl></w:abstractNum>
@@ -79,7 +81,9 @@ func TestDOCX(t *testing.T) {
 	r := func(props, text string) string {
 		return `<w:r><w:rPr>` + props + `</w:rPr><w:t xml:space="preserve">` + text + `</w:t></w:r>`
 	}
-	body := p(r("", "Präambel")) +
+	body := `<w:sdt><w:sdtContent><w:p><w:pPr><w:pStyle w:val="Inhaltsverzeichnisberschrift"/></w:pPr>` + r("", "Inhalt") + `</w:p>` +
+		`<w:p><w:pPr><w:pStyle w:val="Verzeichnis1"/></w:pPr>` + r("", "Zukunftsbild 1") + `</w:p></w:sdtContent></w:sdt>` +
+		p(r("", "Präambel")) +
 		`<w:p><w:pPr><w:pStyle w:val="berschrift1"/></w:pPr>` + r("<w:b/>", "Zukunftsbild") + `</w:p>` +
 		p(r("", "Ein ")+r("<w:b/>", "fetter")+r("", " und ")+r("<w:i/>", "kursiver")+r(`<w:b/><w:b w:val="0"/>`, " Text, ")+r(`<w:rStyle w:val="Fett"/>`, "stark")+
 			`<w:hyperlink r:id="rId9">`+r("", "FITKO")+`</w:hyperlink>`+
@@ -91,11 +95,12 @@ func TestDOCX(t *testing.T) {
 		`<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>` + r("", "zweitens") + `</w:p>` +
 		`<w:p><w:pPr><w:pStyle w:val="Aufzhlung"/></w:pPr>` + r("", "Stichpunkt") + `</w:p>` +
 		`<w:tbl><w:tr><w:tc>` + p(r("", "Zelle")) + `</w:tc></w:tr></w:tbl>` +
+		`<w:p><w:pPr><w:pStyle w:val="berschrift1"/><w:outlineLvl w:val="9"/></w:pPr>` + r("", "Kein Titel") + `</w:p>` +
 		`<w:p><w:pPr><w:outlineLvl w:val="0"/></w:pPr>` + r("", "Umsetzung") + `</w:p>` + p(r("", "Ende"))
 	check(t, mustParse(t, "Entwurf.DOCX", docxOf(t, body, styles, numbering, rels)), []ImportedSection{
 		{"Einleitung", "Präambel"},
 		{"Zukunftsbild", "Ein **fetter** und *kursiver* Text, **stark**[FITKO](https://www.fitko.de/)[Feld](https://example.org/a%20b)\\\nneu Zeile\n\n" +
-			"# Leitplanken\n\n1. erstens\n   - Punkt\n2. zweitens\n\n- Stichpunkt\n\nZelle"},
+			"# Leitplanken\n\n1. erstens\n   - Punkt\n2. zweitens\n\n- Stichpunkt\n\nZelle\n\nKein Titel"},
 		{"Umsetzung", "Ende"},
 	})
 	// Without styles.xml, the style id names the heading.
