@@ -55,8 +55,8 @@ func collapse(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
 }
 
-// title shortens a heading to max code points.
-func title(s string, max int) string {
+// truncateTitle shortens a heading to max code points.
+func truncateTitle(s string, max int) string {
 	s = collapse(s)
 	if utf8.RuneCountInString(s) <= max {
 		return s
@@ -95,7 +95,7 @@ func sections(l Limits, fileName string, bs []block) []ImportedSection {
 		b := &bs[i]
 		if b.kind == headingBlock && b.level == top && b.plain() != "" {
 			flush(started)
-			cur = ImportedSection{Title: title(b.plain(), l.MaxTitleLen)}
+			cur = ImportedSection{Title: truncateTitle(b.plain(), l.MaxTitleLen)}
 			started = true
 			continue
 		}
@@ -210,12 +210,14 @@ func inline(runs []run) string {
 func emphasised(runs []run, atStart bool) string {
 	var sb strings.Builder
 	for i := 0; i < len(runs); {
-		j, text := i+1, runs[i].text
+		j := i + 1
+		var joined strings.Builder // a paragraph may hold very many runs
+		joined.WriteString(runs[i].text)
 		for j < len(runs) && runs[j].bold == runs[i].bold && runs[j].italic == runs[i].italic {
-			text += runs[j].text
+			joined.WriteString(runs[j].text)
 			j++
 		}
-		text = strings.Map(func(r rune) rune {
+		text := strings.Map(func(r rune) rune {
 			if r == '\t' || r == '\n' || r == '\r' || r == '\u00a0' {
 				return ' '
 			}
@@ -223,7 +225,7 @@ func emphasised(runs []run, atStart bool) string {
 				return -1
 			}
 			return r
-		}, text)
+		}, joined.String())
 		esc := escape(text, atStart && sb.Len() == 0)
 		marker := ""
 		switch {

@@ -38,7 +38,8 @@ func TestMarkdown(t *testing.T) {
 	check(t, mustParse(t, `C:\Entwürfe\Daten_nutzung.markdown`, []byte("\ufeffNur Text.\n")), []ImportedSection{{"Daten nutzung", "Nur Text."}})
 	check(t, mustParse(t, "a.md", []byte("## Eins\nA\n### Unter\nB\n## Zwei\n")), []ImportedSection{{"Eins", "A\n# Unter\nB"}, {"Zwei", ""}})
 	// A heading with markup gives a plain title.
-	check(t, mustParse(t, "a.md", []byte("# Die *Digitale* `Transformation`\nx")), []ImportedSection{{"Die Digitale Transformation", "x"}})
+	check(t, mustParse(t, "a.md", []byte("# Die *Digitale* `Transformation`\nx\n# 1. Ziele ##\n---\nFront\n---\n<!--\n# kein\n-->\n~~~\n# kein\n~~~\n    # kein\n- Liste\n---")),
+		[]ImportedSection{{"Die Digitale Transformation", "x"}, {"1. Ziele", "---\n# Front\n<!--\n# kein\n-->\n~~~\n# kein\n~~~\n    # kein\n- Liste\n---"}})
 }
 
 func TestODT(t *testing.T) {
@@ -206,4 +207,17 @@ func lieAboutSizes(t *testing.T, data []byte, n uint32) []byte {
 		}
 	}
 	return out
+}
+
+// TestMarkdownHostile parses inputs on which a full CommonMark parse
+// takes time growing with the square of their size (it took minutes for
+// these); the cut is a line scan and finishes whatever they hold.
+func TestMarkdownHostile(t *testing.T) {
+	for name, unit := range map[string]string{"links": "[a](", "quotes": ">", "emphasis": "*a_", "brackets": "["} {
+		src := "# Titel\n" + strings.Repeat(unit, (2<<20)/len(unit))
+		secs, _, err := (Limits{MaxSectionLen: 4 << 20}).Parse("a.md", []byte(src))
+		if err != nil || len(secs) != 1 || secs[0].Title != "Titel" {
+			t.Errorf("%s: %d sections, %v", name, len(secs), err)
+		}
+	}
 }
