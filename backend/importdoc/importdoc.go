@@ -97,6 +97,9 @@ func (l Limits) Parse(fileName string, data []byte) ([]ImportedSection, Format, 
 	if int64(len(data)) > l.MaxFileSize {
 		return nil, "", tooLarge("Die Datei ist größer als %d MiB.", l.MaxFileSize>>20)
 	}
+	if n := declaredEntries(data); bytes.HasPrefix(data, zipMagic) && n > l.MaxEntries {
+		return nil, "", tooManyEntries(fileName, n, l.MaxEntries)
+	}
 	f, err := detect(fileName, data)
 	if err != nil {
 		return nil, "", err

@@ -147,6 +147,7 @@ func TestRefused(t *testing.T) {
 		{"file too large", "a.md", []byte("0123456789"), Limits{MaxFileSize: 5}, domain.ETOOLARGE},
 		{"too deep", "a.docx", deep, Limits{}, domain.ETOOLARGE},
 		{"too many entries", "a.docx", many, Limits{MaxEntries: 20}, domain.ETOOLARGE},
+		{"too many entries declared", "a.docx", declareEntries(many, 60000), Limits{MaxEntries: 20}, domain.ETOOLARGE},
 		{"unpacked too large", "a.docx", docx, Limits{MaxUnpacked: 100}, domain.ETOOLARGE},
 		{"too many sections", "a.md", []byte("# a\n# b\n# c\n"), Limits{MaxSections: 2}, domain.ETOOLARGE},
 		{"section too long", "a.md", []byte("# a\n" + strings.Repeat("ä", 11)), Limits{MaxSectionLen: 10}, domain.ETOOLARGE},
@@ -220,4 +221,13 @@ func TestMarkdownHostile(t *testing.T) {
 			t.Errorf("%s: %d sections, %v", name, len(secs), err)
 		}
 	}
+}
+
+// declareEntries sets the entry count of the end of central directory
+// record, as a zip may claim any number.
+func declareEntries(data []byte, n int) []byte {
+	out := bytes.Clone(data)
+	i := bytes.LastIndex(out, []byte("PK\x05\x06"))
+	out[i+8], out[i+9], out[i+10], out[i+11] = byte(n), byte(n>>8), byte(n), byte(n>>8)
+	return out
 }

@@ -64,9 +64,32 @@ func openArchive(l Limits, fileName string, data []byte) (*archive, error) {
 		return nil, invalid("„%s“ ist beschädigt und kann nicht gelesen werden.", baseName(fileName))
 	}
 	if len(zr.File) > l.MaxEntries {
-		return nil, tooLarge("„%s“ enthält %d Teile; höchstens %d sind zulässig.", baseName(fileName), len(zr.File), l.MaxEntries)
+		return nil, tooManyEntries(fileName, len(zr.File), l.MaxEntries)
 	}
 	return &archive{zr: zr, name: baseName(fileName), budget: l.MaxUnpacked, limits: l}, nil
+}
+
+// declaredEntries reads the number of entries from the end of central
+// directory record, so that a directory of very many entries is refused
+// before archive/zip reads it; -1 where there is none or it is a Zip64
+// count (then the count after reading decides).
+func declaredEntries(data []byte) int {
+	const eocd, minLen = "PK\x05\x06", 22
+	from := max(0, len(data)-(minLen+0xffff))
+	i := bytes.LastIndex(data[from:], []byte(eocd))
+	if i < 0 || from+i+minLen > len(data) {
+		return -1
+	}
+	rec := data[from+i:]
+	n := int(rec[10]) | int(rec[11])<<8
+	if n == 0xffff {
+		return -1
+	}
+	return n
+}
+
+func tooManyEntries(fileName string, n, max int) error {
+	return tooLarge("„%s“ enthält %d Teile; höchstens %d sind zulässig.", baseName(fileName), n, max)
 }
 
 // file returns the first entry of that name, or nil.
