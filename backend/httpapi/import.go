@@ -58,9 +58,6 @@ func (s *Server) handleImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if s.deps.Import == nil {
-		return errNoImport
-	}
 	// Refuse before reading a body of up to 10 MiB; the Importer checks
 	// again.
 	st, err := s.strategyFor(c, "id")
@@ -69,6 +66,9 @@ func (s *Server) handleImport(c echo.Context) error {
 	}
 	if err := s.check(c, policy.ImportDocuments, policy.Resource{Strategy: st}); err != nil {
 		return err
+	}
+	if s.deps.Import == nil {
+		return errNoImport
 	}
 	req, err := readImportForm(c)
 	if err != nil {

@@ -11,10 +11,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/strategieraum/strategieraum/backend/httpapi"
 	"github.com/strategieraum/strategieraum/backend/store"
 	"github.com/strategieraum/strategieraum/backend/store/storetest"
-	"github.com/strategieraum/strategieraum/backend/structure"
 )
 
 // upload posts a multipart form with a file and further fields.
@@ -55,9 +53,7 @@ func docx(t *testing.T) []byte {
 // sections to the topic. Responses match openapi.yaml.
 func TestImportRoute(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db, options{deps: func(d *httpapi.Deps) {
-			d.Import = structure.NewImporter(structure.ImportDeps{Strategies: db, Sections: db, Audit: db})
-		}})
+		f := newFixture(t, db, options{})
 		path := "/api/strategies/" + itoa(f.strategy.ID) + "/import"
 		count := func() int {
 			r := f.do(nil, "GET", "/api/strategies/"+itoa(f.strategy.ID)+"/sections", "", "admin")
