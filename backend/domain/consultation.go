@@ -414,4 +414,6 @@ type UserPermissions struct {
 	ManageKey       bool `json:"manage_key"`       // edit the Königsteiner Schlüssel
 	// ManageStructure: create and edit strategies, topics and sections.
 	ManageStructure bool `json:"manage_structure"`
+	// ImportDocuments: import a draft as sections (backend/importdoc).
+	ImportDocuments bool `json:"import_documents"`
 }

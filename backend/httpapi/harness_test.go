@@ -24,6 +24,7 @@ import (
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/httpapi"
 	"github.com/strategieraum/strategieraum/backend/store"
+	"github.com/strategieraum/strategieraum/backend/structure"
 	"github.com/strategieraum/strategieraum/backend/testclock"
 )
 
@@ -120,6 +121,7 @@ func newFixture(t testing.TB, db *store.DB, opt options) *fixture {
 	deps.Consult = consult.New(consult.Deps{Store: db, Strategies: db, Users: db, OpLog: f.oplog, History: f.oplog,
 		Audit: db, Now: f.clock.Now, DenialsAuditedElsewhere: true})
 	deps.Beschluss = beschluss.New(beschluss.Deps{Store: db, Strategies: db, History: f.oplog, Audit: db, Now: f.clock.Now})
+	deps.Import = structure.NewImporter(structure.ImportDeps{Strategies: db, Sections: db, Audit: db, Now: f.clock.Now})
 	if opt.cfg.RequestsPerSecond == 0 {
 		opt.cfg.RequestsPerSecond = -1 // tests that are not about the limit send bursts
 	}

@@ -149,10 +149,14 @@ func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 				r.Body = &deadlineBody{ReadCloser: r.Body, done: func() { _ = rc.SetReadDeadline(time.Time{}) }}
 			}
 		}
-		if r.ContentLength > s.cfg.MaxBodyBytes {
-			return domain.Errorf(domain.ETOOLARGE, "Der Anfragetext ist größer als %d Bytes.", s.cfg.MaxBodyBytes)
+		limit := s.cfg.MaxBodyBytes
+		if c.Path() == importPath {
+			limit = max(limit, maxImportBody)
 		}
-		r.Body = http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxBodyBytes)
+		if r.ContentLength > limit {
+			return domain.Errorf(domain.ETOOLARGE, "Der Anfragetext ist größer als %d Bytes.", limit)
+		}
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
 		return next(c)
 	}
 }

@@ -59,6 +59,7 @@ func (s *Server) routes() {
 	e.GET("/api/sections/:id/versions", s.handleNamedVersions())
 	e.POST("/api/sections/:id/versions", s.handleFreezeVersion())
 	e.GET("/api/sections/:id/synopse", s.handleSectionSynopse)
+	e.POST(importPath, s.handleImport) // import.go
 
 	// History of a section's text.
 	e.GET("/api/sections/:id/history", s.handleHistory)

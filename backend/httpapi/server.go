@@ -110,6 +110,9 @@ type Deps struct {
 	// Beschluss runs Beschlussvorlagen and votes; nil answers its routes
 	// with 503.
 	Beschluss *beschluss.Service
+	// Import turns uploaded drafts into sections; nil answers its route
+	// with 503.
+	Import *structure.Importer
 	// Ready lists what /readyz checks.
 	Ready []NamedPinger
 	// Access is told whenever a session or token ends or an account

@@ -59,5 +59,6 @@ func UserCan(u *domain.User, now time.Time) *domain.UserPermissions {
 		ManageBeschluss: Allowed(u, ManageBeschluss, r, now),
 		ManageKey:       Allowed(u, ManageKey, r, now),
 		ManageStructure: Allowed(u, ManageStructure, r, now),
+		ImportDocuments: Allowed(u, ImportDocuments, r, now),
 	}
 }

@@ -61,7 +61,7 @@ func TestUserCan(t *testing.T) {
 		u    *domain.User
 		want domain.UserPermissions
 	}{
-		{"admin", admin, domain.UserPermissions{ManageUsers: true, ViewAudit: true, ViewReport: true, ViewStatements: true, ManageKey: true, ManageStructure: true}},
+		{"admin", admin, domain.UserPermissions{ManageUsers: true, ViewAudit: true, ViewReport: true, ViewStatements: true, ManageKey: true, ManageStructure: true, ImportDocuments: true}},
 		{"moderator", moderator, domain.UserPermissions{Moderate: true, ViewAudit: true, ViewReport: true, ViewStatements: true, ManageBeschluss: true}},
 		{"pate", pateX, domain.UserPermissions{}},
 		{"land", land, domain.UserPermissions{WriteStatement: true, ViewStatements: true}},

@@ -20,7 +20,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 		want []string
 	}{
 		{[]string{"--help"}, []string{"serve", "migrate up", "migrate status", "user add", "user list", "user set-role",
-			"user disable", "user delete", "user reset-password", "strategy create", "strategy list", "backup", "restore", "healthcheck", "version"}},
+			"user disable", "user delete", "user reset-password", "strategy create", "strategy list", "import", "backup", "restore", "healthcheck", "version"}},
 		{[]string{"help"}, []string{"user delete"}},
 		{[]string{"serve", "--help"}, []string{"-addr", "-database", "-demo", "-redis", "-public-url", "STRATEGIERAUM_ADDR",
 			"STRATEGIERAUM_DATABASE_URL_FILE", "STRATEGIERAUM_DEMO_PASSWORD", "STRATEGIERAUM_METRICS_TOKEN",
@@ -42,6 +42,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 		{[]string{"strategy", "show", "--help"}, []string{"-id", "STRATEGIERAUM_DATABASE_URL"}},
 		{[]string{"strategy", "create", "--help"}, []string{"-title", "-description", "-statements-public", "STRATEGIERAUM_DATABASE_URL"}},
 		{[]string{"strategy", "list", "--help"}, []string{"-database", "STRATEGIERAUM_DATABASE_URL"}},
+		{[]string{"import", "--help"}, []string{"-strategy", "-topic", "-topic-title", "-preview", "STRATEGIERAUM_DATABASE_URL"}},
 		{[]string{"user", "delete", "--help"}, []string{"-email", "pseudonym", "STRATEGIERAUM_DATABASE_URL"}},
 		{[]string{"user", "reset-2fa", "--help"}, []string{"-email", "second factor", "STRATEGIERAUM_DATABASE_URL"}},
 		{[]string{"serve", "--help"}, []string{"-require-2fa", "STRATEGIERAUM_REQUIRE_2FA"}},

@@ -62,6 +62,7 @@ Commands:
   strategy create  create an empty strategy
   strategy list    list the strategies
   strategy show|update|add-topic|add-section  build a strategy's structure
+  import         import drafts (Markdown, ODT, DOCX) as sections of a strategy
   user reset-2fa remove an account's second factor and end its sessions
   backup         write a consistent copy of the database to a file
   restore        restore a backup into a new or empty database
@@ -105,6 +106,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runUser(ctx, args[1:], e)
 	case "strategy":
 		return runStrategy(ctx, args[1:], e)
+	case "import":
+		return runImport(ctx, args[1:], e)
 	case "backup":
 		return runBackup(ctx, args[1:], e)
 	case "restore":

@@ -234,6 +234,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		History:       live.ops,
 		Consult:       consultation,
 		Beschluss:     decisions,
+		Import:        newImporter(db, logger),
 		Ready:         live.pingers(db),
 		Live:          live.handler,
 		Limits:        lim,

@@ -31,14 +31,27 @@ func RequireTool(t testing.TB, name string) string {
 }
 
 // OfficeHTML has LibreOffice open each file and save it as XHTML, and
-// returns the pages by input file name. One soffice run converts them all,
-// with a profile of its own so parallel runs do not share a lock.
+// returns the pages by input file name.
 func OfficeHTML(t testing.TB, files map[string][]byte) map[string]string {
+	t.Helper()
+	pages := map[string]string{}
+	for name, b := range Convert(t, files, "html:XHTML Writer File:UTF8", ".html") {
+		pages[name] = string(b)
+	}
+	return pages
+}
+
+// Convert has LibreOffice open each file and save it with filter (as
+// soffice's --convert-to takes it, e.g. "odt" or "docx:MS Word 2007 XML"),
+// and returns the files it wrote, ending in ext, by input file name. One
+// soffice run converts them all, with a profile of its own so parallel
+// runs do not share a lock.
+func Convert(t testing.TB, files map[string][]byte, filter, ext string) map[string][]byte {
 	t.Helper()
 	soffice := RequireTool(t, "soffice")
 	dir := t.TempDir()
 	args := []string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"), "--headless", "--norestore",
-		"--convert-to", "html:XHTML Writer File:UTF8", "--outdir", filepath.Join(dir, "out")}
+		"--convert-to", filter, "--outdir", filepath.Join(dir, "out")}
 	for name, data := range files {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, data, 0o600); err != nil {
@@ -53,16 +66,16 @@ func OfficeHTML(t testing.TB, files map[string][]byte) map[string]string {
 	if err != nil {
 		t.Fatalf("soffice: %v\n%s", err, out)
 	}
-	pages := map[string]string{}
+	converted := map[string][]byte{}
 	for name := range files {
 		base := strings.TrimSuffix(name, filepath.Ext(name))
-		b, err := os.ReadFile(filepath.Join(dir, "out", base+".html"))
+		b, err := os.ReadFile(filepath.Join(dir, "out", base+ext))
 		if err != nil {
 			t.Fatalf("LibreOffice did not convert %s: %v\n%s", name, err, out)
 		}
-		pages[name] = string(b)
+		converted[name] = b
 	}
-	return pages
+	return converted
 }
 
 var (

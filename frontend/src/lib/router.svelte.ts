@@ -11,6 +11,7 @@ export type Route =
   | { name: 'history'; id: number }
   | { name: 'synopse'; id: number }
   | { name: 'abwaegung'; id: number }
+  | { name: 'import'; strategy: number }
   | { name: 'moderation' }
   | { name: 'statement' }
   | { name: 'report' }
@@ -52,6 +53,7 @@ export function match(path: string): Route {
   if ((m = p.match(/^\/abschnitte\/(\d+)\/verlauf$/))) return { name: 'history', id: Number(m[1]) };
   if ((m = p.match(/^\/synopse\/(\d+)$/))) return { name: 'synopse', id: Number(m[1]) };
   if ((m = p.match(/^\/strategien\/(\d+)\/abwaegung$/))) return { name: 'abwaegung', id: Number(m[1]) };
+  if ((m = p.match(/^\/strategien\/(\d+)\/import$/))) return { name: 'import', strategy: Number(m[1]) };
   return { name: 'notfound' };
 }
 

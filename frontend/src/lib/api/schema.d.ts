@@ -521,6 +521,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/strategies/{id}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Entwurf importieren (Administration)
+         * @description Liest eine Markdown-, ODT- oder DOCX-Datei (höchstens 10 MiB; der Typ wird am Inhalt erkannt und muss zur Endung passen) und legt für jede Überschrift der obersten Ebene einen Abschnitt an, Text davor als „Einleitung“, ein Dokument ohne Überschriften als ein Abschnitt mit dem Dateinamen. Tiefere Überschriften, Absätze, Listen, Fett, Kursiv und Links bleiben als Markdown erhalten. Die Abschnitte kommen in einer Transaktion ans Ende des Schwerpunktthemas topic_id oder in ein neues Schwerpunktthema (topic_title oder der Dateiname). Mit preview=1 werden sie nur gezeigt. Fehlerhafte oder zu große Dateien ändern nichts (Problem mit code invalid oder too_large am Feld file).
+         */
+        post: operations["importDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/strategies/{id}/phases": {
         parameters: {
             query?: never;
@@ -1907,6 +1927,8 @@ export interface components {
             manage_key: boolean;
             /** @description Strategien, Schwerpunktthemen und Abschnitte anlegen und ändern (Administration) */
             manage_structure: boolean;
+            /** @description Entwürfe (Markdown */
+            import_documents: boolean;
         };
         /** @description Was die anfragende Person mit dem Abschnitt tun darf (von der Policy des Servers entschieden) */
         SectionPermissions: {
@@ -1981,6 +2003,27 @@ export interface components {
             title: string;
             position: number;
             sponsors: components["schemas"]["Organisation"][];
+        };
+        /** @description Was der Import angelegt hat oder in der Vorschau anlegen würde (dann sind die IDs neuer Dinge 0) */
+        ImportResult: {
+            preview: boolean;
+            /** @description Dateiname */
+            file: string;
+            /** @enum {string} */
+            format: "markdown" | "odt" | "docx";
+            topic: {
+                id: number;
+                title: string;
+                /** @description true, wenn der Import das Schwerpunktthema anlegt */
+                new: boolean;
+            };
+            sections: {
+                id: number;
+                title: string;
+                /** @description Markdown */
+                text: string;
+                position: number;
+            }[];
         };
         TopicInput: {
             title?: string;
@@ -3402,6 +3445,62 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+        };
+    };
+    importDocument: {
+        parameters: {
+            query?: {
+                /** @description 1: nur zeigen, was angelegt würde */
+                preview?: "0" | "1" | "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description .md, .odt oder .docx
+                     */
+                    file: string;
+                    /** @description Bestehendes Schwerpunktthema der Strategie */
+                    topic_id?: number;
+                    /** @description Titel des neuen Schwerpunktthemas (ohne topic_id); sonst der Dateiname */
+                    topic_title?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Vorschau (preview=1); nichts wurde angelegt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Angelegt. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     createPhase: {

@@ -7,6 +7,7 @@ import abwaegungDe from './abwaegung.de';
 import searchDe from './search.de';
 import accountDe from './account.de';
 import structureDe from './structure.de';
+import importDe from './import.de';
 
 const de = {
   ...consultDe,
@@ -17,6 +18,7 @@ const de = {
   ...searchDe,
   ...accountDe,
   ...structureDe,
+  ...importDe,
   'app.name': 'Strategieraum',
   'app.skip': 'Zum Inhalt springen',
   'app.loading': 'Wird geladen …',

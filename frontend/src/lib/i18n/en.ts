@@ -8,6 +8,7 @@ import abwaegungEn from './abwaegung.en';
 import searchEn from './search.en';
 import accountEn from './account.en';
 import structureEn from './structure.en';
+import importEn from './import.en';
 
 const en: Record<keyof typeof de, string> = {
   ...consultEn,
@@ -18,6 +19,7 @@ const en: Record<keyof typeof de, string> = {
   ...searchEn,
   ...accountEn,
   ...structureEn,
+  ...importEn,
   'app.name': 'Strategieraum',
   'app.skip': 'Skip to content',
   'app.loading': 'Loading …',
