@@ -87,7 +87,7 @@ describe('a consultation round from an empty installation', { timeout: 300_000 }
     await adm.page.locator('#new-role-themenpate').check();
     await adm.page.locator(`#new-topic-${topic.id}`).check();
     await adm.page.getByRole('button', { name: 'Konto anlegen' }).click();
-    await adm.page.getByText('Konto für Nina Petersen angelegt.').waitFor();
+    await adm.page.locator('#users-notice', { hasText: 'Konto für Nina Petersen angelegt.' }).waitFor();
     await adm.page.goto(`${base}/strategien/${strategy.id}/struktur`);
     await adm.page.locator('li[data-topic]').filter({ hasText: 'Nina Petersen' }).waitFor();
     assert.deepEqual(await axe(adm.page), [], 'Struktur page with the strategy');
