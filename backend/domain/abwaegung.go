@@ -21,6 +21,15 @@ const (
 // Categories lists every category in a stable order.
 var Categories = []Category{CategoryBeruecksichtigt, CategoryTeilweiseBeruecksichtigt, CategoryNichtBeruecksichtigt, CategoryZurKenntnisGenommen}
 
+// DefaultCategoryLabels are the labels of the categories of a strategy
+// that has not set its own.
+var DefaultCategoryLabels = map[Category]string{
+	CategoryBeruecksichtigt:          "berücksichtigt",
+	CategoryTeilweiseBeruecksichtigt: "teilweise berücksichtigt",
+	CategoryNichtBeruecksichtigt:     "nicht berücksichtigt",
+	CategoryZurKenntnisGenommen:      "zur Kenntnis genommen",
+}
+
 // Valid reports whether c is a known category.
 func (c Category) Valid() bool { return slices.Contains(Categories, c) }
 
@@ -108,4 +117,10 @@ type AbwaegungStore interface {
 	// FindPublication returns round phaseID's publication; ENOTFOUND if the
 	// Abwägung is not published.
 	FindPublication(ctx context.Context, phaseID int64) (*Publication, error)
+
+	// FindCategoryLabels returns the labels strategyID set for the
+	// categories; a category it did not set is missing from the map.
+	FindCategoryLabels(ctx context.Context, strategyID int64) (map[Category]string, error)
+	// SaveCategoryLabels replaces the labels of strategyID.
+	SaveCategoryLabels(ctx context.Context, strategyID int64, labels map[Category]string, by int64, at time.Time) error
 }
