@@ -2,7 +2,7 @@
 // Hessen co-signs it in the sidebar and Bayern sees that live; after the
 // round the Themenpatin of Datennutzung (HH) assesses the proposal inline on
 // the Abwägungstabelle, by keyboard; Bayern does not see the draft; the
-// moderator publishes, and Bayern sees the assessment of its proposal and
+// moderator renames a category and publishes, and Bayern sees the assessment of its proposal and
 // downloads the table. Every state of the page is axe-clean and focus never
 // falls to <body>.
 import { describe, test } from 'node:test';
@@ -84,8 +84,18 @@ describe('Abwägung', { timeout: 240_000 }, () => {
     assert.match(await byRow.textContent(), /noch nicht veröffentlicht/);
     assert.doesNotMatch(await byRow.textContent(), /Formulierung bleibt offen/);
 
-    // The moderator publishes.
+    // The moderator renames a category; the table uses the new label.
     await mod.page.goto(`${base}/strategien/1/abwaegung`);
+    const modRow = mod.page.locator(`tr[data-row="t${proposal.id}"]`);
+    await modRow.waitFor();
+    await mod.page.locator('#abw-label-teilweise_beruecksichtigt').fill('teilweise übernommen');
+    await mod.page.getByRole('button', { name: 'Bezeichnungen speichern' }).click();
+    await mod.page.waitForFunction(() => document.activeElement?.id === 'abw-labels-status');
+    await mod.page.locator('#abw-labels-status', { hasText: 'gespeichert' }).waitFor();
+    assert.match(await modRow.textContent(), /teilweise übernommen/);
+    assert.deepEqual(await axe(mod.page), [], 'the labels form');
+
+    // The moderator publishes.
     const publish = mod.page.getByRole('button', { name: 'Abwägung veröffentlichen' });
     await publish.focus();
     await mod.page.keyboard.press('Enter');
@@ -98,7 +108,7 @@ describe('Abwägung', { timeout: 240_000 }, () => {
     assert.ok(notes.some((n) => n.kind === 'abwaegung'), 'Bayern was told of the publication');
     await by.page.reload();
     await byRow.waitFor();
-    assert.match(await byRow.textContent(), /teilweise berücksichtigt/);
+    assert.match(await byRow.textContent(), /teilweise übernommen/);
     assert.match(await byRow.textContent(), /Formulierung bleibt offen/);
     assert.equal(await byRow.locator('button[id^="abw-assess-"]').count(), 0, 'Bayern does not assess');
     await by.page.selectOption('#abw-f-org', 'BY');
