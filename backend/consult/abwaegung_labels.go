@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/policy"
@@ -83,4 +84,51 @@ func (s *Service) SaveCategoryLabels(ctx context.Context, u *domain.User, strate
 	}
 	s.audit(ctx, u, "abwaegung_labels_saved", fmt.Sprintf("strategy:%d", st.ID), strings.Join(detail, " "))
 	return out, nil
+}
+
+// assessmentsShown is the rule who sees a round's assessments: everyone
+// who sees the contribution once the Abwägung is published, before that
+// only the drafting side (drafts).
+func assessmentsShown(publishedAt *time.Time, drafts bool) bool { return publishedAt != nil || drafts }
+
+// attachAssessments sets the Assessment of those of ts (threads of strategy
+// st, redacted for u) whose assessment u may see by assessmentsShown.
+// Hidden threads are no contributions and carry none.
+func (s *Service) attachAssessments(ctx context.Context, u *domain.User, st *domain.Strategy, ts []*domain.Thread) error {
+	drafts := policy.Allowed(u, policy.ViewAssessDrafts, policy.Resource{Strategy: st}, s.now())
+	var labels CategoryLabels
+	byPhase := map[int64]map[int64]*domain.ThreadAssessment{}
+	for _, t := range ts {
+		if t.PhaseID == nil || t.Hidden {
+			continue
+		}
+		found, ok := byPhase[*t.PhaseID]
+		if !ok {
+			pub, err := s.published(ctx, *t.PhaseID)
+			if err != nil {
+				return err
+			}
+			found = map[int64]*domain.ThreadAssessment{}
+			byPhase[*t.PhaseID] = found
+			if !assessmentsShown(pub, drafts) {
+				continue
+			}
+			if labels == nil {
+				if labels, err = s.categoryLabels(ctx, st.ID); err != nil {
+					return err
+				}
+			}
+			as, err := s.abw().FindAssessments(ctx, *t.PhaseID)
+			if err != nil {
+				return err
+			}
+			for _, a := range as {
+				if a.ThreadID != nil {
+					found[*a.ThreadID] = &domain.ThreadAssessment{Category: a.Category, Label: labels.Label(a.Category), Reason: a.Reason, Draft: pub == nil}
+				}
+			}
+		}
+		t.Assessment = found[t.ID]
+	}
+	return nil
 }

@@ -114,7 +114,7 @@ func (s *Service) BuildAbwaegung(ctx context.Context, u *domain.User, strategyID
 	if err != nil {
 		return nil, err
 	}
-	showAssessments := out.PublishedAt != nil || out.Can.Drafts
+	showAssessments := assessmentsShown(out.PublishedAt, out.Can.Drafts)
 	for _, r := range rows {
 		if showAssessments {
 			r.Assessment = findAssessment(assessments, r)

@@ -54,6 +54,16 @@ type Assessment struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
+// ThreadAssessment is a thread's assessment as the sidebar shows it: the
+// category with the strategy's label, the reason, and whether it is still
+// an unpublished draft.
+type ThreadAssessment struct {
+	Category Category `json:"category"`
+	Label    string   `json:"label"`
+	Reason   string   `json:"reason"`
+	Draft    bool     `json:"draft"`
+}
+
 // StatementPoint is an excerpt of a submitted statement version that is
 // assessed on its own.
 type StatementPoint struct {

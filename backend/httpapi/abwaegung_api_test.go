@@ -152,3 +152,49 @@ func TestAbwaegungLabelsAPI(t *testing.T) {
 		}
 	})
 }
+
+// The sidebar's thread JSON carries the assessment: a participant's only
+// once the Abwägung is published, the Themenpate's as a draft before.
+func TestThreadAssessmentAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, options{})
+		_, closes := f.openConsultation(t, "Bund und Länder teilen Daten sicher und einmal.")
+		r := f.do(nil, "POST", fmt.Sprintf("/api/sections/%d/threads", f.sections[0].ID), `{"kind":"kommentar","start":0,"end":4,"version":1,"body":"Gut so."}`, "land")
+		wantStatus(t, r, 201)
+		var th domain.Thread
+		r.json(t, &th)
+		wantStatus(t, f.do(nil, "PUT", fmt.Sprintf("/api/threads/%d/assessment", th.ID), `{"category":"nicht_beruecksichtigt","reason":"Zu früh."}`, "themenpate"), 200)
+		wantStatus(t, f.do(nil, "PUT", fmt.Sprintf("/api/strategies/%d/abwaegung/labels", f.strategy.ID),
+			`{"beruecksichtigt":"übernommen","teilweise_beruecksichtigt":"teilweise übernommen","nicht_beruecksichtigt":"nicht übernommen","zur_kenntnis_genommen":"zur Kenntnis genommen"}`, "moderator"), 200)
+
+		sidebar := func(user string) (*domain.ThreadAssessment, string) {
+			t.Helper()
+			r := f.do(nil, "GET", fmt.Sprintf("/api/sections/%d/threads", f.sections[0].ID), "", user)
+			wantStatus(t, r, 200)
+			var ts []domain.Thread
+			r.json(t, &ts)
+			if len(ts) != 1 {
+				t.Fatalf("%s sees %d threads", user, len(ts))
+			}
+			one := f.do(nil, "GET", fmt.Sprintf("/api/threads/%d", th.ID), "", user)
+			wantStatus(t, one, 200)
+			return ts[0].Assessment, string(r.body) + string(one.body)
+		}
+		if a, body := sidebar("land"); a != nil || strings.Contains(body, "Zu früh") || strings.Contains(body, "nicht übernommen") {
+			t.Fatalf("before publication the participant sees %s", body)
+		}
+		if a, _ := sidebar("themenpate"); a == nil || !a.Draft || a.Label != "nicht übernommen" || a.Reason != "Zu früh." {
+			t.Fatalf("the Themenpate sees %+v", a)
+		}
+
+		f.clock.Set(closes)
+		wantStatus(t, f.do(nil, "POST", fmt.Sprintf("/api/strategies/%d/abwaegung/publish", f.strategy.ID), `{}`, "moderator"), 200)
+		a, body := sidebar("land")
+		if a == nil || a.Draft || a.Category != domain.CategoryNichtBeruecksichtigt || a.Label != "nicht übernommen" || a.Reason != "Zu früh." {
+			t.Fatalf("after publication the participant sees %+v", a)
+		}
+		if strings.Count(body, "Zu früh.") != 2 {
+			t.Fatalf("the list and the single thread both carry it: %s", body)
+		}
+	})
+}

@@ -2244,6 +2244,14 @@ export interface components {
             comments: components["schemas"]["Comment"][];
             /** @description Organisationen, die den Beitrag mitgezeichnet haben, älteste zuerst. */
             cosigners?: components["schemas"]["Cosigner"][];
+            /** @description Die Bewertung in der Abwägung: für Beteiligte erst nach der Veröffentlichung, für Moderation und Themenpaten auch als Entwurf (draft). */
+            assessment?: {
+                category: components["schemas"]["Category"];
+                /** @description Die Bezeichnung der Bewertung in dieser Strategie. */
+                label: string;
+                reason: string;
+                draft: boolean;
+            };
         };
         Cosigner: {
             org_id: number;

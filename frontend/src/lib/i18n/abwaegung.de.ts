@@ -51,6 +51,8 @@ const abwaegungDe = {
   'abw.cat.teilweise_beruecksichtigt': 'teilweise berücksichtigt',
   'abw.cat.nicht_beruecksichtigt': 'nicht berücksichtigt',
   'abw.cat.zur_kenntnis_genommen': 'zur Kenntnis genommen',
+  'abw.sidebar': 'Abwägung: {label}.',
+  'abw.sidebarDraft': 'Abwägung (Entwurf): {label}.',
   'abw.labels': 'Bezeichnungen der Bewertungen',
   'abw.labelsHelp': 'Die Strategie kann die vier Bewertungen anders benennen, etwa „übernommen“ statt „berücksichtigt“. Die Tabelle und ihre Downloads verwenden sie.',
   'abw.labelFor': 'Bezeichnung für „{category}“',

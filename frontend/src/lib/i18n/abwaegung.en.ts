@@ -52,6 +52,8 @@ const abwaegungEn: Record<keyof typeof abwaegungDe, string> = {
   'abw.cat.teilweise_beruecksichtigt': 'partly taken into account',
   'abw.cat.nicht_beruecksichtigt': 'not taken into account',
   'abw.cat.zur_kenntnis_genommen': 'noted',
+  'abw.sidebar': 'Assessment: {label}.',
+  'abw.sidebarDraft': 'Assessment (draft): {label}.',
   'abw.labels': 'Names of the assessments',
   'abw.labelsHelp': 'The strategy may name the four assessments differently, e.g. “adopted” instead of “taken into account”. The table and its downloads use these names.',
   'abw.labelFor': 'Name for “{category}”',
