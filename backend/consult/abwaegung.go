@@ -137,8 +137,12 @@ func (s *Service) saveAssessment(ctx context.Context, u *domain.User, st *domain
 	}
 	s.audit(ctx, u, "assessment_changed_after_publication", target,
 		fmt.Sprintf("phase:%d category:%s→%s reason:%s", a.PhaseID, old, a.Category, a.Reason))
+	labels, err := s.categoryLabels(ctx, st.ID)
+	if err != nil {
+		return err
+	}
 	s.notifyOrgs(ctx, st, a.PhaseID, s.contributorOrgs(ctx, a), fmt.Sprintf("assessment:%d:%d", a.ID, a.UpdatedAt.UnixNano()),
-		fmt.Sprintf("Die veröffentlichte Abwägung zu „%s“ wurde für einen Beitrag Ihrer Organisation geändert.", st.Title))
+		fmt.Sprintf("Die veröffentlichte Abwägung zu „%s“ wurde für einen Beitrag Ihrer Organisation geändert: jetzt „%s“.", st.Title, labels.Label(a.Category)))
 	return nil
 }
 

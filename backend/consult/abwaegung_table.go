@@ -14,14 +14,6 @@ import (
 	"github.com/strategieraum/strategieraum/backend/policy"
 )
 
-// Labels of the assessment categories in the Abwägungstabelle.
-var categoryLabels = map[domain.Category]string{
-	domain.CategoryBeruecksichtigt:          "berücksichtigt",
-	domain.CategoryTeilweiseBeruecksichtigt: "teilweise berücksichtigt",
-	domain.CategoryNichtBeruecksichtigt:     "nicht berücksichtigt",
-	domain.CategoryZurKenntnisGenommen:      "zur Kenntnis genommen",
-}
-
 // CategoryOpen filters the rows that have no assessment yet.
 const CategoryOpen = "offen"
 
@@ -46,6 +38,8 @@ type Abwaegung struct {
 	Total    int            `json:"total"`
 	Can      AbwaegungCan   `json:"can"`
 	Sections []SectionTitle `json:"sections"`
+	// Labels name the categories as the strategy chose.
+	Labels CategoryLabels `json:"labels"`
 }
 
 // SectionTitle names a section for the filter.
@@ -60,6 +54,8 @@ type AbwaegungCan struct {
 	Split   bool `json:"split"`
 	// Drafts: the user sees assessments before publication.
 	Drafts bool `json:"drafts"`
+	// Labels: the user may rename the categories.
+	Labels bool `json:"labels"`
 }
 
 // AbwaegungRow is one contribution: a thread or a statement point.
@@ -105,6 +101,10 @@ func (s *Service) BuildAbwaegung(ctx context.Context, u *domain.User, strategyID
 		Publish: policy.Allowed(u, policy.PublishAbwaegung, policy.Resource{Strategy: st}, now) && out.PublishedAt == nil,
 		Split:   policy.Allowed(u, policy.SplitStatement, policy.Resource{Strategy: st}, now),
 		Drafts:  policy.Allowed(u, policy.ViewAssessDrafts, policy.Resource{Strategy: st}, now),
+		Labels:  policy.Allowed(u, policy.PublishAbwaegung, policy.Resource{Strategy: st}, now),
+	}
+	if out.Labels, err = s.categoryLabels(ctx, st.ID); err != nil {
+		return nil, err
 	}
 	rows, err := s.abwaegungRows(ctx, u, st, p)
 	if err != nil {
@@ -114,7 +114,7 @@ func (s *Service) BuildAbwaegung(ctx context.Context, u *domain.User, strategyID
 	if err != nil {
 		return nil, err
 	}
-	showAssessments := out.PublishedAt != nil || out.Can.Drafts
+	showAssessments := assessmentsShown(out.PublishedAt, out.Can.Drafts)
 	for _, r := range rows {
 		if showAssessments {
 			r.Assessment = findAssessment(assessments, r)
@@ -245,7 +245,7 @@ func (a *Abwaegung) Table() ReportTable {
 			category = "noch nicht veröffentlicht"
 		}
 		if r.Assessment != nil {
-			category, reason = categoryLabels[r.Assessment.Category], r.Assessment.Reason
+			category, reason = a.Labels.Label(r.Assessment.Category), r.Assessment.Reason
 			if r.Assessment.Version != nil {
 				version = strconv.FormatInt(*r.Assessment.Version, 10)
 			}

@@ -3,6 +3,7 @@ package consult_test
 import (
 	"bytes"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -142,6 +143,9 @@ func TestAssessmentsHiddenUntilPublished(t *testing.T) {
 		ns, _ = f.svc.Notifications(ctx, f.he, true, 0)
 		if len(ns) < 2 {
 			t.Fatalf("Hessen got %d notifications, want publication and correction", len(ns))
+		}
+		if !slices.ContainsFunc(ns, func(n *domain.Notification) bool { return strings.Contains(n.Text, "jetzt „berücksichtigt“") }) {
+			t.Fatalf("the correction does not name the new assessment: %+v", ns)
 		}
 	})
 }

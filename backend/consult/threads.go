@@ -221,7 +221,8 @@ func (s *Service) Thread(ctx context.Context, u *domain.User, id int64) (*domain
 	if err := s.refresh(ctx, []*domain.Thread{t}); err != nil {
 		return nil, err
 	}
-	return s.redact(u, t, sec, st), nil
+	out := s.redact(u, t, sec, st)
+	return out, s.attachAssessments(ctx, u, st, []*domain.Thread{out})
 }
 
 // SectionThreads lists a section's threads as u may see them, anchors at
@@ -244,7 +245,7 @@ func (s *Service) SectionThreads(ctx context.Context, u *domain.User, sectionID 
 	for i, t := range ts {
 		ts[i] = s.redact(u, t, sec, st)
 	}
-	return ts, nil
+	return ts, s.attachAssessments(ctx, u, st, ts)
 }
 
 // redact returns t as u may see it: hidden threads and comments keep their

@@ -21,6 +21,15 @@ const (
 // Categories lists every category in a stable order.
 var Categories = []Category{CategoryBeruecksichtigt, CategoryTeilweiseBeruecksichtigt, CategoryNichtBeruecksichtigt, CategoryZurKenntnisGenommen}
 
+// DefaultCategoryLabels are the labels of the categories of a strategy
+// that has not set its own.
+var DefaultCategoryLabels = map[Category]string{
+	CategoryBeruecksichtigt:          "berücksichtigt",
+	CategoryTeilweiseBeruecksichtigt: "teilweise berücksichtigt",
+	CategoryNichtBeruecksichtigt:     "nicht berücksichtigt",
+	CategoryZurKenntnisGenommen:      "zur Kenntnis genommen",
+}
+
 // Valid reports whether c is a known category.
 func (c Category) Valid() bool { return slices.Contains(Categories, c) }
 
@@ -43,6 +52,16 @@ type Assessment struct {
 	Version   *int64    `json:"version"`
 	UpdatedBy int64     `json:"updated_by"`
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ThreadAssessment is a thread's assessment as the sidebar shows it: the
+// category with the strategy's label, the reason, and whether it is still
+// an unpublished draft.
+type ThreadAssessment struct {
+	Category Category `json:"category"`
+	Label    string   `json:"label"`
+	Reason   string   `json:"reason"`
+	Draft    bool     `json:"draft"`
 }
 
 // StatementPoint is an excerpt of a submitted statement version that is
@@ -108,4 +127,10 @@ type AbwaegungStore interface {
 	// FindPublication returns round phaseID's publication; ENOTFOUND if the
 	// Abwägung is not published.
 	FindPublication(ctx context.Context, phaseID int64) (*Publication, error)
+
+	// FindCategoryLabels returns the labels strategyID set for the
+	// categories; a category it did not set is missing from the map.
+	FindCategoryLabels(ctx context.Context, strategyID int64) (map[Category]string, error)
+	// SaveCategoryLabels replaces the labels of strategyID.
+	SaveCategoryLabels(ctx context.Context, strategyID int64, labels map[Category]string, by int64, at time.Time) error
 }

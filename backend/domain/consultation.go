@@ -112,6 +112,10 @@ type Thread struct {
 	// Cosigners are the other organisations that joined the thread
 	// (Mitzeichnung), oldest first.
 	Cosigners []Cosigner `json:"cosigners"`
+	// Assessment is the thread's assessment in the Abwägung, for those who
+	// may see it: participants once it is published, the drafting side
+	// also as a draft; nil otherwise.
+	Assessment *ThreadAssessment `json:"assessment,omitempty"`
 }
 
 // Comment is one Markdown message in a thread; the first one opens it.

@@ -148,3 +148,17 @@ func (s *Server) handleCosign(join bool) echo.HandlerFunc {
 		return svc.Withdraw(ctx, u, id)
 	})
 }
+
+// handleAbwaegungLabels returns the labels of the assessment categories.
+func (s *Server) handleAbwaegungLabels() echo.HandlerFunc {
+	return onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, _ noBody) (consult.CategoryLabels, error) {
+		return svc.CategoryLabels(ctx, u, id)
+	})
+}
+
+// handleSaveAbwaegungLabels sets the labels of the assessment categories.
+func (s *Server) handleSaveAbwaegungLabels() echo.HandlerFunc {
+	return onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, r map[string]string) (consult.CategoryLabels, error) {
+		return svc.SaveCategoryLabels(ctx, u, id, r)
+	})
+}

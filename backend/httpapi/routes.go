@@ -120,6 +120,8 @@ func (s *Server) routes() {
 	e.GET("/api/strategies/:id/abwaegung/xlsx", s.handleAbwaegungXLSX)
 	e.GET("/api/strategies/:id/abwaegung/document", s.handleAbwaegungDocument)
 	e.POST("/api/strategies/:id/abwaegung/publish", s.handlePublishAbwaegung())
+	e.GET("/api/strategies/:id/abwaegung/labels", s.handleAbwaegungLabels())
+	e.PUT("/api/strategies/:id/abwaegung/labels", s.handleSaveAbwaegungLabels())
 	e.POST("/api/strategies/:id/statement-points", s.handleAddPoint())
 	e.DELETE("/api/strategies/:id/statement-points/:point", s.handleDeletePoint())
 	e.PUT("/api/strategies/:id/statement-points/:point/assessment", s.handleAssessPoint())

@@ -227,3 +227,46 @@ func (db *DB) FindPublication(ctx context.Context, phaseID int64) (*domain.Publi
 	}
 	return &domain.Publication{PhaseID: row.PhaseID, PublishedBy: row.PublishedBy, PublishedAt: row.PublishedAt.UTC()}, nil
 }
+
+type categoryLabelRow struct {
+	StrategyID int64  `gorm:"primaryKey;autoIncrement:false"`
+	Category   string `gorm:"primaryKey"`
+	Label      string
+	UpdatedBy  int64
+	UpdatedAt  time.Time
+}
+
+func (categoryLabelRow) TableName() string { return "abwaegung_labels" }
+
+// FindCategoryLabels returns the labels a strategy set.
+func (db *DB) FindCategoryLabels(ctx context.Context, strategyID int64) (map[domain.Category]string, error) {
+	var rows []categoryLabelRow
+	if err := db.conn(ctx).Where("strategy_id = ?", strategyID).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("find category labels: %w", err)
+	}
+	out := map[domain.Category]string{}
+	for _, r := range rows {
+		out[domain.Category(r.Category)] = r.Label
+	}
+	return out, nil
+}
+
+// SaveCategoryLabels replaces a strategy's labels in one transaction.
+func (db *DB) SaveCategoryLabels(ctx context.Context, strategyID int64, labels map[domain.Category]string, by int64, at time.Time) error {
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Where("strategy_id = ?", strategyID).Delete(&categoryLabelRow{}).Error; err != nil {
+			return fmt.Errorf("delete category labels: %w", err)
+		}
+		for _, c := range domain.Categories {
+			l, ok := labels[c]
+			if !ok {
+				continue
+			}
+			row := categoryLabelRow{StrategyID: strategyID, Category: string(c), Label: l, UpdatedBy: by, UpdatedAt: utc(at)}
+			if err := tx.Create(&row).Error; err != nil {
+				return fmt.Errorf("save category labels: %w", mapConstraint(err, "category", "Bezeichnung existiert bereits.", "Ungültige Bezeichnung oder unbekannte Strategie."))
+			}
+		}
+		return nil
+	})
+}

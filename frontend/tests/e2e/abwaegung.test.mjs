@@ -2,9 +2,10 @@
 // Hessen co-signs it in the sidebar and Bayern sees that live; after the
 // round the Themenpatin of Datennutzung (HH) assesses the proposal inline on
 // the Abwägungstabelle, by keyboard; Bayern does not see the draft; the
-// moderator publishes, and Bayern sees the assessment of its proposal and
-// downloads the table. Every state of the page is axe-clean and focus never
-// falls to <body>.
+// moderator renames a category and publishes, and Bayern sees the
+// assessment of its proposal in the table and in the sidebar and downloads
+// the table. Every state of the page is axe-clean and focus never falls to
+// <body>.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { axe, login, newPage, pageApi, screenshot, sectionId, useServer } from './harness.mjs';
@@ -83,9 +84,21 @@ describe('Abwägung', { timeout: 240_000 }, () => {
     await byRow.waitFor();
     assert.match(await byRow.textContent(), /noch nicht veröffentlicht/);
     assert.doesNotMatch(await byRow.textContent(), /Formulierung bleibt offen/);
+    const draftSeen = await pageApi(by.page, 'GET', `/api/threads/${proposal.id}`);
+    assert.equal(draftSeen.json.assessment, undefined, 'no draft in the thread of Bayern');
+
+    // The moderator renames a category; the table uses the new label.
+    await mod.page.goto(`${base}/strategien/1/abwaegung`);
+    const modRow = mod.page.locator(`tr[data-row="t${proposal.id}"]`);
+    await modRow.waitFor();
+    await mod.page.locator('#abw-label-teilweise_beruecksichtigt').fill('teilweise übernommen');
+    await mod.page.getByRole('button', { name: 'Bezeichnungen speichern' }).click();
+    await mod.page.waitForFunction(() => document.activeElement?.id === 'abw-labels-status');
+    await mod.page.locator('#abw-labels-status', { hasText: 'gespeichert' }).waitFor();
+    assert.match(await modRow.textContent(), /teilweise übernommen/);
+    assert.deepEqual(await axe(mod.page), [], 'the labels form');
 
     // The moderator publishes.
-    await mod.page.goto(`${base}/strategien/1/abwaegung`);
     const publish = mod.page.getByRole('button', { name: 'Abwägung veröffentlichen' });
     await publish.focus();
     await mod.page.keyboard.press('Enter');
@@ -96,9 +109,16 @@ describe('Abwägung', { timeout: 240_000 }, () => {
     // Bayern is notified, sees the assessment and downloads the table.
     const notes = await (await by.page.request.get(`${base}/api/notifications`)).json();
     assert.ok(notes.some((n) => n.kind === 'abwaegung'), 'Bayern was told of the publication');
-    await by.page.reload();
+    // The sidebar of the section shows the published assessment on the thread.
+    await by.page.goto(`${base}/abschnitte/${secId}`);
+    await byThread.locator('.thread-title').click();
+    const inSidebar = byThread.locator('.assessment', { hasText: 'Abwägung: teilweise übernommen.' });
+    await inSidebar.waitFor();
+    assert.match(await inSidebar.textContent(), /Formulierung bleibt offen/);
+    assert.deepEqual(await axe(by.page), [], 'the sidebar with the assessment');
+    await by.page.goto(`${base}/strategien/1/abwaegung`);
     await byRow.waitFor();
-    assert.match(await byRow.textContent(), /teilweise berücksichtigt/);
+    assert.match(await byRow.textContent(), /teilweise übernommen/);
     assert.match(await byRow.textContent(), /Formulierung bleibt offen/);
     assert.equal(await byRow.locator('button[id^="abw-assess-"]').count(), 0, 'Bayern does not assess');
     await by.page.selectOption('#abw-f-org', 'BY');

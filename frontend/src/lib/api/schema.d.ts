@@ -1388,6 +1388,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/strategies/{id}/abwaegung/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bezeichnungen der vier Bewertungen der Abwägung
+         * @description Die Schlüssel der Bewertungen bleiben fest; die Strategie kann sie anders benennen (z. B. „übernommen“ statt „berücksichtigt“). Ohne eigene Bezeichnung gelten die üblichen.
+         */
+        get: operations["getAbwaegungLabels"];
+        /**
+         * Bezeichnungen der Bewertungen festlegen (Moderation)
+         * @description Alle vier Bezeichnungen sind anzugeben: nicht leer, eine Zeile, höchstens 60 Zeichen. Die Tabelle, ihre Downloads und die Seite verwenden sie sofort.
+         */
+        put: operations["saveAbwaegungLabels"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/strategies/{id}/statement-points": {
         parameters: {
             query?: never;
@@ -2220,6 +2244,14 @@ export interface components {
             comments: components["schemas"]["Comment"][];
             /** @description Organisationen, die den Beitrag mitgezeichnet haben, älteste zuerst. */
             cosigners?: components["schemas"]["Cosigner"][];
+            /** @description Die Bewertung in der Abwägung: für Beteiligte erst nach der Veröffentlichung, für Moderation und Themenpaten auch als Entwurf (draft). */
+            assessment?: {
+                category: components["schemas"]["Category"];
+                /** @description Die Bezeichnung der Bewertung in dieser Strategie. */
+                label: string;
+                reason: string;
+                draft: boolean;
+            };
         };
         Cosigner: {
             org_id: number;
@@ -2266,8 +2298,16 @@ export interface components {
             /** Format: date-time */
             published_at: string;
         };
+        /** @description Die Bezeichnung jeder Bewertung, nach ihrem festen Schlüssel. */
+        CategoryLabels: {
+            beruecksichtigt: string;
+            teilweise_beruecksichtigt: string;
+            nicht_beruecksichtigt: string;
+            zur_kenntnis_genommen: string;
+        };
         /** @description Die Abwägungstabelle einer Runde, so wie die anfragende Person sie sehen darf. */
         Abwaegung: {
+            labels: components["schemas"]["CategoryLabels"];
             strategy: components["schemas"]["Strategy"];
             phase: components["schemas"]["Phase"];
             /** Format: date-time */
@@ -2277,6 +2317,8 @@ export interface components {
             assessed: number;
             total: number;
             can: {
+                /** @description Darf die Bezeichnungen der Bewertungen ändern. */
+                labels: boolean;
                 publish: boolean;
                 split: boolean;
                 drafts: boolean;
@@ -5210,6 +5252,65 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    getAbwaegungLabels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ergebnis. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryLabels"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    saveAbwaegungLabels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Positive ganze Zahl; alles andere ergibt 400. */
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryLabels"];
+            };
+        };
+        responses: {
+            /** @description Ergebnis. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryLabels"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };
     };
