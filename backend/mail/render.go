@@ -129,6 +129,7 @@ var notificationSubjects = map[domain.NotificationKind]string{
 	domain.NotifyProposalAccepted: "Ihr Änderungsvorschlag wurde übernommen",
 	domain.NotifyProposalRejected: "Ihr Änderungsvorschlag wurde abgelehnt",
 	domain.NotifyHidden:           "Ihr Beitrag wurde ausgeblendet",
+	domain.NotifyResolved:         "Eine Diskussion wurde erledigt",
 	domain.NotifyPhaseChanged:     "Neue Phase der Strategie",
 	domain.NotifyDeadline:         "Die Frist der Beteiligung wurde geändert",
 }

@@ -2409,7 +2409,7 @@ export interface components {
             id: number;
             user_id: number;
             /** @enum {string} */
-            kind: "new_thread" | "reply" | "proposal_accepted" | "proposal_rejected" | "hidden" | "phase_changed" | "deadline" | "cosigned" | "abwaegung";
+            kind: "new_thread" | "reply" | "proposal_accepted" | "proposal_rejected" | "hidden" | "phase_changed" | "deadline" | "cosigned" | "abwaegung" | "resolved";
             text: string;
             target: string;
             strategy_id: number;
