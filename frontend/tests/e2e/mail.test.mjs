@@ -67,6 +67,17 @@ async function waitForMail(to, subject) {
   }
 }
 
+/** Signs in as the administrator and issues a reset link for email's account. */
+async function issueReset(base, email) {
+  const admin = await newPage(env.browser, base);
+  await login(admin.page, base, 'admin@fitko.example');
+  await admin.page.goto(`${base}/benutzer`);
+  const row = admin.page.locator(`tr[data-user="${email}"]`);
+  await row.waitFor();
+  await row.getByRole('button', { name: /^Passwort zurücksetzen: / }).click();
+  await admin.page.getByTestId('reset-link').waitFor();
+}
+
 describe('mail', { timeout: 180_000, skip: missing }, () => {
   test('preferences on the settings page, reset link by e-mail', async () => {
     const base = env.server.base;
@@ -95,13 +106,7 @@ describe('mail', { timeout: 180_000, skip: missing }, () => {
     assert.equal(await page.getByRole('group', { name: 'Benachrichtigungen per E-Mail' }).getByLabel(/Täglich/).isChecked(), true, 'kept');
 
     // An administrator issues a reset link; it arrives by mail.
-    const admin = await newPage(env.browser, base);
-    await login(admin.page, base, 'admin@fitko.example');
-    await admin.page.goto(`${base}/benutzer`);
-    const row = admin.page.locator(`tr[data-user="${email}"]`);
-    await row.waitFor();
-    await row.getByRole('button', { name: /^Passwort zurücksetzen: / }).click();
-    await admin.page.getByTestId('reset-link').waitFor();
+    await issueReset(base, email);
     const m = await waitForMail(email, /^Strategieraum: Passwort zurücksetzen$/);
     const link = m.Text.match(/https?:\/\/\S+\/passwort-zuruecksetzen#srp_\S+/)?.[0];
     assert.ok(link?.startsWith(base), `link to this server in ${m.Text}`);
@@ -133,13 +138,7 @@ describe('mail', { timeout: 180_000, skip: missing }, () => {
     assert.equal(await other.page.getByRole('button', { name: 'English' }).getAttribute('aria-pressed'), 'true');
 
     // A reset link to the account arrives in English.
-    const admin = await newPage(env.browser, base);
-    await login(admin.page, base, 'admin@fitko.example');
-    await admin.page.goto(`${base}/benutzer`);
-    const row = admin.page.locator(`tr[data-user="${email}"]`);
-    await row.waitFor();
-    await row.getByRole('button', { name: /^Passwort zurücksetzen: / }).click();
-    await admin.page.getByTestId('reset-link').waitFor();
+    await issueReset(base, email);
     const m = await waitForMail(email, /^Strategieraum: reset your password$/);
     assert.match(m.Text, /^Hello /);
     assert.ok(m.HTML.includes('<html lang="en">'), 'HTML part in English');
