@@ -56,6 +56,9 @@ func (s *Service) setStatus(ctx context.Context, u *domain.User, threadID int64,
 	}
 	s.audit(ctx, u, action, threadTarget(t.ID), fmt.Sprintf("section:%d", sec.ID))
 	s.threadChanged(t, map[domain.ThreadStatus]string{domain.StatusOffen: "reopened", domain.StatusErledigt: "resolved"}[to])
+	if to == domain.StatusErledigt {
+		s.notifyResolved(ctx, u, t, now)
+	}
 	return s.redact(u, out, sec, st), nil
 }
 

@@ -85,6 +85,24 @@ func (s *Service) notifyReply(ctx context.Context, actor *domain.User, t *domain
 	s.notify(ctx, ns)
 }
 
+// notifyResolved tells the members of the thread's organisation and
+// everyone who wrote in it, except the one who resolved it, that the
+// thread is erledigt. The key holds the time of resolving: once per
+// resolution, again after a reopened thread is resolved anew.
+func (s *Service) notifyResolved(ctx context.Context, actor *domain.User, t *domain.Thread, at time.Time) {
+	wrote := map[int64]bool{t.AuthorID: true}
+	for _, c := range t.Comments {
+		wrote[c.AuthorID] = true
+	}
+	var ns []*domain.Notification
+	for _, u := range s.usersWhere(ctx, func(u *domain.User) bool { return u.ID != actor.ID && (wrote[u.ID] || u.OrgID == t.OrgID) }) {
+		n := threadNote(u.ID, domain.NotifyResolved, t, "Eine Diskussion, an der Sie oder Ihre Organisation beteiligt sind, wurde als erledigt markiert.")
+		n.Key = fmt.Sprintf("resolved:%d:%d", t.ID, at.UnixMicro())
+		ns = append(ns, n)
+	}
+	s.notify(ctx, ns)
+}
+
 // PhaseChanged tells every active user that strategy st entered phase p.
 // The phase handler calls it after storing the phase.
 func (s *Service) PhaseChanged(ctx context.Context, st *domain.Strategy, p *domain.Phase) {

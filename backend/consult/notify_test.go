@@ -1,6 +1,7 @@
 package consult_test
 
 import (
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -87,6 +88,54 @@ func TestNotifications(t *testing.T) {
 		defer mu.Unlock()
 		if delivered[f.pate.ID] != 3 || delivered[f.reader.ID] != 1 {
 			t.Fatalf("hook deliveries = %v", delivered)
+		}
+	})
+}
+
+// Resolving a thread tells its organisation and everyone who wrote in it,
+// once, but not the one who resolved it nor anyone else.
+func TestResolveNotifies(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		resolved := func(u *domain.User) int {
+			ns, err := f.svc.Notifications(ctx, u, false, 0)
+			must(t, err)
+			n := 0
+			for _, x := range ns {
+				if x.Kind == domain.NotifyResolved {
+					n++
+				}
+			}
+			return n
+		}
+		th := f.thread(t, f.land, domain.KindFrage, "Daten", "")
+		_, err := f.svc.Reply(ctx, f.otherPate, th.ID, "Antwort aus Hessen")
+		must(t, err)
+		_, err = f.svc.Resolve(ctx, f.pate, th.ID, "beantwortet")
+		must(t, err)
+		want := map[*domain.User]int{f.land: 1, f.land2: 1, f.otherPate: 1, f.pate: 0, f.moderator: 0, f.reader: 0}
+		for u, n := range want {
+			if got := resolved(u); got != n {
+				t.Errorf("%s: %d resolved notifications, want %d", u.Email, got, n)
+			}
+		}
+		ns, err := f.svc.Notifications(ctx, f.land, false, 1)
+		must(t, err)
+		if len(ns) != 1 || ns[0].ThreadID == nil || *ns[0].ThreadID != th.ID || ns[0].Target != "thread:"+strconv.FormatInt(th.ID, 10) {
+			t.Fatalf("author's newest notification = %+v", ns)
+		}
+		// Reopening says nothing; resolving again is news again.
+		_, err = f.svc.Reopen(ctx, f.pate, th.ID, "")
+		must(t, err)
+		if resolved(f.land) != 1 {
+			t.Fatal("reopening notified")
+		}
+		f.Add(time.Minute)
+		_, err = f.svc.Resolve(ctx, f.moderator, th.ID, "")
+		must(t, err)
+		if resolved(f.land) != 2 || resolved(f.otherPate) != 2 || resolved(f.moderator) != 0 {
+			t.Fatalf("second resolution: land %d, other pate %d, moderator %d", resolved(f.land), resolved(f.otherPate), resolved(f.moderator))
 		}
 	})
 }

@@ -235,6 +235,7 @@ const (
 	NotifyDeadline         NotificationKind = "deadline"  // 48 hours before closes_at
 	NotifyCosigned         NotificationKind = "cosigned"  // another organisation joined my thread
 	NotifyAbwaegung        NotificationKind = "abwaegung" // the Abwägung of a round I took part in was published
+	NotifyResolved         NotificationKind = "resolved"  // a thread I or my organisation took part in is erledigt
 )
 
 // Notification is one entry of a user's feed.

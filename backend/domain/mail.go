@@ -50,6 +50,18 @@ const (
 // Valid reports whether p is a known preference.
 func (p MailPreference) Valid() bool { return p == MailImmediately || p == MailDaily || p == MailOff }
 
+// Language is the language an account reads the UI and its mails in.
+type Language string
+
+// The languages.
+const (
+	German  Language = "de"
+	English Language = "en"
+)
+
+// Valid reports whether l is a known language.
+func (l Language) Valid() bool { return l == German || l == English }
+
 // MailJob is one mail to one user in the outbox. Payload holds what the
 // mail needs beyond the user (ids, a notification's text, a reset code)
 // as JSON; the mail is rendered when it is sent.

@@ -70,6 +70,8 @@ type User struct {
 	// SSO is set when the account is linked to a single sign-on identity;
 	// its second factor is then the identity provider's.
 	SSO bool `json:"sso"`
+	// Language is the account's language for the UI and its mails.
+	Language Language `json:"language,omitempty"`
 }
 
 // HasRole reports whether u has role r.

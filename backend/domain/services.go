@@ -45,6 +45,8 @@ type UserService interface {
 	PasswordHash(ctx context.Context, userID int64) (string, error)
 	// SetPasswordHash replaces the stored hash.
 	SetPasswordHash(ctx context.Context, userID int64, hash string) error
+	// SetUserLanguage stores the account's language. ENOTFOUND.
+	SetUserLanguage(ctx context.Context, userID int64, lang Language) error
 }
 
 // SessionService stores login sessions and API tokens.

@@ -42,6 +42,7 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		{"GET", "/api/me/sessions", "/api/me/sessions", ""},
 		{"PUT", "/api/me/mail-preferences", "/api/me/mail-preferences", `{"notifications":"täglich"}`},
 		{"GET", "/api/me/mail-preferences", "/api/me/mail-preferences", ""},
+		{"PUT", "/api/me/language", "/api/me/language", `{"language":"en"}`},
 		{"GET", "/api/tokens", "/api/tokens", ""},
 		{"GET", "/api/organisations", "/api/organisations", ""},
 		{"GET", "/api/strategies", "/api/strategies", ""},

@@ -76,6 +76,7 @@ func (s *Server) routes() {
 	e.PUT("/api/me/password", s.handleChangePassword)
 	e.GET("/api/me/mail-preferences", s.handleGetMailPreferences)
 	e.PUT("/api/me/mail-preferences", s.handlePutMailPreferences)
+	e.PUT("/api/me/language", s.handlePutLanguage)
 	e.POST("/api/users/:id/password-reset", s.handleIssueReset)
 	e.POST("/api/password-reset", s.handleRedeemReset)
 

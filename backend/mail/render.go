@@ -32,6 +32,9 @@ func (e errSkip) Error() string { return string(e) }
 // place it is about, and the footer. Plain text and HTML come from the
 // same view, so they always say the same.
 type view struct {
+	Lang       domain.Language
+	Greeting   string // "Guten Tag" or "Hello"
+	Open       string // the link text of a list item
 	Subject    string
 	Name       string
 	Paragraphs []string
@@ -43,7 +46,7 @@ type view struct {
 
 type item struct{ Text, Link string }
 
-var textTemplate = texttemplate.Must(texttemplate.New("text").Parse(`Guten Tag {{.Name}},
+var textTemplate = texttemplate.Must(texttemplate.New("text").Parse(`{{.Greeting}} {{.Name}},
 {{range .Paragraphs}}
 {{.}}
 {{end}}{{range .Items}}
@@ -58,13 +61,13 @@ var textTemplate = texttemplate.Must(texttemplate.New("text").Parse(`Guten Tag {
 `))
 
 var htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html>
-<html lang="de">
+<html lang="{{.Lang}}">
 <head><meta charset="utf-8"><title>{{.Subject}}</title></head>
 <body>
-<p>Guten Tag {{.Name}},</p>
+<p>{{.Greeting}} {{.Name}},</p>
 {{range .Paragraphs}}<p>{{.}}</p>
 {{end}}{{if .Items}}<ul>
-{{range .Items}}<li>{{.Text}}{{if .Link}} (<a href="{{.Link}}">öffnen</a>){{end}}</li>
+{{range .Items}}<li>{{.Text}}{{if .Link}} (<a href="{{.Link}}">{{$.Open}}</a>){{end}}</li>
 {{end}}</ul>
 {{end}}{{if .Link}}<p><a href="{{.Link}}">{{.LinkText}}</a></p>
 {{end}}<hr>
@@ -73,7 +76,31 @@ var htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype h
 </html>
 `))
 
-const footer = "Diese Nachricht wurde von Strategieraum automatisch versandt. Welche Benachrichtigungen Sie per E-Mail erhalten, stellen Sie unter „Sitzungen und Einstellungen“ ein."
+// lang picks the German or the English of a text by the recipient's
+// language; German unless the account chose English.
+type lang domain.Language
+
+func (l lang) s(de, en string) string {
+	if domain.Language(l) == domain.English {
+		return en
+	}
+	return de
+}
+
+// when is t as the recipient reads a date and time (Europe/Berlin).
+func (l lang) when(t time.Time) string {
+	return l.s(consult.Berlin(t), t.In(export.Berlin).Format("2 January 2006 at 15:04")+" (Berlin time)")
+}
+
+// day is t's date as the recipient reads it.
+func (l lang) day(t time.Time) string {
+	return t.In(export.Berlin).Format(l.s("02.01.2006", "2 January 2006"))
+}
+
+func (l lang) footer() string {
+	return l.s("Diese Nachricht wurde von Strategieraum automatisch versandt. Welche Benachrichtigungen Sie per E-Mail erhalten, stellen Sie unter „Sitzungen und Einstellungen“ ein.",
+		"This message was sent automatically by Strategieraum. Which notifications you receive by e-mail you choose under “Sitzungen und Einstellungen” (sessions and settings).")
+}
 
 // render turns a claimed job into a message, or errSkip.
 func (w *Worker) render(ctx context.Context, j *domain.MailJob) (*Message, error) {
@@ -89,24 +116,29 @@ func (w *Worker) render(ctx context.Context, j *domain.MailJob) (*Message, error
 		return nil, errSkip("Benutzerkonto gesperrt oder gelöscht")
 	}
 	var v *view
+	l := lang(u.Language)
 	switch j.Kind {
 	case domain.MailNotification:
-		v, err = w.notification(ctx, u, j)
+		v, err = w.notification(ctx, u, l, j)
 	case domain.MailDigest:
-		v, err = w.digest(ctx, u, j.Payload)
+		v, err = w.digest(ctx, u, l, j.Payload)
 	case domain.MailReceipt:
-		v, err = w.receipt(ctx, u, j.Payload)
+		v, err = w.receipt(ctx, u, l, j.Payload)
 	case domain.MailPasswordReset:
-		v, err = w.reset(j.Payload)
+		v, err = w.reset(l, j.Payload)
 	case domain.MailReminder:
-		v, err = w.reminder(ctx, u, j.Payload)
+		v, err = w.reminder(ctx, u, l, j.Payload)
 	default:
 		return nil, errSkip("unbekannte Art " + string(j.Kind))
 	}
 	if err != nil {
 		return nil, err
 	}
-	v.Name, v.Footer = u.Name, footer
+	v.Name, v.Footer = u.Name, l.footer()
+	v.Lang, v.Greeting, v.Open = domain.Language(l), l.s("Guten Tag", "Hello"), l.s("öffnen", "open")
+	if v.Lang != domain.English {
+		v.Lang = domain.German
+	}
 	var text, html bytes.Buffer
 	if err := textTemplate.Execute(&text, v); err != nil {
 		return nil, err
@@ -129,11 +161,39 @@ var notificationSubjects = map[domain.NotificationKind]string{
 	domain.NotifyProposalAccepted: "Ihr Änderungsvorschlag wurde übernommen",
 	domain.NotifyProposalRejected: "Ihr Änderungsvorschlag wurde abgelehnt",
 	domain.NotifyHidden:           "Ihr Beitrag wurde ausgeblendet",
+	domain.NotifyResolved:         "Eine Diskussion wurde erledigt",
 	domain.NotifyPhaseChanged:     "Neue Phase der Strategie",
 	domain.NotifyDeadline:         "Die Frist der Beteiligung wurde geändert",
 }
 
-func (w *Worker) notification(ctx context.Context, u *domain.User, j *domain.MailJob) (*view, error) {
+// englishNotifications are the subject and the sentence of each kind in
+// English: the bell's text, stored with the notification, is German.
+var englishNotifications = map[domain.NotificationKind][2]string{
+	domain.NotifyNewThread:        {"New discussion on your topic", "A new discussion was started on a section of a topic you sponsor."},
+	domain.NotifyReply:            {"New reply in your discussion", "There is a new reply in a discussion you take part in."},
+	domain.NotifyProposalAccepted: {"Your change proposal was accepted", "Your change proposal was accepted into the text."},
+	domain.NotifyProposalRejected: {"Your change proposal was rejected", "Your change proposal was rejected."},
+	domain.NotifyHidden:           {"Your contribution was hidden", "The moderation hid a contribution of yours."},
+	domain.NotifyResolved:         {"A discussion was resolved", "A discussion you or your organisation took part in was marked as resolved."},
+	domain.NotifyPhaseChanged:     {"New phase of the strategy", "The strategy entered a new phase."},
+	domain.NotifyDeadline:         {"The consultation deadline changed", "The deadline of the consultation changed."},
+	domain.NotifyCosigned:         {"Another organisation joined your discussion", "Another organisation co-signed a discussion of yours."},
+	domain.NotifyAbwaegung:        {"The Abwägung was published", "The Abwägung (the weighing of the contributions) of a consultation round you took part in was published."},
+}
+
+// notificationText is the subject and the sentence of a notification in l.
+func notificationText(l lang, kind domain.NotificationKind, text string) (subject, body string) {
+	if en, ok := englishNotifications[kind]; ok && domain.Language(l) == domain.English {
+		return en[0], en[1]
+	}
+	subject = l.s(notificationSubjects[kind], "New notification")
+	if subject == "" {
+		subject = "Neue Benachrichtigung"
+	}
+	return subject, text
+}
+
+func (w *Worker) notification(ctx context.Context, u *domain.User, l lang, j *domain.MailJob) (*view, error) {
 	var p domain.NotificationMail
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
 		return nil, errSkip("Inhalt unlesbar")
@@ -148,22 +208,19 @@ func (w *Worker) notification(ctx context.Context, u *domain.User, j *domain.Mai
 	case domain.MailDaily:
 		return nil, w.toDigest(ctx, u, j.CreatedAt)
 	}
-	subject := notificationSubjects[p.Kind]
-	if subject == "" {
-		subject = "Neue Benachrichtigung"
-	}
-	v := &view{Subject: "Strategieraum: " + subject, Paragraphs: []string{p.Text}}
-	v.Link, v.LinkText = w.notificationLink(p.StrategyID, p.ThreadID, p.SectionID)
+	subject, body := notificationText(l, p.Kind, p.Text)
+	v := &view{Subject: "Strategieraum: " + subject, Paragraphs: []string{body}}
+	v.Link, v.LinkText = w.notificationLink(l, p.StrategyID, p.ThreadID, p.SectionID)
 	return v, nil
 }
 
 // notificationLink is the discussion or, without one, the strategy.
-func (w *Worker) notificationLink(strategyID int64, threadID, sectionID *int64) (link, text string) {
+func (w *Worker) notificationLink(l lang, strategyID int64, threadID, sectionID *int64) (link, text string) {
 	switch {
 	case sectionID != nil && threadID != nil:
-		return w.link(fmt.Sprintf("/abschnitte/%d#diskussion-%d", *sectionID, *threadID)), "Zur Diskussion"
+		return w.link(fmt.Sprintf("/abschnitte/%d#diskussion-%d", *sectionID, *threadID)), l.s("Zur Diskussion", "Go to the discussion")
 	case strategyID != 0:
-		return w.link(fmt.Sprintf("/strategien/%d", strategyID)), "Zur Strategie"
+		return w.link(fmt.Sprintf("/strategien/%d", strategyID)), l.s("Zur Strategie", "Go to the strategy")
 	}
 	return "", ""
 }
@@ -199,7 +256,7 @@ func (w *Worker) toDigest(ctx context.Context, u *domain.User, created time.Time
 	return errSkip("im Tagesüberblick")
 }
 
-func (w *Worker) digest(ctx context.Context, u *domain.User, raw json.RawMessage) (*view, error) {
+func (w *Worker) digest(ctx context.Context, u *domain.User, l lang, raw json.RawMessage) (*view, error) {
 	var p domain.DigestMail
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return nil, errSkip("Inhalt unlesbar")
@@ -211,7 +268,7 @@ func (w *Worker) digest(ctx context.Context, u *domain.User, raw json.RawMessage
 	if err != nil {
 		return nil, err
 	}
-	v := &view{Subject: "Strategieraum: Ihre Benachrichtigungen vom " + p.From.In(export.Berlin).Format("02.01.2006")}
+	v := &view{Subject: l.s("Strategieraum: Ihre Benachrichtigungen vom ", "Strategieraum: your notifications of ") + l.day(p.From)}
 	sections := map[int64]*int64{}
 	for i := len(ns) - 1; i >= 0; i-- { // oldest first
 		n := ns[i]
@@ -227,13 +284,15 @@ func (w *Worker) digest(ctx context.Context, u *domain.User, raw json.RawMessage
 				sections[*n.ThreadID] = sec
 			}
 		}
-		link, _ := w.notificationLink(n.StrategyID, n.ThreadID, sec)
-		v.Items = append(v.Items, item{Text: n.Text, Link: link})
+		link, _ := w.notificationLink(l, n.StrategyID, n.ThreadID, sec)
+		_, text := notificationText(l, n.Kind, n.Text)
+		v.Items = append(v.Items, item{Text: text, Link: link})
 	}
 	if len(v.Items) == 0 {
 		return nil, errSkip("keine Benachrichtigungen")
 	}
-	v.Paragraphs = []string{fmt.Sprintf("seit gestern %d Uhr gab es diese Benachrichtigungen für Sie:", DigestHour)}
+	v.Paragraphs = []string{fmt.Sprintf(l.s("seit gestern %d Uhr gab es diese Benachrichtigungen für Sie:",
+		"since %d o'clock yesterday (Berlin time) there were these notifications for you:"), DigestHour)}
 	return v, nil
 }
 
@@ -249,7 +308,7 @@ func (w *Worker) wanted(ctx context.Context, u *domain.User) error {
 	return nil
 }
 
-func (w *Worker) receipt(ctx context.Context, u *domain.User, raw json.RawMessage) (*view, error) {
+func (w *Worker) receipt(ctx context.Context, u *domain.User, l lang, raw json.RawMessage) (*view, error) {
 	var p domain.ReceiptMail
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return nil, errSkip("Inhalt unlesbar")
@@ -272,20 +331,22 @@ func (w *Worker) receipt(ctx context.Context, u *domain.User, raw json.RawMessag
 		}
 		sum := consult.TextSHA256(s.Body)
 		return &view{
-			Subject: fmt.Sprintf("Eingangsbestätigung: Stellungnahme zu „%s“ (Fassung %d)", st.Title, s.Version),
+			Subject: fmt.Sprintf(l.s("Eingangsbestätigung: Stellungnahme zu „%s“ (Fassung %d)",
+				"Acknowledgement of receipt: statement on “%s” (version %d)"), st.Title, s.Version),
 			Paragraphs: []string{
-				fmt.Sprintf("die Stellungnahme von %s zu „%s“ ist eingegangen.", org, st.Title),
-				fmt.Sprintf("Fassung %d, eingereicht am %s.", s.Version, consult.Berlin(*s.SubmittedAt)),
-				"SHA-256 des Textes (UTF-8): " + sum,
-				"Die Eingangsbestätigung mit dem vollständigen Text können Sie auf der Seite der Stellungnahme herunterladen.",
+				fmt.Sprintf(l.s("die Stellungnahme von %s zu „%s“ ist eingegangen.", "the statement of %s on “%s” has been received."), org, st.Title),
+				fmt.Sprintf(l.s("Fassung %d, eingereicht am %s.", "Version %d, submitted on %s."), s.Version, l.when(*s.SubmittedAt)),
+				l.s("SHA-256 des Textes (UTF-8): ", "SHA-256 of the text (UTF-8): ") + sum,
+				l.s("Die Eingangsbestätigung mit dem vollständigen Text können Sie auf der Seite der Stellungnahme herunterladen.",
+					"You can download the acknowledgement of receipt with the full text on the page of the statement."),
 			},
-			Link: w.link("/stellungnahme"), LinkText: "Zur Stellungnahme",
+			Link: w.link("/stellungnahme"), LinkText: l.s("Zur Stellungnahme", "Go to the statement"),
 		}, nil
 	}
 	return nil, errSkip("Fassung nicht eingereicht")
 }
 
-func (w *Worker) reset(raw json.RawMessage) (*view, error) {
+func (w *Worker) reset(l lang, raw json.RawMessage) (*view, error) {
 	var p domain.ResetMail
 	if err := json.Unmarshal(raw, &p); err != nil || p.Code == "" {
 		return nil, errSkip("kein Code")
@@ -294,18 +355,20 @@ func (w *Worker) reset(raw json.RawMessage) (*view, error) {
 		return nil, errSkip("Code abgelaufen")
 	}
 	return &view{
-		Subject: "Strategieraum: Passwort zurücksetzen",
+		Subject: l.s("Strategieraum: Passwort zurücksetzen", "Strategieraum: reset your password"),
 		Paragraphs: []string{
-			"die Administration hat für Ihr Konto einen Code zum Zurücksetzen des Passworts ausgestellt. Ihre bisherigen Sitzungen wurden beendet.",
-			fmt.Sprintf("Der Link gilt bis %s und nur einmal. Wenn Sie das nicht erwartet haben, wenden Sie sich bitte an die Administration.", consult.Berlin(p.ExpiresAt)),
+			l.s("die Administration hat für Ihr Konto einen Code zum Zurücksetzen des Passworts ausgestellt. Ihre bisherigen Sitzungen wurden beendet.",
+				"the administration issued a code to reset the password of your account. Your previous sessions were ended."),
+			fmt.Sprintf(l.s("Der Link gilt bis %s und nur einmal. Wenn Sie das nicht erwartet haben, wenden Sie sich bitte an die Administration.",
+				"The link is valid until %s and only once. If you did not expect this, please contact the administration."), l.when(p.ExpiresAt)),
 		},
 		// The code travels in the fragment, which browsers do not send
 		// to the server (see PasswordReset.svelte).
-		Link: w.link("/passwort-zuruecksetzen#" + p.Code), LinkText: "Neues Passwort setzen",
+		Link: w.link("/passwort-zuruecksetzen#" + p.Code), LinkText: l.s("Neues Passwort setzen", "Set a new password"),
 	}, nil
 }
 
-func (w *Worker) reminder(ctx context.Context, u *domain.User, raw json.RawMessage) (*view, error) {
+func (w *Worker) reminder(ctx context.Context, u *domain.User, l lang, raw json.RawMessage) (*view, error) {
 	var p domain.ReminderMail
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return nil, errSkip("Inhalt unlesbar")
@@ -331,11 +394,11 @@ func (w *Worker) reminder(ctx context.Context, u *domain.User, raw json.RawMessa
 		}
 	}
 	return &view{
-		Subject: fmt.Sprintf("Erinnerung: Beteiligung an „%s“ endet am %s", st.Title, p.ClosesAt.In(export.Berlin).Format("02.01.2006")),
+		Subject: fmt.Sprintf(l.s("Erinnerung: Beteiligung an „%s“ endet am %s", "Reminder: the consultation on “%s” closes on %s"), st.Title, l.day(p.ClosesAt)),
 		Paragraphs: []string{
-			fmt.Sprintf("die Beteiligung an „%s“ endet am %s.", st.Title, consult.Berlin(p.ClosesAt)),
-			"Von Ihrer Organisation ist noch keine Stellungnahme eingereicht.",
+			fmt.Sprintf(l.s("die Beteiligung an „%s“ endet am %s.", "the consultation on “%s” closes on %s."), st.Title, l.when(p.ClosesAt)),
+			l.s("Von Ihrer Organisation ist noch keine Stellungnahme eingereicht.", "Your organisation has not submitted a statement yet."),
 		},
-		Link: w.link("/stellungnahme"), LinkText: "Zur Stellungnahme",
+		Link: w.link("/stellungnahme"), LinkText: l.s("Zur Stellungnahme", "Go to the statement"),
 	}, nil
 }

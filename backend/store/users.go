@@ -18,6 +18,7 @@ type userRow struct {
 	PasswordHash string
 	OrgID        int64
 	Disabled     bool
+	Language     string `gorm:"default:de"`
 	CreatedAt    time.Time
 }
 
@@ -237,6 +238,22 @@ func (db *DB) SetPasswordHash(ctx context.Context, userID int64, hash string) er
 	res := db.conn(ctx).Model(&userRow{}).Where("id = ?", userID).Update("password_hash", hash)
 	if res.Error != nil {
 		return fmt.Errorf("set password hash: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return notFound("Benutzerkonto %d nicht gefunden.", userID)
+	}
+	return nil
+}
+
+// SetUserLanguage stores the account's language; ENOTFOUND if the user is
+// absent, EINVALID for an unknown language.
+func (db *DB) SetUserLanguage(ctx context.Context, userID int64, lang domain.Language) error {
+	if !lang.Valid() {
+		return domain.Invalid("language", "Bitte wählen Sie „de“ oder „en“.")
+	}
+	res := db.conn(ctx).Model(&userRow{}).Where("id = ?", userID).Update("language", string(lang))
+	if res.Error != nil {
+		return fmt.Errorf("set language: %w", res.Error)
 	}
 	if res.RowsAffected == 0 {
 		return notFound("Benutzerkonto %d nicht gefunden.", userID)

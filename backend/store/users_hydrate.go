@@ -44,7 +44,7 @@ func hydrateUsers(tx *gorm.DB, rows []userRow) ([]*domain.User, error) {
 	byID := make(map[int64]*domain.User, len(rows))
 	for i, r := range rows {
 		u := &domain.User{ID: r.ID, Email: r.Email, Name: r.Name, OrgID: r.OrgID,
-			Org: orgs[r.OrgID], Disabled: r.Disabled, CreatedAt: r.CreatedAt.UTC(),
+			Org: orgs[r.OrgID], Disabled: r.Disabled, CreatedAt: r.CreatedAt.UTC(), Language: domain.Language(r.Language),
 			Deleted: strings.HasSuffix(r.Email, "@"+deletedDomain), Roles: []domain.Role{}, TopicIDs: []int64{}}
 		out[i], byID[r.ID] = u, u
 	}

@@ -2,6 +2,7 @@
 // only learns the user from GET /api/me.
 import { api, call, ApiError, type Me } from './api/client';
 import { clearDrafts } from './drafts';
+import { setLang, type Lang } from './i18n/index.svelte';
 
 /**
  * The signed-in user with the global permissions the server grants (null
@@ -16,7 +17,9 @@ export const auth = $state<{ user: Me | null; checked: boolean; expired: boolean
  */
 export async function loadMe(): Promise<void> {
   try {
+    const first = !auth.checked;
     auth.user = await call(api.GET('/api/me'));
+    if (first) takeLanguage(auth.user);
   } catch (e) {
     if (!auth.checked || (e instanceof ApiError && e.status === 401)) auth.user = null;
   } finally {
@@ -35,6 +38,7 @@ export async function login(email: string, password: string): Promise<'done' | '
   if ('expires_at' in r) return 'second_factor';
   auth.user = r;
   auth.expired = false;
+  takeLanguage(r);
   return 'done';
 }
 
@@ -42,6 +46,22 @@ export async function login(email: string, password: string): Promise<'done' | '
 export async function loginCode(code: string): Promise<void> {
   auth.user = await call(api.POST('/api/session/second-factor', { body: { code } }));
   auth.expired = false;
+  takeLanguage(auth.user);
+}
+
+/** The account's language stored on the server becomes the UI's on sign-in. */
+function takeLanguage(u: Me | null): void {
+  if (u?.language) setLang(u.language);
+}
+
+/**
+ * Switches the UI language and, while signed in, stores it on the server,
+ * where it also decides the language of the account's mails.
+ */
+export async function chooseLanguage(lang: Lang): Promise<void> {
+  setLang(lang);
+  if (!auth.user) return;
+  auth.user = await call(api.PUT('/api/me/language', { body: { language: lang } }));
 }
 
 /** Signs out and deletes the user's local drafts; the cookie is gone even if the request fails. */

@@ -3,6 +3,8 @@
 // focus on the saved notice, axe-clean), and an administrator's reset
 // link reaches the account by e-mail through a real SMTP server (mailpit,
 // started here): the mail links to the reset page, which takes the code.
+// The language chosen in the header is stored with the account: it
+// survives a reload without the browser's memory and writes its mails.
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
@@ -65,6 +67,17 @@ async function waitForMail(to, subject) {
   }
 }
 
+/** Signs in as the administrator and issues a reset link for email's account. */
+async function issueReset(base, email) {
+  const admin = await newPage(env.browser, base);
+  await login(admin.page, base, 'admin@fitko.example');
+  await admin.page.goto(`${base}/benutzer`);
+  const row = admin.page.locator(`tr[data-user="${email}"]`);
+  await row.waitFor();
+  await row.getByRole('button', { name: /^Passwort zurücksetzen: / }).click();
+  await admin.page.getByTestId('reset-link').waitFor();
+}
+
 describe('mail', { timeout: 180_000, skip: missing }, () => {
   test('preferences on the settings page, reset link by e-mail', async () => {
     const base = env.server.base;
@@ -93,13 +106,7 @@ describe('mail', { timeout: 180_000, skip: missing }, () => {
     assert.equal(await page.getByRole('group', { name: 'Benachrichtigungen per E-Mail' }).getByLabel(/Täglich/).isChecked(), true, 'kept');
 
     // An administrator issues a reset link; it arrives by mail.
-    const admin = await newPage(env.browser, base);
-    await login(admin.page, base, 'admin@fitko.example');
-    await admin.page.goto(`${base}/benutzer`);
-    const row = admin.page.locator(`tr[data-user="${email}"]`);
-    await row.waitFor();
-    await row.getByRole('button', { name: /^Passwort zurücksetzen: / }).click();
-    await admin.page.getByTestId('reset-link').waitFor();
+    await issueReset(base, email);
     const m = await waitForMail(email, /^Strategieraum: Passwort zurücksetzen$/);
     const link = m.Text.match(/https?:\/\/\S+\/passwort-zuruecksetzen#srp_\S+/)?.[0];
     assert.ok(link?.startsWith(base), `link to this server in ${m.Text}`);
@@ -109,5 +116,31 @@ describe('mail', { timeout: 180_000, skip: missing }, () => {
     await fresh.page.getByRole('heading', { level: 1, name: 'Neues Passwort festlegen' }).waitFor();
     assert.match(await fresh.page.getByLabel('Einmal-Code').inputValue(), /^srp_/);
     assert.deepEqual(errors, []);
+  });
+
+  test('the language switch is stored with the account and writes its mails', async () => {
+    const base = env.server.base;
+    const email = 'beteiligung@hb.example';
+    const { page } = await newPage(env.browser, base);
+    await login(page, base, email);
+    const saved = page.waitForResponse((r) => r.url().endsWith('/api/me/language') && r.request().method() === 'PUT');
+    await page.getByRole('group', { name: 'Sprache' }).getByRole('button', { name: 'English' }).click();
+    assert.equal((await saved).status(), 200);
+    // Without the browser's own memory, the reload takes the account's.
+    await page.evaluate(() => localStorage.removeItem('lang'));
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    // Another browser signs in in German and switches to English.
+    const other = await newPage(env.browser, base);
+    await login(other.page, base, email);
+    await other.page.getByRole('button', { name: 'Sign out' }).waitFor();
+    assert.equal(await other.page.getByRole('button', { name: 'English' }).getAttribute('aria-pressed'), 'true');
+
+    // A reset link to the account arrives in English.
+    await issueReset(base, email);
+    const m = await waitForMail(email, /^Strategieraum: reset your password$/);
+    assert.match(m.Text, /^Hello /);
+    assert.ok(m.HTML.includes('<html lang="en">'), 'HTML part in English');
   });
 });

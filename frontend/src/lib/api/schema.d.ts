@@ -1592,6 +1592,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/language": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Eigene Sprache für Oberfläche und E-Mails
+         * @description de (Deutsch, Voreinstellung) oder en (Englisch). Die Oberfläche übernimmt die Sprache bei der Anmeldung; E-Mails an das Konto werden in ihr geschrieben.
+         */
+        put: operations["setLanguage"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/mail-preferences": {
         parameters: {
             query?: never;
@@ -1896,6 +1916,11 @@ export interface components {
             second_factor?: boolean;
             /** @description Mit Single Sign-On verknüpft; den zweiten Faktor prüft der Identitätsanbieter */
             sso?: boolean;
+            /**
+             * @description Sprache für Oberfläche und E-Mails
+             * @enum {string}
+             */
+            language?: "de" | "en";
         };
         /** @description Das eigene Konto und was es unabhängig von einer Strategie darf. */
         Me: components["schemas"]["User"] & {
@@ -2451,7 +2476,7 @@ export interface components {
             id: number;
             user_id: number;
             /** @enum {string} */
-            kind: "new_thread" | "reply" | "proposal_accepted" | "proposal_rejected" | "hidden" | "phase_changed" | "deadline" | "cosigned" | "abwaegung";
+            kind: "new_thread" | "reply" | "proposal_accepted" | "proposal_rejected" | "hidden" | "phase_changed" | "deadline" | "cosigned" | "abwaegung" | "resolved";
             text: string;
             target: string;
             strategy_id: number;
@@ -5652,6 +5677,36 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             429: components["responses"]["Problem"];
+        };
+    };
+    setLanguage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    language: "de" | "en";
+                };
+            };
+        };
+        responses: {
+            /** @description Gespeichert; das eigene Konto wie bei GET /api/me. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
         };
     };
     getMailPreferences: {
