@@ -16,7 +16,7 @@ func TestPermissionFlags(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db, options{})
 		wantMe := map[string]domain.UserPermissions{
-			"admin":      {ManageUsers: true, ViewAudit: true, ViewReport: true, ViewStatements: true, ManageKey: true, ManageStructure: true},
+			"admin":      {ManageUsers: true, ViewAudit: true, ViewReport: true, ViewStatements: true, ManageKey: true, ManageStructure: true, ImportDocuments: true},
 			"moderator":  {Moderate: true, ViewAudit: true, ViewReport: true, ViewStatements: true, ManageBeschluss: true},
 			"themenpate": {},
 			"land":       {WriteStatement: true, ViewStatements: true},

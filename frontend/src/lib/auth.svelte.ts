@@ -38,7 +38,7 @@ export async function login(email: string, password: string): Promise<'done' | '
   if ('expires_at' in r) return 'second_factor';
   auth.user = r;
   auth.expired = false;
-  takeLanguage(r);
+  await settleLanguage();
   return 'done';
 }
 
@@ -46,12 +46,33 @@ export async function login(email: string, password: string): Promise<'done' | '
 export async function loginCode(code: string): Promise<void> {
   auth.user = await call(api.POST('/api/session/second-factor', { body: { code } }));
   auth.expired = false;
-  takeLanguage(auth.user);
+  await settleLanguage();
 }
 
-/** The account's language stored on the server becomes the UI's on sign-in. */
+/** The account's language stored on the server becomes the UI's. */
 function takeLanguage(u: Me | null): void {
   if (u?.language) setLang(u.language);
+}
+
+// A language chosen on this page before signing in (on the login page, say).
+let chosenSignedOut: Lang | null = null;
+
+/**
+ * On sign-in: a language the person just chose before signing in is stored
+ * for the account; otherwise the account's stored language becomes the UI's.
+ */
+async function settleLanguage(): Promise<void> {
+  const chosen = chosenSignedOut;
+  chosenSignedOut = null;
+  if (chosen && auth.user && chosen !== auth.user.language) {
+    try {
+      auth.user = await call(api.PUT('/api/me/language', { body: { language: chosen } }));
+    } catch {
+      // The UI keeps the choice; the next switch tries to store it again.
+    }
+    return;
+  }
+  takeLanguage(auth.user);
 }
 
 /**
@@ -60,7 +81,10 @@ function takeLanguage(u: Me | null): void {
  */
 export async function chooseLanguage(lang: Lang): Promise<void> {
   setLang(lang);
-  if (!auth.user) return;
+  if (!auth.user) {
+    chosenSignedOut = lang;
+    return;
+  }
   auth.user = await call(api.PUT('/api/me/language', { body: { language: lang } }));
 }
 

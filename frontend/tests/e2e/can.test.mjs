@@ -102,6 +102,7 @@ describe('permissions come from the server', { timeout: 180_000 }, () => {
     await page.locator('input[type="password"]').fill(PASSWORD);
     await page.locator('button[type="submit"]').click();
     await page.waitForURL(/\/strategien\/\d+$/);
+    assert.equal((await pageApi(page, 'GET', '/api/me')).json.language, 'en', 'the language chosen before signing in is stored for the account');
     const id = await sectionId(page, base, SECTION_TITLE);
     // The overview: the strategy's name, topic names and section titles are German content.
     const link = page.locator(`main a[href="/abschnitte/${id}"]`).first();
