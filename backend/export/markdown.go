@@ -8,6 +8,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // parser reads the Markdown the editor writes: CommonMark with
@@ -19,7 +20,7 @@ var parser = goldmark.New(goldmark.WithExtensions(extension.Strikethrough, exten
 // becomes level 3). Raw HTML is dropped, as in the browser's preview;
 // images become their alternative text.
 func FromMarkdown(src string, shift int) []Block {
-	source := []byte(src)
+	source := []byte(Defuse(src))
 	doc := parser.Parse(text.NewReader(source))
 	c := mdConverter{src: source, shift: shift}
 	return c.blocks(doc)
@@ -112,7 +113,9 @@ func (c *mdConverter) inlines(n ast.Node, style Run) []Run {
 	for ch := n.FirstChild(); ch != nil; ch = ch.NextSibling() {
 		switch ch := ch.(type) {
 		case *ast.Text:
-			add(string(ch.Segment.Value(c.src)), style)
+			// Backslash escapes (a backslash before a star for a literal star) are resolved
+			// here, as goldmark's HTML renderer does.
+			add(string(util.UnescapePunctuations(ch.Segment.Value(c.src))), style)
 			if ch.HardLineBreak() {
 				add("\n", style)
 			} else if ch.SoftLineBreak() {
