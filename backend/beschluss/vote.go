@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/policy"
@@ -172,22 +171,6 @@ func (s *Service) SettleDue(ctx context.Context) error {
 		s.settle(ctx, id)
 	}
 	return nil
-}
-
-// Run calls SettleDue every interval until ctx ends.
-func (s *Service) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if err := s.SettleDue(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("settling due Umlaufverfahren", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // settle records the outcome of an Umlaufverfahren whose deadline has

@@ -8,8 +8,6 @@ import (
 	"errors"
 	"log/slog"
 	"time"
-
-	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
 // Store is what the janitor deletes through. Each method deletes the rows
@@ -70,22 +68,4 @@ func (j *Janitor) Sweep(ctx context.Context) error {
 		step("notifications", func() (int, error) { return j.store.PurgeNotifications(ctx, now.Add(-j.periods.Notifications)) })
 	}
 	return errors.Join(errs...)
-}
-
-// Run sweeps now and then every interval until ctx ends. The composition
-// root runs it in its own goroutine.
-func (j *Janitor) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		// An outage is logged once by the store when it begins and ends.
-		if err := j.Sweep(ctx); err != nil && ctx.Err() == nil && domain.ErrorCode(err) != domain.EUNAVAILABLE {
-			j.log.WarnContext(ctx, "retention sweep failed", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"log/slog"
-	"time"
 
 	"github.com/strategieraum/strategieraum/backend/collab"
 	"github.com/strategieraum/strategieraum/backend/consult"
@@ -27,21 +25,4 @@ func newConsult(db *store.DB, ops *collab.Service, hub *realtime.Hub, logger *sl
 		hub.StatementChanged(realtime.StatementEvent{Strategy: ev.StrategyID, Org: ev.OrgID, Revision: ev.Revision, By: ev.By, Event: ev.Event})
 	})
 	return svc
-}
-
-// remindDeadlines sends the 48-hour deadline reminders; every instance may
-// run it, since each user is reminded once per consultation.
-func remindDeadlines(ctx context.Context, svc *consult.Service, logger *slog.Logger) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		if err := svc.NotifyDeadlines(ctx); err != nil && ctx.Err() == nil {
-			logger.Warn("deadline reminders", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }

@@ -76,22 +76,13 @@ func startMail(ctx context.Context, c serveConfig, db *store.DB, svc *consult.Se
 	// Notifications queued their mails in their own transaction; wake the
 	// sender instead of waiting for its next look.
 	svc.OnNotify(func(int64, *domain.Notification) { w.Wake() })
-	go func() {
-		t := time.NewTicker(10 * time.Minute)
-		defer t.Stop()
-		for {
-			if n, err := svc.MailReminders(ctx, db); err != nil && ctx.Err() == nil {
-				logger.Warn("deadline reminder mails", "err", err)
-			} else if n > 0 {
-				w.Wake()
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
+	go every(ctx, 10*time.Minute, logger, "deadline reminder mails", func(ctx context.Context) error {
+		n, err := svc.MailReminders(ctx, db)
+		if n > 0 {
+			w.Wake()
 		}
-	}()
+		return err
+	})
 	logger.Info("mail on", "smtp", c.SMTP.Host, "tls", c.SMTP.TLS, "from", c.SMTP.From)
 	return nil
 }

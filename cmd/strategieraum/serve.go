@@ -195,9 +195,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 
 	consultation := newConsult(db, live.ops, live.hub, logger)
 	decisions := newBeschluss(db, live.ops, live.hub, logger)
-	go remindDeadlines(ctx, consultation, logger)
+	// The 48-hour deadline reminders: each user is reminded once per round.
+	go every(ctx, 10*time.Minute, logger, "deadline reminders", consultation.NotifyDeadlines)
 	// An Umlaufverfahren's result is recorded and pushed at its deadline.
-	go decisions.Run(ctx, 15*time.Second)
+	go every(ctx, 15*time.Second, logger, "settling due Umlaufverfahren", decisions.SettleDue)
 	if err := startMail(ctx, c, db, consultation, logger, reg); err != nil {
 		return err
 	}
@@ -260,7 +261,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	logger.Info("listening", "addr", ln.Addr().String(), "version", version, "redis", c.RedisURL != "")
 	fmt.Fprintf(e.stdout, "Strategieraum läuft auf http://%s\n", displayAddr(ln.Addr()))
 
-	go retention.New(db, c.Retention, logger, nil).Run(ctx, 5*time.Minute)
+	go every(ctx, 5*time.Minute, logger, "retention sweep failed", retention.New(db, c.Retention, logger, nil).Sweep)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
