@@ -10,12 +10,12 @@ import (
 
 // Version semantics (ShareDB's): a snapshot at version V is the text after V
 // operations; an op "at V" applies to the text at version V, after which the
-// section is at V+1.
+// document is at V+1.
 
-// CommittedOp is one row of a section's append-only op log. Op is in the JSON
+// CommittedOp is one row of a document's append-only op log. Op is in the JSON
 // format of ot-text-unicode, already transformed to apply at Version.
 type CommittedOp struct {
-	SectionID int64           `json:"section_id"`
+	Doc       DocKey          `json:"doc"`
 	Version   int64           `json:"v"`
 	Op        json.RawMessage `json:"op"`
 	UserID    int64           `json:"user"`
@@ -27,7 +27,7 @@ type CommittedOp struct {
 // SubmitRequest is an op a client made against BaseVersion. (ClientID, Seq)
 // identifies it across reconnects so it is never applied twice.
 type SubmitRequest struct {
-	SectionID   int64
+	Doc         DocKey
 	BaseVersion int64
 	Op          json.RawMessage
 	UserID      int64
@@ -42,25 +42,26 @@ type SubmitResult struct {
 	Duplicate bool
 }
 
-// OpLogService is the server-authoritative op log of every section.
+// OpLogService is the server-authoritative op log of every live document.
 type OpLogService interface {
 	// Submit transforms req.Op against every op committed since
 	// req.BaseVersion (the incoming op on side "left"), commits it at the
-	// section's next version in the same transaction that updates the
-	// section's text and version, and returns the committed row. Safe for
+	// document's next version in the same transaction that updates the
+	// document's text and version, and returns the committed row. Safe for
 	// concurrent use by many instances: the database serialises commits.
-	// Errors: ENOTFOUND (section), EINVALID (malformed op or positions past
+	// Errors: ENOTFOUND (document), EINVALID (malformed op or positions past
 	// the end; code "invalid_op" in Message is not required), ECONFLICT
-	// (BaseVersion ahead of the section: "version_ahead"), ELOCKED.
+	// (BaseVersion ahead of the document: "version_ahead"), ELOCKED (the
+	// document is final: an adopted section, a submitted statement).
 	Submit(ctx context.Context, req SubmitRequest) (*SubmitResult, error)
 	// OpsSince returns up to limit committed ops with version >= from, in
 	// version order.
-	OpsSince(ctx context.Context, sectionID, from int64, limit int) ([]*CommittedOp, error)
-	// Snapshot returns the current text and version of a section.
-	Snapshot(ctx context.Context, sectionID int64) (text string, version int64, err error)
+	OpsSince(ctx context.Context, doc DocKey, from int64, limit int) ([]*CommittedOp, error)
+	// Snapshot returns the current text and version of a document.
+	Snapshot(ctx context.Context, doc DocKey) (text string, version int64, err error)
 }
 
-// Revision groups consecutive ops of one author in a section's history.
+// Revision groups consecutive ops of one author in a document's history.
 type Revision struct {
 	FromVersion int64     `json:"from_version"` // first op's version
 	ToVersion   int64     `json:"to_version"`   // section version after the last op
@@ -102,18 +103,18 @@ func RestoredFrom(clientID string) (int64, bool) {
 	return n, err == nil && n >= 0
 }
 
-// HistoryService reads a section's history and restores old versions.
+// HistoryService reads a document's history and restores old versions.
 type HistoryService interface {
 	// FindRevisions returns up to limit revisions ending at or before
 	// beforeVersion (0: the newest), newest first.
-	FindRevisions(ctx context.Context, sectionID, beforeVersion int64, limit int) ([]*Revision, error)
+	FindRevisions(ctx context.Context, doc DocKey, beforeVersion int64, limit int) ([]*Revision, error)
 	// TextAt returns the text at version v (0 <= v <= current), using
 	// snapshots so that it stays fast. EINVALID for a version out of range.
-	TextAt(ctx context.Context, sectionID, v int64) (string, error)
+	TextAt(ctx context.Context, doc DocKey, v int64) (string, error)
 	// Restore commits, as a new op by actor, the edit that turns the
 	// current text into the text at version v, and publishes it like any
 	// other op; the history lists it as restored from v, and the audit log
 	// records it as section_restored. Returns the version the op was
 	// committed at.
-	Restore(ctx context.Context, actor *User, sectionID, v int64) (int64, error)
+	Restore(ctx context.Context, actor *User, doc DocKey, v int64) (int64, error)
 }
