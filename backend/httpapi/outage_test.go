@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
+	"github.com/strategieraum/strategieraum/backend/domain"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -78,7 +79,7 @@ func TestDatabaseOutage(t *testing.T) {
 	if !acked {
 		t.Fatal("the op was not committed after the database came back")
 	}
-	ops, err := f.oplog.OpsSince(context.Background(), section, 0, 100)
+	ops, err := f.oplog.OpsSince(context.Background(), domain.SectionDoc(section), 0, 100)
 	must(t, err)
 	n := 0
 	for _, o := range ops {

@@ -126,7 +126,7 @@ func (db *DB) LockDoc(ctx context.Context, doc domain.DocKey, fn func(tx domain.
 		var head domain.DocHead
 		err := t.pool.QueryRowContext(ctx, t.sql(q), doc.ID).Scan(&head.Version, &head.Final)
 		if errors.Is(err, sql.ErrNoRows) {
-			return notFound(tbl.notFound)
+			return notFound("%s", tbl.notFound)
 		} else if err != nil {
 			return fmt.Errorf("lock document: %w", err)
 		}

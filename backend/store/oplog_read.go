@@ -42,7 +42,7 @@ func (t *OpLogTx) head(withText bool) (domain.DocHead, string, error) {
 		err = t.pool.QueryRowContext(t.ctx, t.sql(t.tbl.head), t.doc.ID).Scan(&h.Version, &h.Final)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return h, "", notFound(t.tbl.notFound)
+		return h, "", notFound("%s", t.tbl.notFound)
 	} else if err != nil {
 		return h, "", fmt.Errorf("read document: %w", err)
 	}
