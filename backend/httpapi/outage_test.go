@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
-	"github.com/strategieraum/strategieraum/backend/domain"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/store"
 	"github.com/strategieraum/strategieraum/backend/store/storetest"
 	"github.com/strategieraum/strategieraum/backend/testclock"

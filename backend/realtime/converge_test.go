@@ -205,7 +205,7 @@ func checkConverged(t *testing.T, w *world, log domain.OpLogService, clients []*
 }
 
 func TestConvergenceTwoInstancesMemoryBroker(t *testing.T) {
-	databases(t, func(t *testing.T, w *world) {
+	eachDocKind(t, func(t *testing.T, w *world) {
 		mem := realtime.NewMemoryBroker()
 		a := w.start(testConfig("a"), &lossyBroker{Broker: mem.View(), rng: rand.New(rand.NewPCG(1, 2))})
 		b := w.start(testConfig("b"), &lossyBroker{Broker: mem.View(), rng: rand.New(rand.NewPCG(3, 4))})
@@ -218,7 +218,7 @@ func TestConvergenceTwoInstancesMemoryBroker(t *testing.T) {
 
 func TestConvergenceTwoInstancesRedis(t *testing.T) {
 	url := redisURL(t)
-	databases(t, func(t *testing.T, w *world) {
+	eachDocKind(t, func(t *testing.T, w *world) {
 		prefix := testPrefix(t)
 		a := w.start(testConfig("a"), newRedisBroker(t, url, prefix))
 		b := w.start(testConfig("b"), newRedisBroker(t, url, prefix))
@@ -232,7 +232,7 @@ func TestConvergenceTwoInstancesRedis(t *testing.T) {
 // the outage always covers committed ops, however fast or slow the machine.
 func TestConvergenceAcrossRedisRestart(t *testing.T) {
 	srv := startRedisServer(t)
-	databases(t, func(t *testing.T, w *world) {
+	eachDocKind(t, func(t *testing.T, w *world) {
 		prefix := testPrefix(t)
 		a := w.start(testConfig("a"), newRedisBroker(t, srv.url(), prefix))
 		b := w.start(testConfig("b"), newRedisBroker(t, srv.url(), prefix))
@@ -251,7 +251,7 @@ func TestConvergenceAcrossRedisRestart(t *testing.T) {
 }
 
 func TestConvergenceWhenAnInstanceDies(t *testing.T) {
-	databases(t, func(t *testing.T, w *world) {
+	eachDocKind(t, func(t *testing.T, w *world) {
 		mem := realtime.NewMemoryBroker()
 		a := w.start(testConfig("a"), mem.View())
 		b := w.start(testConfig("b"), mem.View())

@@ -3,6 +3,7 @@ package realtime
 import (
 	"context"
 	"encoding/json"
+
 	"github.com/strategieraum/strategieraum/backend/domain"
 )
 

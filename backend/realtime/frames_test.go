@@ -3,7 +3,6 @@ package realtime_test
 import (
 	"context"
 	"errors"
-	"github.com/strategieraum/strategieraum/backend/domain"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/realtime"
 )
 

@@ -26,14 +26,15 @@ import (
 // world is a database with one strategy, an editable and a final section,
 // an editor and a reader, and any number of instances serving it.
 type world struct {
-	t       testing.TB
-	url     string
-	db      *store.DB // used for seeding and checks
-	users   map[int64]*domain.User
-	editors []*domain.User
-	reader  *domain.User
-	section int64 // draft, editable
-	final   int64 // final, locked
+	t               testing.TB
+	url             string
+	db              *store.DB // used for seeding and checks
+	users           map[int64]*domain.User
+	editors         []*domain.User
+	reader          *domain.User
+	section         int64 // draft, editable
+	final           int64 // final, locked
+	strategy, phase int64
 	// statement is HE's statement draft; landHE are HE's Land accounts,
 	// who write it.
 	statement domain.DocKey
@@ -61,6 +62,16 @@ func databases(t *testing.T, fn func(t *testing.T, w *world)) {
 	if os.Getenv(storetest.PostgresEnv) != "" {
 		t.Run("postgres", func(t *testing.T) { fn(t, newWorld(t, storetest.PostgresURL(t))) })
 	}
+}
+
+// eachDocKind runs fn as databases does, once on the section and once on
+// HE's statement (w.onStatement), so that the engine is shown to work alike
+// for every kind of document.
+func eachDocKind(t *testing.T, fn func(t *testing.T, w *world)) {
+	t.Run("section", func(t *testing.T) { databases(t, fn) })
+	t.Run("statement", func(t *testing.T) {
+		databases(t, func(t *testing.T, w *world) { fn(t, w.onStatement()) })
+	})
 }
 
 func openStore(t testing.TB, url string) *store.DB {
@@ -126,7 +137,7 @@ func newWorld(t testing.TB, url string) *world {
 	stmt := &domain.Statement{StrategyID: st.ID, PhaseID: phase.ID, OrgID: he.ID, Body: "Hessen begrüßt 🚀 den Entwurf.",
 		UpdatedBy: w.landHE[0].ID}
 	must(w.db.SaveStatementDraft(ctx, stmt, nil))
-	w.statement = domain.StatementDoc(stmt.ID)
+	w.statement, w.strategy, w.phase = domain.StatementDoc(stmt.ID), st.ID, phase.ID
 	w.doc, w.docEditors = domain.SectionDoc(w.section), w.editors
 	r := &domain.User{Email: "leser@bayern.example", Name: "Leserin", OrgID: by.ID, Roles: []domain.Role{domain.RoleLand}}
 	must(w.db.CreateUser(ctx, r, "x"))

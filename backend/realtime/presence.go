@@ -2,13 +2,13 @@ package realtime
 
 import (
 	"context"
-	"github.com/strategieraum/strategieraum/backend/domain"
 	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/ot"
 )
 

@@ -1,11 +1,11 @@
 package realtime_test
 
 import (
-	"github.com/strategieraum/strategieraum/backend/domain"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/realtime"
 )
 

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/strategieraum/strategieraum/backend/domain"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/realtime"
 )
 
