@@ -75,7 +75,7 @@ func (c *client) connect(ctx context.Context) error {
 		return err
 	}
 	ws.SetReadLimit(8 << 20)
-	open := fmt.Sprintf(`{"t":"open","section":%d}`, c.cfg.section)
+	open := fmt.Sprintf(`{"t":"open","doc":%q}`, c.cfg.doc)
 	if err := c.write(ctx, ws, []byte(open)); err != nil {
 		ws.CloseNow()
 		return err
@@ -281,7 +281,7 @@ func (c *client) sendLoop(ctx context.Context) {
 		if pos := rand.IntN(c.textLen + 1); pos > 0 {
 			op = `[` + strconv.Itoa(pos) + `,"` + strings.Repeat("x", n) + `"]`
 		}
-		msg := fmt.Sprintf(`{"t":"op","section":%d,"v":%d,"op":%s,"client":%q,"seq":%d}`, c.cfg.section, v, op, c.id, seq)
+		msg := fmt.Sprintf(`{"t":"op","doc":%q,"v":%d,"op":%s,"client":%q,"seq":%d}`, c.cfg.doc, v, op, c.id, seq)
 		c.stats.submit(c.index, seq, time.Now())
 		if err := c.write(ctx, c.ws, []byte(msg)); err != nil && ctx.Err() == nil && !c.ending.Load() {
 			c.error("write failed")

@@ -1,5 +1,6 @@
 // Command loadgen puts live-editing load on one or more Strategieraum
-// instances: N websocket clients open one section, E of them type at a given
+// instances: N websocket clients open one document (-doc, e.g. section:3 or
+// statement:42; -section 3 is short for -doc section:3), E of them type at a given
 // rate, and it reports edit-to-delivery latency (at a sample of the
 // clients: -sample), submit-to-ack latency, committed ops per second,
 // errors and, with -pids, the CPU the server processes used.
@@ -24,6 +25,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
 func main() {
@@ -41,6 +44,7 @@ type config struct {
 	token           string
 	email, password string
 	section         int64
+	doc             domain.DocKey // the document to open: -doc, or -section
 	clients         int
 	editors         int
 	rate            float64
@@ -58,7 +62,8 @@ func parseFlags(args []string, getenv func(string) string) (*config, error) {
 	fs.StringVar(&c.token, "token", getenv("STRATEGIERAUM_TOKEN"), "API token (default $STRATEGIERAUM_TOKEN)")
 	fs.StringVar(&c.email, "email", "", "log in with this e-mail and create a token (instead of -token)")
 	fs.StringVar(&c.password, "password", getenv("STRATEGIERAUM_PASSWORD"), "password for -email (default $STRATEGIERAUM_PASSWORD)")
-	fs.Int64Var(&c.section, "section", 0, "section id to open (required)")
+	fs.Int64Var(&c.section, "section", 0, "section id to open (or -doc)")
+	docFlag := fs.String("doc", "", "document to open, e.g. section:3 or statement:42 (or -section)")
 	fs.IntVar(&c.clients, "clients", 50, "websocket clients in total")
 	fs.IntVar(&c.editors, "editors", 5, "how many of the clients type")
 	fs.Float64Var(&c.rate, "rate", 5, "keystrokes per second per editor")
@@ -84,11 +89,20 @@ func parseFlags(args []string, getenv func(string) string) (*config, error) {
 	if len(c.editorURLs) == 0 {
 		c.editorURLs = c.urls
 	}
+	if *docFlag != "" {
+		doc, err := domain.ParseDocKey(*docFlag)
+		if err != nil {
+			return nil, fmt.Errorf("-doc: %s", domain.ErrorMessage(err))
+		}
+		c.doc = doc
+	} else if c.section > 0 {
+		c.doc = domain.SectionDoc(c.section)
+	}
 	switch {
 	case len(c.urls) == 0:
 		return nil, errors.New("-url is empty")
-	case c.section <= 0:
-		return nil, errors.New("-section is required")
+	case c.doc.IsZero():
+		return nil, errors.New("-doc or -section is required")
 	case c.clients < 1 || c.editors < 0 || c.editors > c.clients:
 		return nil, errors.New("need 1 <= -clients and 0 <= -editors <= -clients")
 	case c.rate <= 0:

@@ -90,6 +90,8 @@ func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"-section", "1"}, // no credentials
 		{"-token", "x"},   // no section
+		{"-token", "x", "-doc", "notify"},
+		{"-token", "x", "-doc", "statement:0"},
 		{"-token", "x", "-section", "1", "-clients", "2", "-editors", "3"},
 		{"-token", "x", "-section", "1", "-url", " , "},
 	} {
