@@ -13,13 +13,13 @@ type entry struct {
 	delta int // code points inserted minus deleted
 }
 
-// cache is what a section's committer remembers between transactions: the
+// cache is what a document's committer remembers between transactions: the
 // text at version and the ops just before it. It only ever describes a past
 // state of the log, which never changes, so it is never wrong, only stale;
 // every transaction compares it with the locked row and catches up.
 type cache struct {
 	loaded bool
-	// contended is set while other instances write to the section too:
+	// contended is set while other instances write to the document too:
 	// the optimistic path then reads what they committed before it
 	// builds a batch, rather than finding out from a failed write.
 	contended bool
@@ -197,7 +197,7 @@ func (w *work) since(from int64) ([]entry, error) {
 			return nil, err
 		}
 		if int64(len(rows)) != w.base-from {
-			return nil, fmt.Errorf("collab: op log of section has %d ops in [%d, %d)", len(rows), from, w.base)
+			return nil, fmt.Errorf("collab: op log has %d ops in [%d, %d)", len(rows), from, w.base)
 		}
 		older := make([]entry, 0, len(rows)+len(w.ops))
 		for _, r := range rows {

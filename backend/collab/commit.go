@@ -19,7 +19,7 @@ type outcome struct {
 	err error
 }
 
-// commitBatch commits a batch of submits to one section in one transaction,
+// commitBatch commits a batch of submits to one document in one transaction,
 // retrying on write conflicts, resolves every caller and returns the newly
 // committed ops in version order. seen says the cache has just caught up
 // with ops observed from other instances.
@@ -33,7 +33,7 @@ func (s *Service) commitBatch(d *document, batch []*pending, seen bool) []*domai
 			break
 		}
 		// Resent ops are not looked up at first: they are rare
-		// (reconnects), and the UNIQUE (section_id, client_id, seq)
+		// (reconnects), and the UNIQUE (document, client_id, seq)
 		// constraint rejects the batch if one slips in; the retry then
 		// looks them up. This saves a round trip on every commit.
 		outs, err = s.tryCommit(d, batch, err != nil)
@@ -75,9 +75,9 @@ func (s *Service) commitBatch(d *document, batch []*pending, seen bool) []*domai
 	return committed
 }
 
-// tryCommit runs one attempt: lock the section, bring the cache up to the
+// tryCommit runs one attempt: lock the document, bring the cache up to the
 // locked version, look up resent ops if asked to, transform and apply each
-// submit in queue order, and write all new ops plus the section's new text
+// submit in queue order, and write all new ops plus the document's new text
 // in the same transaction. The cache is updated only when the transaction
 // committed.
 func (s *Service) tryCommit(d *document, batch []*pending, lookup bool) ([]outcome, error) {
@@ -94,7 +94,7 @@ func (s *Service) tryCommit(d *document, batch []*pending, lookup bool) ([]outco
 			return err
 		}
 		known := map[domain.OpKey]*domain.LoggedOp{}
-		// A final section commits nothing, so a resend there would not hit
+		// A final document commits nothing, so a resend there would not hit
 		// the constraint; look it up to acknowledge it.
 		if lookup || head.Final {
 			if known, err = tx.FindOps(keysOf(batch)); err != nil {
@@ -120,7 +120,7 @@ func (s *Service) tryCommit(d *document, batch []*pending, lookup bool) ([]outco
 }
 
 // fastAttempts is how often tryFast builds and writes a batch before it
-// leaves the section to the locked path.
+// leaves the document to the locked path.
 const fastAttempts = 3
 
 // tryFast commits optimistically, without the row lock: it builds the batch
@@ -131,9 +131,9 @@ const fastAttempts = 3
 // change, so no lock is needed), applies them to the cache and tries again.
 // While other instances write too (contended), it reads before the first
 // try, unless the cache has just caught up from observed ops (seen).
-// So instances writing one section contend only for the moment of that one
+// So instances writing one document contend only for the moment of that one
 // statement, not for a lock held over several round trips. ok is false,
-// with nothing written, when the section is final, too far behind, the
+// with nothing written, when the document is final, too far behind, the
 // batch needs a lookup of resent ops, or it lost fastAttempts times; the
 // caller then takes the locked path.
 func (s *Service) tryFast(d *document, batch []*pending, seen bool) (outs []outcome, ok bool, err error) {
@@ -203,7 +203,7 @@ func (s *Service) build(w *work, batch []*pending, known map[domain.OpKey]*domai
 	var snaps []domain.DocSnapshot
 	if w.version%s.opts.SnapshotEvery == 0 {
 		// Usually version 0: every version stays reproducible even when
-		// the section began with text.
+		// the document began with text.
 		snaps = append(snaps, domain.DocSnapshot{Version: w.version, Text: w.doc.String()})
 	}
 	for i, p := range batch {
@@ -213,7 +213,7 @@ func (s *Service) build(w *work, batch []*pending, known map[domain.OpKey]*domai
 			continue
 		}
 		if final {
-			outs[i].err = domain.Errorf(domain.ELOCKED, "Der Abschnitt ist abgeschlossen und kann nicht mehr bearbeitet werden.")
+			outs[i].err = domain.Errorf(domain.ELOCKED, "%s", finalMessage(p.req.Doc.Kind))
 			continue
 		}
 		row, err := s.transformApply(w, p, now)
@@ -246,7 +246,7 @@ func (s *Service) transformApply(w *work, p *pending, now time.Time) (*domain.Lo
 	if p.req.BaseVersion > w.version {
 		return nil, &domain.Error{
 			Code:    domain.ECONFLICT,
-			Message: fmt.Sprintf("Die Änderung bezieht sich auf Version %d, der Abschnitt ist erst bei Version %d. Bitte neu laden.", p.req.BaseVersion, w.version),
+			Message: fmt.Sprintf("Die Änderung bezieht sich auf Version %d, der Text ist erst bei Version %d. Bitte neu laden.", p.req.BaseVersion, w.version),
 			Fields:  map[string]string{"v": "version_ahead"},
 			Err:     ErrVersionAhead,
 		}
@@ -254,7 +254,7 @@ func (s *Service) transformApply(w *work, p *pending, now time.Time) (*domain.Lo
 	if w.version-p.req.BaseVersion > s.opts.MaxTransformSpan {
 		return nil, &domain.Error{
 			Code:    domain.ECONFLICT,
-			Message: "Die Änderung bezieht sich auf eine zu alte Version des Abschnitts. Bitte laden Sie den Abschnitt neu.",
+			Message: "Die Änderung bezieht sich auf eine zu alte Version des Textes. Bitte laden Sie ihn neu.",
 			Fields:  map[string]string{"v": "version_too_old"},
 			Err:     ErrVersionTooOld,
 		}
@@ -283,7 +283,7 @@ func (s *Service) transformApply(w *work, p *pending, now time.Time) (*domain.Lo
 	ins, del := op.Stats()
 	if n := w.doc.Len() + ins - del; ins > del && n > s.opts.MaxTextLen && !p.restore {
 		return nil, &domain.Error{Code: domain.ETOOLARGE, Fields: map[string]string{"op": "too_large"},
-			Message: fmt.Sprintf("Der Abschnitt darf höchstens %d Zeichen lang sein; die Änderung wurde nicht übernommen.", s.opts.MaxTextLen)}
+			Message: fmt.Sprintf("Der Text darf höchstens %d Zeichen lang sein; die Änderung wurde nicht übernommen.", s.opts.MaxTextLen)}
 	}
 	version := w.version
 	if err := w.apply(op, ins-del); err != nil {
@@ -302,6 +302,14 @@ func (s *Service) transformApply(w *work, p *pending, now time.Time) (*domain.Lo
 		Inserted: ins,
 		Deleted:  del,
 	}, nil
+}
+
+// finalMessage tells why a final document of kind takes no edits.
+func finalMessage(kind domain.DocKind) string {
+	if kind == domain.DocStatement {
+		return "Die Stellungnahme ist eingereicht und kann nicht mehr bearbeitet werden. Beginnen Sie eine neue Fassung."
+	}
+	return "Der Abschnitt ist abgeschlossen und kann nicht mehr bearbeitet werden."
 }
 
 // keysOf lists the (client, seq) of every submit in the batch.

@@ -34,8 +34,8 @@ func (s *Service) TextAt(ctx context.Context, doc domain.DocKey, v int64) (strin
 // like any other op (at the current version, under a fresh client id), so
 // it is transformed past concurrent edits, batched, and reported through
 // OnCommit. Its client id names the restored version, so the history lists
-// it as a restore, and it is audited as section_restored. The returned
-// version is the one the op was committed at; the section is at that
+// it as a restore, and it is audited as <kind>_restored. The returned
+// version is the one the op was committed at; the document is at that
 // version plus one afterwards.
 func (s *Service) Restore(ctx context.Context, actor *domain.User, doc domain.DocKey, v int64) (int64, error) {
 	if actor == nil || actor.ID <= 0 {
@@ -54,7 +54,7 @@ func (s *Service) Restore(ctx context.Context, actor *domain.User, doc domain.Do
 	if err != nil {
 		return 0, err
 	}
-	// Queued directly: the diff of a long section may exceed the size
+	// Queued directly: the diff of a long document may exceed the size
 	// limit for ops from clients, and it is well-formed by construction.
 	res, err := s.submit(ctx, &pending{req: domain.SubmitRequest{
 		Doc:         doc,
@@ -72,7 +72,7 @@ func (s *Service) Restore(ctx context.Context, actor *domain.User, doc domain.Do
 }
 
 // auditRestore appends the <kind>_restored event (section_restored for a
-// section). The op is committed by
+// document). The op is committed by
 // then and stays; a failed append is logged, like every audit write.
 func (s *Service) auditRestore(ctx context.Context, actor *domain.User, doc domain.DocKey, from, now int64) {
 	id := actor.ID

@@ -7,16 +7,16 @@ import (
 	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
-// Idle sections are forgotten after idleTTL, checked at most every
+// Idle documents are forgotten after idleTTL, checked at most every
 // sweepEvery lookups and once per sweepInterval, so that the cache holds
-// only sections being edited.
+// only documents being edited.
 const (
 	idleTTL       = 10 * time.Minute
 	sweepEvery    = 256
 	sweepInterval = time.Minute
 )
 
-// acquire returns the in-process state of a section, creating it on first
+// acquire returns the in-process state of a document, creating it on first
 // use, and counts the caller in s.work; the caller must call s.work.Done.
 // EUNAVAILABLE once Close has begun.
 func (s *Service) acquire(id domain.DocKey) (*document, error) {
@@ -40,8 +40,8 @@ func (s *Service) acquire(id domain.DocKey) (*document, error) {
 	return d, nil
 }
 
-// evict drops the sections idle longest until at most keep remain. Busy
-// sections stay, so more than MaxDocs may be held while all are busy.
+// evict drops the documents idle longest until at most keep remain. Busy
+// documents stay, so more than MaxDocs may be held while all are busy.
 func (s *Service) evict(keep int) {
 	type idle struct {
 		id    domain.DocKey
@@ -64,9 +64,9 @@ func (s *Service) evict(keep int) {
 	}
 }
 
-// sweep drops sections whose committer has been idle for idleTTL. A caller
-// still holding a dropped section's pointer stays correct: the database
-// serialises its commits with those of the section's new entry.
+// sweep drops documents whose committer has been idle for idleTTL. A caller
+// still holding a dropped document's pointer stays correct: the database
+// serialises its commits with those of the document's new entry.
 func (s *Service) sweep() {
 	now := time.Now()
 	s.lookups, s.swept = 0, now

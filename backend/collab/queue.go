@@ -11,14 +11,14 @@ import (
 	"github.com/strategieraum/strategieraum/backend/ot"
 )
 
-// pending is one Submit call waiting in its section's queue.
+// pending is one Submit call waiting in its document's queue.
 type pending struct {
 	req  domain.SubmitRequest
 	op   ot.Op
 	done chan struct{}
 	res  *domain.SubmitResult
 	err  error
-	// restore marks a restore, which brings back a text the section had
+	// restore marks a restore, which brings back a text the document had
 	// before: the cap on the text's length does not apply to it.
 	restore bool
 }
@@ -118,7 +118,7 @@ func (d *document) enqueue(s *Service, p *pending) {
 	}
 }
 
-// maxObserved bounds a section's list of observed ops; when the committer
+// maxObserved bounds a document's list of observed ops; when the committer
 // is idle the list is cleared at that length (the log has them all).
 const maxObserved = 1024
 
@@ -190,7 +190,7 @@ func (d *document) linger(want int, wait time.Duration) {
 	}
 }
 
-// commitLoop commits batches until the section's queue is empty.
+// commitLoop commits batches until the document's queue is empty.
 func (s *Service) commitLoop(d *document) {
 	last := 0
 	for {

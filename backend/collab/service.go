@@ -55,7 +55,7 @@ const (
 )
 
 // ErrVersionAhead is wrapped by the ECONFLICT error Submit returns when the
-// client claims a version the section has not reached ("version_ahead").
+// client claims a version the document has not reached ("version_ahead").
 var ErrVersionAhead = errors.New("version_ahead")
 
 // ErrVersionTooOld is wrapped by the ECONFLICT error Submit returns when the
@@ -68,7 +68,7 @@ var ErrVersionTooOld = errors.New("version_too_old")
 type Options struct {
 	// MaxBatch caps how many queued submits share one transaction.
 	MaxBatch int
-	// RecentOps is how many recent ops per section stay in memory for
+	// RecentOps is how many recent ops per document stay in memory for
 	// transforming without reading the database.
 	RecentOps int
 	// MaxTransformSpan is how many versions behind a submit may be.
@@ -82,10 +82,10 @@ type Options struct {
 	// the size of the previous one, when that was large (negative: never);
 	// it trades a little latency under load for fewer, larger transactions.
 	Linger time.Duration
-	// MaxDocs bounds how many sections keep a queue and a cache (text
+	// MaxDocs bounds how many documents keep a queue and a cache (text
 	// and recent ops) in memory; the ones idle longest are dropped first.
 	MaxDocs int
-	// MaxTextLen caps a section's text, in code points: an op that would
+	// MaxTextLen caps a document's text, in code points: an op that would
 	// make the text longer is refused with ETOOLARGE (one that shortens an
 	// over-long text is still taken).
 	MaxTextLen int
@@ -105,8 +105,8 @@ type Service struct {
 	mu      sync.Mutex
 	docs    map[domain.DocKey]*document
 	closed  bool
-	lookups int       // section lookups since the last sweep
-	swept   time.Time // when idle sections were last swept
+	lookups int       // document lookups since the last sweep
+	swept   time.Time // when idle documents were last swept
 	// work counts running Submit calls and committers, so that Close can
 	// wait for them before it stops the dispatcher.
 	work sync.WaitGroup
@@ -169,8 +169,8 @@ type Stats struct {
 	Ops     int64 // ops committed in them
 	Retries int64 // transactions retried after a write conflict
 	Fast    int64 // batches committed with one statement, without the row lock
-	// Sections is how many sections are held in memory now.
-	Sections int
+	// Docs is how many documents are held in memory now.
+	Docs int
 }
 
 // Stats returns the counters so far.
@@ -178,12 +178,12 @@ func (s *Service) Stats() Stats {
 	s.mu.Lock()
 	n := len(s.docs)
 	s.mu.Unlock()
-	return Stats{Batches: s.batches.Load(), Ops: s.committed.Load(), Retries: s.retries.Load(), Fast: s.fast.Load(), Sections: n}
+	return Stats{Batches: s.batches.Load(), Ops: s.committed.Load(), Retries: s.retries.Load(), Fast: s.fast.Load(), Docs: n}
 }
 
 // OnCommit registers fn to be called with every op this Service commits,
-// after its transaction has committed and in version order per section.
-// Calls happen on one goroutine shared by all sections, so fn must not block
+// after its transaction has committed and in version order per document.
+// Calls happen on one goroutine shared by all documents, so fn must not block
 // (hand the op to a queue or a non-blocking publish). Ops committed by other
 // instances are not reported here; they reach clients through the broker.
 func (s *Service) OnCommit(fn func(op *domain.CommittedOp)) {
@@ -194,7 +194,7 @@ func (s *Service) OnCommit(fn func(op *domain.CommittedOp)) {
 
 // Observe takes an op committed by any instance, this one included; wire
 // it to the realtime layer's in-order delivery (realtime.Deps.Observe).
-// Ops of sections this instance is committing to catch its cache up, so
+// Ops of documents this instance is committing to catch its cache up, so
 // that its next write rarely loses against another instance's. It never
 // blocks for long and never touches the database.
 func (s *Service) Observe(op *domain.CommittedOp) {

@@ -275,7 +275,7 @@ func TestSectionsInMemoryAreBounded(t *testing.T) {
 			if _, err := s.Submit(context.Background(), req); err != nil {
 				t.Fatal(err)
 			}
-			if n := s.Stats().Sections; n > 4 {
+			if n := s.Stats().Docs; n > 4 {
 				t.Fatalf("%d sections in memory after editing %d; want at most 4", n, i+1)
 			}
 		}

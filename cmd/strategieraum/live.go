@@ -98,9 +98,9 @@ func registerOpLogMetrics(reg prometheus.Registerer, ops *collab.Service) {
 			func(s collab.Stats) int64 { return s.Fast }),
 		counter("strategieraum_oplog_write_conflicts_total", "Commit attempts lost to another instance's commit and retried.",
 			func(s collab.Stats) int64 { return s.Retries }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "strategieraum_oplog_sections",
-			Help: "Sections held in memory (submit queue, text and recent ops)."},
-			func() float64 { return float64(ops.Stats().Sections) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "strategieraum_oplog_documents",
+			Help: "Documents held in memory (submit queue, text and recent ops)."},
+			func() float64 { return float64(ops.Stats().Docs) }),
 	)
 }
 
