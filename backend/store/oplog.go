@@ -132,7 +132,22 @@ func (db *DB) LockDoc(ctx context.Context, doc domain.DocKey, fn func(tx domain.
 		}
 		return fn(t, head)
 	})
-	if err != nil && domain.ErrorCode(err) == domain.EINTERNAL {
+	return db.opLogError(doc, err)
+}
+
+// opLogError classifies an error of the op log's plain-SQL paths, which
+// bypass GORM's callbacks: a lost database becomes EUNAVAILABLE (and is
+// recorded as an outage), anything else unexpected is wrapped with the
+// document.
+func (db *DB) opLogError(doc domain.DocKey, err error) error {
+	if err == nil {
+		return nil
+	}
+	if err = unavailable(err); domain.ErrorCode(err) == domain.EUNAVAILABLE {
+		db.outage.observe(err)
+		return err
+	}
+	if domain.ErrorCode(err) == domain.EINTERNAL {
 		return fmt.Errorf("store: op log %s: %w", doc, err)
 	}
 	return err
@@ -366,7 +381,7 @@ func (db *DB) AppendIfCurrent(ctx context.Context, doc domain.DocKey, ops []*dom
 	}
 	var n int
 	if err := sqlDB.QueryRowContext(ctx, placeholders(b.String(), true), args...).Scan(&n); err != nil {
-		return false, fmt.Errorf("store: op log %s: append ops: %w", doc, err)
+		return false, db.opLogError(doc, fmt.Errorf("append ops: %w", err))
 	}
 	return n == 1, nil
 }

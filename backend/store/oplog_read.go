@@ -24,10 +24,7 @@ func (db *DB) readTx(ctx context.Context, doc domain.DocKey, fn func(t *OpLogTx)
 	err = db.tx(ctx, func(g *gorm.DB) error {
 		return fn(&OpLogTx{ctx: ctx, pool: g.Statement.ConnPool, pg: db.dialect == DialectPostgres, doc: doc, tbl: tbl})
 	})
-	if err != nil && domain.ErrorCode(err) == domain.EINTERNAL {
-		return fmt.Errorf("store: op log %s: %w", doc, err)
-	}
-	return err
+	return db.opLogError(doc, err)
 }
 
 // head reads the document's version and final state and, if withText, its
