@@ -162,13 +162,14 @@ func (s *Service) saveStatement(ctx context.Context, u *domain.User, strategyID 
 // committed since base, so live edits of others stay.
 func (s *Service) editStatementText(ctx context.Context, u *domain.User, id int64, body string, base *int64) (int64, error) {
 	doc := domain.StatementDoc(id)
-	from, version, err := s.d.OpLog.Snapshot(ctx, doc)
+	from, current, err := s.d.OpLog.Snapshot(ctx, doc)
 	if err != nil {
 		return 0, err
 	}
-	if base != nil && *base != version {
-		if *base > version {
-			return 0, aheadOf(version)
+	version := current
+	if base != nil && *base != current {
+		if *base > current {
+			return 0, aheadOf(current)
 		}
 		if from, err = s.d.History.TextAt(ctx, doc, *base); err != nil {
 			return 0, err
@@ -177,7 +178,7 @@ func (s *Service) editStatementText(ctx context.Context, u *domain.User, id int6
 	}
 	op := ot.Diff(from, body)
 	if op.IsNoop() {
-		return version, nil
+		return current, nil
 	}
 	raw, err := json.Marshal(op)
 	if err != nil {
