@@ -268,7 +268,7 @@ func (s *Service) SubmitStatementAt(ctx context.Context, u *domain.User, strateg
 	if docVersion != nil && *docVersion < 0 {
 		return nil, domain.Invalid("doc_version", "Die Version darf nicht negativ sein.")
 	}
-	out, err := s.d.Store.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, s.now(), docVersion, func(d *domain.Statement) (string, error) {
+	out, err := s.d.Store.SubmitStatementAt(ctx, p.ID, u.OrgID, u.ID, s.now(), docVersion, func(d *domain.Statement) (string, error) {
 		if err := submittable(d.Position, d.Body); err != nil {
 			return "", err
 		}

@@ -362,14 +362,14 @@ type ConsultationStore interface {
 	// With base set, ECONFLICT (Fields["revision"]: the current one) unless
 	// the newest version is still at revision *base.
 	SaveStatementDraft(ctx context.Context, s *Statement, base *int64) error
-	// SubmitStatement freezes the newest version of orgID's statement. In
+	// SubmitStatementAt freezes the newest version of orgID's statement. In
 	// one transaction it locks the draft, checks docVersion (if not nil)
 	// against the draft's document version (ECONFLICT with
 	// Fields["doc_version"]: the current one), calls freeze with the draft
 	// as locked, which refuses it or returns the HTML of its body, and
 	// stores that HTML with the submission. ENOTFOUND without a draft,
 	// ELOCKED if it is already submitted; freeze's error as it is.
-	SubmitStatement(ctx context.Context, phaseID, orgID, by int64, at time.Time, docVersion *int64,
+	SubmitStatementAt(ctx context.Context, phaseID, orgID, by int64, at time.Time, docVersion *int64,
 		freeze func(draft *Statement) (html string, err error)) (*Statement, error)
 
 	// CreateNotifications inserts ns, skipping any whose (user, key) exists.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"html"
 	"strconv"
 	"time"
 
@@ -162,11 +163,21 @@ func staleStatement(cur statementRow) error {
 	return e
 }
 
-// SubmitStatement freezes the newest version of orgID's statement: the
+// SubmitStatement freezes the newest version of orgID's statement as it is,
+// with its text as escaped plain text for HTML: for tools and tests. The
+// consultation submits through SubmitStatementAt with its Markdown
+// rendering.
+func (db *DB) SubmitStatement(ctx context.Context, phaseID, orgID, by int64, at time.Time) (*domain.Statement, error) {
+	return db.SubmitStatementAt(ctx, phaseID, orgID, by, at, nil, func(d *domain.Statement) (string, error) {
+		return "<p>" + html.EscapeString(d.Body) + "</p>", nil
+	})
+}
+
+// SubmitStatementAt freezes the newest version of orgID's statement: the
 // text it has when the row is locked, at the document version docVersion
 // if that is given, with the HTML freeze renders from exactly that text.
 // The op log commits to the same row, so no edit slips in between.
-func (db *DB) SubmitStatement(ctx context.Context, phaseID, orgID, by int64, at time.Time, docVersion *int64,
+func (db *DB) SubmitStatementAt(ctx context.Context, phaseID, orgID, by int64, at time.Time, docVersion *int64,
 	freeze func(draft *domain.Statement) (string, error)) (*domain.Statement, error) {
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		var cur []statementRow
@@ -185,14 +196,14 @@ func (db *DB) SubmitStatement(ctx context.Context, phaseID, orgID, by int64, at 
 			e.Fields = map[string]string{"doc_version": strconv.FormatInt(cur[0].DocVersion, 10)}
 			return e
 		}
-		html, err := freeze(statementFrom(cur[0], ""))
+		frozen, err := freeze(statementFrom(cur[0], ""))
 		if err != nil {
 			return err
 		}
 		// Submitting counts as a change: a save still based on the draft
 		// must not start a new version unseen.
 		if err := tx.Model(&statementRow{}).Where("id = ?", cur[0].ID).
-			Updates(map[string]any{"html": html, "submitted_by": by, "submitted_at": utc(at), "revision": cur[0].Revision + 1}).Error; err != nil {
+			Updates(map[string]any{"html": frozen, "submitted_by": by, "submitted_at": utc(at), "revision": cur[0].Revision + 1}).Error; err != nil {
 			return err
 		}
 		return db.receiptMails(tx, cur[0])

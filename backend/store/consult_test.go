@@ -100,7 +100,7 @@ func TestStatementStore(t *testing.T) {
 		p := &domain.Phase{StrategyID: s.ID, Kind: domain.PhaseBeteiligung}
 		must(t, db.AddPhase(ctx, p))
 		u := newUser(t, db, "anna@hamburg.de", "HH", domain.RoleLand)
-		_, err := db.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, time.Now(), nil, render)
+		_, err := db.SubmitStatementAt(ctx, p.ID, u.OrgID, u.ID, time.Now(), nil, render)
 		wantCode(t, err, domain.ENOTFOUND)
 
 		st := &domain.Statement{StrategyID: s.ID, PhaseID: p.ID, OrgID: u.OrgID, Position: domain.PositionAblehnung, Body: "a", UpdatedBy: u.ID}
@@ -131,7 +131,7 @@ func TestStatementStore(t *testing.T) {
 			t.Fatalf("after the refused save: %+v", cur)
 		}
 		// Submitting at a version the text has moved past is refused.
-		_, err = db.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, time.Now(), ptr(int64(0)), render)
+		_, err = db.SubmitStatementAt(ctx, p.ID, u.OrgID, u.ID, time.Now(), ptr(int64(0)), render)
 		wantCode(t, err, domain.ECONFLICT)
 		if f := domain.ErrorFields(err); f["doc_version"] != "1" {
 			t.Fatalf("conflict fields = %v", f)
@@ -140,11 +140,11 @@ func TestStatementStore(t *testing.T) {
 		refuse := func(d *domain.Statement) (string, error) {
 			return "", domain.Invalid("body", "nein: "+d.Body)
 		}
-		_, err = db.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, time.Now(), ptr(int64(1)), refuse)
+		_, err = db.SubmitStatementAt(ctx, p.ID, u.OrgID, u.ID, time.Now(), ptr(int64(1)), refuse)
 		if domain.ErrorCode(err) != domain.EINVALID || !strings.Contains(err.Error(), "nein: b") {
 			t.Fatalf("refused freeze: %v", err)
 		}
-		sub, err := db.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, time.Now(), ptr(int64(1)), render)
+		sub, err := db.SubmitStatementAt(ctx, p.ID, u.OrgID, u.ID, time.Now(), ptr(int64(1)), render)
 		must(t, err)
 		// Submitting counts: a save still based on the draft is refused
 		// rather than starting the next version unseen.
@@ -152,7 +152,7 @@ func TestStatementStore(t *testing.T) {
 		if !sub.Submitted() || sub.Body != "b" || sub.HTML != "<p>b</p>" || sub.DocVersion != 1 || sub.OrgCode != "HH" {
 			t.Fatalf("submitted = %+v", sub)
 		}
-		_, err = db.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, time.Now(), nil, render)
+		_, err = db.SubmitStatementAt(ctx, p.ID, u.OrgID, u.ID, time.Now(), nil, render)
 		wantCode(t, err, domain.ELOCKED)
 		// The schema itself refuses to change a submitted version.
 		if err := db.ExecRaw(ctx, "UPDATE statements SET body = 'x'"); err == nil {
@@ -172,6 +172,14 @@ func TestStatementStore(t *testing.T) {
 		must(t, err)
 		if len(list) != 1 || list[0].Version != 2 {
 			t.Fatalf("statements = %+v", list)
+		}
+		// Without the consultation's rendering the text is frozen as
+		// escaped plain text.
+		must(t, db.ExecRaw(ctx, fmt.Sprintf("UPDATE statements SET body = '<b>c & d</b>' WHERE id = %d", st2.ID)))
+		plain, err := db.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, time.Now())
+		must(t, err)
+		if plain.Version != 2 || plain.HTML != "<p>&lt;b&gt;c &amp; d&lt;/b&gt;</p>" {
+			t.Fatalf("plainly submitted = %+v", plain)
 		}
 	})
 }
