@@ -56,6 +56,7 @@ export class LiveEditor {
   readonly client: OTClient;
   private editable = new Compartment();
   private mode = new Compartment();
+  private attrs = new Compartment();
   private unsubscribe: () => void;
   private cursorTimer: ReturnType<typeof setTimeout> | null = null;
   private cursorDirty = false;
@@ -104,7 +105,7 @@ export class LiveEditor {
           remoteCursors(),
           threadMarks,
           this.editable.of(this.editableExt(false)),
-          EditorView.contentAttributes.of({ 'aria-label': opts.label, 'aria-describedby': opts.describedBy }),
+          this.attrs.of(this.attrsExt(null)),
           EditorView.updateListener.of((u) => {
             for (const tr of u.transactions) if (tr.docChanged && !tr.annotation(remote)) this.local(tr);
             if (u.selectionSet || u.docChanged) this.scheduleCursor();
@@ -134,6 +135,11 @@ export class LiveEditor {
   format(kind: FormatKind): void {
     applyFormat(this.view, kind, this.opts.linkText);
     this.view.focus();
+  }
+
+  /** Marks the text invalid and describes it by the message errorId too; null clears the mark. */
+  setInvalid(errorId: string | null): void {
+    if (!this.destroyed) this.view.dispatch({ effects: this.attrs.reconfigure(this.attrsExt(errorId)) });
   }
 
   /** Switches between the formatted text and the plain Markdown. */
@@ -182,6 +188,15 @@ export class LiveEditor {
     this.client.stop();
     this.unsubscribe();
     this.view.destroy();
+  }
+
+  private attrsExt(errorId: string | null) {
+    const describedBy = errorId ? `${this.opts.describedBy} ${errorId}`.trim() : this.opts.describedBy;
+    return EditorView.contentAttributes.of({
+      'aria-label': this.opts.label,
+      'aria-describedby': describedBy,
+      ...(errorId ? { 'aria-invalid': 'true' } : {}),
+    });
   }
 
   private editableExt(on: boolean) {

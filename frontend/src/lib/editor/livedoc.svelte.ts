@@ -86,6 +86,14 @@ export class LiveDoc {
     this.editors.clear();
     this.editor?.destroy();
     this.editor = null;
+    // The document is closed: nothing is known about it any more.
+    this.version = null;
+    this.pending = this.unavailable = this.canEdit = false;
+    this.lock = null;
+    this.presence = [];
+    this.rawPresence = null;
+    this.serverError = null;
+    this.names.clear();
   }
 
   /** The current text ('' before the editor exists). */
