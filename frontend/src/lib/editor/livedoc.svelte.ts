@@ -7,7 +7,7 @@ import { announce } from '../announce.svelte';
 import { auth, loadMe } from '../auth.svelte';
 import type { ConnState } from '../connection';
 import { liveErrorText } from '../i18n/problems';
-import { t } from '../i18n/index.svelte';
+import { t, type MessageKey } from '../i18n/index.svelte';
 import { connection } from '../live';
 import type { PresenceUser } from '../protocol';
 import { LiveEditor, type LiveEditorOptions } from './binding';
@@ -47,9 +47,16 @@ export class LiveDoc {
 
   /**
    * resolveNames may look up authors not seen in the presence list (e.g. a
-   * restore from the history page) and add them to the map.
+   * restore from the history page) and add them to the map; joined and left
+   * are the announcements when someone opens or leaves the document.
    */
-  constructor(private resolveNames?: (names: Map<number, string>) => Promise<void>) {}
+  constructor(
+    private opts: {
+      resolveNames?: (names: Map<number, string>) => Promise<void>;
+      joined?: MessageKey;
+      left?: MessageKey;
+    } = {},
+  ) {}
 
   /** Creates the editor in host and starts following the connection. */
   mount(host: HTMLElement, opts: LiveDocOptions): LiveEditor {
@@ -122,8 +129,8 @@ export class LiveDoc {
     const after = new Map(next.map((p) => [p.user, p]));
     for (const p of next) this.names.set(p.user, `${p.name} (${p.org})`);
     if (this.version !== null) {
-      for (const [u, p] of after) if (!before.has(u) && u !== auth.user?.id) announce(t('editor.joined', { name: p.name, org: p.org }));
-      for (const [u, p] of before) if (!after.has(u) && u !== auth.user?.id) announce(t('editor.left', { name: p.name, org: p.org }));
+      for (const [u, p] of after) if (!before.has(u) && u !== auth.user?.id) announce(t(this.opts.joined ?? 'editor.joined', { name: p.name, org: p.org }));
+      for (const [u, p] of before) if (!after.has(u) && u !== auth.user?.id) announce(t(this.opts.left ?? 'editor.left', { name: p.name, org: p.org }));
     }
     this.presence = next;
   }
@@ -141,9 +148,9 @@ export class LiveDoc {
   }
 
   private async announceEdits(users: number[]): Promise<void> {
-    if (this.resolveNames && users.some((u) => !this.names.has(u))) {
+    if (this.opts.resolveNames && users.some((u) => !this.names.has(u))) {
       try {
-        await this.resolveNames(this.names);
+        await this.opts.resolveNames(this.names);
       } catch {
         // Not fatal: the announcement says "someone" instead.
       }

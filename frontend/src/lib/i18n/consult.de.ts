@@ -139,6 +139,8 @@ const consultDe = {
   'st.lockedNow': 'Die Stellungnahme wurde inzwischen eingereicht.',
   'st.lostEdits': 'Ihre letzten Änderungen kamen nicht mehr in die eingereichte Fassung.',
   'st.forbidden': 'Sie können diesen Entwurf nur lesen.',
+  'st.joined': '{name} ({org}) hat die Stellungnahme geöffnet.',
+  'st.left': '{name} ({org}) hat die Stellungnahme verlassen.',
   'st.closed': 'Die Stellungnahme kann zurzeit nicht geändert werden; Beiträge sind nur während der Beteiligungsfrist möglich.',
   'bell.label': 'Benachrichtigungen',
   'bell.unread': 'Benachrichtigungen, {n} ungelesen',

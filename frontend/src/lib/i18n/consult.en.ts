@@ -140,6 +140,8 @@ const consultEn: Record<keyof typeof consultDe, string> = {
   'st.lockedNow': 'The statement has been submitted meanwhile.',
   'st.lostEdits': 'Your latest changes did not make it into the submitted version.',
   'st.forbidden': 'You can only read this draft.',
+  'st.joined': '{name} ({org}) opened the statement.',
+  'st.left': '{name} ({org}) left the statement.',
   'st.closed': 'The statement cannot be changed at the moment; contributions are only possible during the consultation period.',
   'bell.label': 'Notifications',
   'bell.unread': 'Notifications, {n} unread',
