@@ -2,11 +2,16 @@ package consult
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
+	"github.com/strategieraum/strategieraum/backend/ot"
 	"github.com/strategieraum/strategieraum/backend/policy"
 )
 
@@ -70,54 +75,151 @@ func (s *Service) ownStatement(ctx context.Context, u *domain.User, strategyID i
 // StatementInput is the editable part of a statement.
 type StatementInput struct {
 	Position domain.Position `json:"position"`
-	Body     string          `json:"body"`
-	// BaseRevision is the revision the text was edited on. If set and
+	// Body is the whole text as the client has it. The text of an existing
+	// draft is a live document; a save that changes it commits the change
+	// as one edit through the op log, so that it merges with the live
+	// edits of others instead of replacing them.
+	Body string `json:"body"`
+	// BaseRevision is the revision the position was edited on. If set and
 	// someone has saved or submitted since, the save is refused (ECONFLICT)
-	// instead of overwriting their text; without it the last save wins.
+	// instead of overwriting their changes; without it the last save wins.
 	BaseRevision *int64 `json:"base_revision,omitempty"`
+	// DocVersion is the version of the draft's live document that Body was
+	// edited on. Saving, the change is made against the text at that
+	// version (else against the current text); submitting, the document
+	// must still be at it, so that exactly the text the user saw is
+	// submitted (else ECONFLICT with Fields["doc_version"]).
+	DocVersion *int64 `json:"doc_version,omitempty"`
 }
 
 // SaveStatement stores the draft of u's organisation's statement in the
 // strategy's consultation. After a submitted version it starts the next
-// version; the submitted one never changes. Errors: ENOTFOUND,
+// version with in.Body; the submitted one never changes. A changed text of
+// an existing draft goes through the op log. Errors: ENOTFOUND,
 // EFORBIDDEN (not a participant of that organisation, outside the window),
-// EINVALID, ETOOLARGE.
+// EINVALID, ETOOLARGE, ECONFLICT (stale revision), ELOCKED (submitted
+// meanwhile).
 func (s *Service) SaveStatement(ctx context.Context, u *domain.User, strategyID int64, in StatementInput) (*domain.Statement, error) {
+	out, _, err := s.saveStatement(ctx, u, strategyID, in)
+	return out, err
+}
+
+// saveStatement is SaveStatement; it also returns the document version
+// right after this save's own edit of the text.
+func (s *Service) saveStatement(ctx context.Context, u *domain.User, strategyID int64, in StatementInput) (*domain.Statement, int64, error) {
 	st, p, err := s.ownStatement(ctx, u, strategyID, policy.EditStatement)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if in.Position != "" && !in.Position.Valid() {
-		return nil, domain.Invalid("position", "Erwartet: zustimmung, zustimmung_mit_aenderungen, ablehnung oder enthaltung.")
+		return nil, 0, domain.Invalid("position", "Erwartet: zustimmung, zustimmung_mit_aenderungen, ablehnung oder enthaltung.")
 	}
 	if in.BaseRevision != nil && *in.BaseRevision < 0 {
-		return nil, domain.Invalid("base_revision", "Die Revision darf nicht negativ sein.")
+		return nil, 0, domain.Invalid("base_revision", "Die Revision darf nicht negativ sein.")
+	}
+	if in.DocVersion != nil && *in.DocVersion < 0 {
+		return nil, 0, domain.Invalid("doc_version", "Die Version darf nicht negativ sein.")
 	}
 	body, err := optionalText("body", in.Body, MaxStatementLen)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	stmt := &domain.Statement{StrategyID: st.ID, PhaseID: p.ID, OrgID: u.OrgID, Position: in.Position, Body: body,
-		HTML: RenderMarkdown(body), UpdatedBy: u.ID}
+	if in.DocVersion != nil {
+		// Refused before anything is stored: a version the draft's text
+		// has not reached.
+		cur, err := s.d.Store.FindStatement(ctx, p.ID, u.OrgID)
+		if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
+			return nil, 0, err
+		}
+		if err == nil && !cur.Submitted() && *in.DocVersion > cur.DocVersion {
+			return nil, 0, aheadOf(cur.DocVersion)
+		}
+	}
+	stmt := &domain.Statement{StrategyID: st.ID, PhaseID: p.ID, OrgID: u.OrgID, Position: in.Position, Body: body, UpdatedBy: u.ID}
 	if err := s.d.Store.SaveStatementDraft(ctx, stmt, in.BaseRevision); err != nil {
 		if domain.ErrorCode(err) == domain.ECONFLICT && domain.ErrorFields(err)["revision"] != "" {
-			return nil, s.staleStatement(ctx, p.ID, u.OrgID, err)
+			return nil, 0, s.staleStatement(ctx, p.ID, u.OrgID, err)
 		}
-		return nil, err
+		return nil, 0, err
+	}
+	version := stmt.DocVersion
+	if stmt.DocVersion != 0 || stmt.Body != body { // an existing draft, else it starts with body
+		if version, err = s.editStatementText(ctx, u, stmt.ID, body, in.DocVersion); err != nil {
+			return nil, 0, err
+		}
 	}
 	out, err := s.d.Store.FindStatement(ctx, p.ID, u.OrgID)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	s.statementChanged(u, out, "saved")
-	return s.statementFor(u, st, out), nil
+	return s.statementFor(u, st, out), version, nil
+}
+
+// editStatementText commits, as one edit by u, the change from the draft's
+// text at base (nil: the current text) to body, and returns the document
+// version after it. The op log transforms the edit past everything
+// committed since base, so live edits of others stay.
+func (s *Service) editStatementText(ctx context.Context, u *domain.User, id int64, body string, base *int64) (int64, error) {
+	doc := domain.StatementDoc(id)
+	from, version, err := s.d.OpLog.Snapshot(ctx, doc)
+	if err != nil {
+		return 0, err
+	}
+	if base != nil && *base != version {
+		if *base > version {
+			return 0, aheadOf(version)
+		}
+		if from, err = s.d.History.TextAt(ctx, doc, *base); err != nil {
+			return 0, err
+		}
+		version = *base
+	}
+	op := ot.Diff(from, body)
+	if op.IsNoop() {
+		return version, nil
+	}
+	raw, err := json.Marshal(op)
+	if err != nil {
+		return 0, err
+	}
+	res, err := s.d.OpLog.Submit(ctx, domain.SubmitRequest{Doc: doc, BaseVersion: version, Op: raw,
+		UserID: u.ID, ClientID: restClientID(), Seq: 1})
+	if err != nil {
+		return 0, err
+	}
+	return res.Op.Version + 1, nil
+}
+
+// aheadOf is the EINVALID of a doc_version the text has not reached.
+func aheadOf(current int64) error {
+	return domain.Invalid("doc_version", fmt.Sprintf("Der Text ist erst bei Version %d.", current))
+}
+
+// restClientID is the client id of an edit saved over REST; it is fresh
+// for every save, so no save is ever taken for a resent one.
+func restClientID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return "rest-" + hex.EncodeToString(b)
 }
 
 // statementFor is a copy of stmt with what u may do with it, so that the
 // copy sent to others in live events never carries u's flags.
 func (s *Service) statementFor(u *domain.User, st *domain.Strategy, stmt *domain.Statement) *domain.Statement {
-	out := *stmt
+	out := *withHTML(stmt)
 	out.Can = policy.StatementCan(u, st, stmt.OrgID, stmt.Submitted(), s.now())
+	return &out
+}
+
+// withHTML is stmt with its HTML: a submitted version has it frozen, a
+// draft's live text is rendered as it is now.
+func withHTML(stmt *domain.Statement) *domain.Statement {
+	if stmt.Submitted() || stmt.HTML != "" {
+		return stmt
+	}
+	out := *stmt
+	out.HTML = RenderMarkdown(out.Body)
 	return &out
 }
 
@@ -146,25 +248,31 @@ func (s *Service) staleStatement(ctx context.Context, phaseID, orgID int64, stal
 // MaxStatementLen bounds a statement's body in code points.
 const MaxStatementLen = 100000
 
-// SubmitStatement freezes the draft of u's organisation's statement.
-// Errors: ENOTFOUND (no draft), EFORBIDDEN (policy, deadline), EINVALID
-// (no position or empty body), ELOCKED (already submitted).
+// SubmitStatement freezes the draft of u's organisation's statement as it
+// is now; see SubmitStatementAt.
 func (s *Service) SubmitStatement(ctx context.Context, u *domain.User, strategyID int64) (*domain.Statement, error) {
+	return s.SubmitStatementAt(ctx, u, strategyID, nil)
+}
+
+// SubmitStatementAt freezes the draft of u's organisation's statement: its
+// text, at docVersion if given, and that text rendered. Errors: ENOTFOUND
+// (no draft), EFORBIDDEN (policy, deadline), EINVALID (no position or empty
+// body), ELOCKED (already submitted), ECONFLICT (the text has moved past
+// docVersion; Fields["doc_version"] is the current version).
+func (s *Service) SubmitStatementAt(ctx context.Context, u *domain.User, strategyID int64, docVersion *int64) (*domain.Statement, error) {
 	st, p, err := s.ownStatement(ctx, u, strategyID, policy.SubmitStatement)
 	if err != nil {
 		return nil, err
 	}
-	cur, err := s.d.Store.FindStatement(ctx, p.ID, u.OrgID)
-	if err != nil {
-		return nil, err
+	if docVersion != nil && *docVersion < 0 {
+		return nil, domain.Invalid("doc_version", "Die Version darf nicht negativ sein.")
 	}
-	if cur.Submitted() {
-		return nil, domain.Errorf(domain.ELOCKED, "Diese Fassung ist bereits eingereicht; ändern Sie eine neue Fassung.")
-	}
-	if err := submittable(cur.Position, cur.Body); err != nil {
-		return nil, err
-	}
-	out, err := s.d.Store.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, s.now())
+	out, err := s.d.Store.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, s.now(), docVersion, func(d *domain.Statement) (string, error) {
+		if err := submittable(d.Position, d.Body); err != nil {
+			return "", err
+		}
+		return RenderMarkdown(d.Body), nil
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -176,10 +284,13 @@ func (s *Service) SubmitStatement(ctx context.Context, u *domain.User, strategyI
 
 // SubmitStatementText checks that in is complete, saves it as the draft of
 // u's organisation's statement and submits it. Nothing is stored when in is
-// incomplete. Errors: those of SaveStatement and SubmitStatement; EINVALID
-// names every missing field at once.
+// incomplete, or when in.DocVersion is given and the text has moved past
+// it; with in.DocVersion exactly the saved text is submitted. Errors: those
+// of SaveStatement and SubmitStatementAt; EINVALID names every missing
+// field at once.
 func (s *Service) SubmitStatementText(ctx context.Context, u *domain.User, strategyID int64, in StatementInput) (*domain.Statement, error) {
-	if _, _, err := s.ownStatement(ctx, u, strategyID, policy.SubmitStatement); err != nil {
+	_, p, err := s.ownStatement(ctx, u, strategyID, policy.SubmitStatement)
+	if err != nil {
 		return nil, err
 	}
 	if in.Position != "" && !in.Position.Valid() {
@@ -188,10 +299,32 @@ func (s *Service) SubmitStatementText(ctx context.Context, u *domain.User, strat
 	if err := submittable(in.Position, in.Body); err != nil {
 		return nil, err
 	}
-	if _, err := s.SaveStatement(ctx, u, strategyID, in); err != nil {
+	if in.DocVersion != nil {
+		cur, err := s.d.Store.FindStatement(ctx, p.ID, u.OrgID)
+		if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
+			return nil, err
+		}
+		if err == nil && !cur.Submitted() && cur.DocVersion != *in.DocVersion {
+			return nil, movedPast(cur.DocVersion)
+		}
+	}
+	_, version, err := s.saveStatement(ctx, u, strategyID, in)
+	if err != nil {
 		return nil, err
 	}
-	return s.SubmitStatement(ctx, u, strategyID)
+	var at *int64
+	if in.DocVersion != nil {
+		at = &version
+	}
+	return s.SubmitStatementAt(ctx, u, strategyID, at)
+}
+
+// movedPast is the ECONFLICT of a submission made on a text that has been
+// edited since: the store's and this one say the same.
+func movedPast(current int64) error {
+	e := domain.Errorf(domain.ECONFLICT, "Der Text der Stellungnahme wurde inzwischen weiter bearbeitet. Bitte prüfen Sie den aktuellen Stand, bevor Sie einreichen.")
+	e.Fields = map[string]string{"doc_version": strconv.FormatInt(current, 10)}
+	return e
 }
 
 // submittable says what a statement lacks to be submitted: a position and
@@ -320,5 +453,9 @@ func (s *Service) StatementVersions(ctx context.Context, u *domain.User, strateg
 	if err := s.check(ctx, u, policy.ReadStatement, policy.Resource{Strategy: st, OrgID: orgID}, fmt.Sprintf("strategy:%d", st.ID)); err != nil {
 		return nil, err
 	}
-	return s.d.Store.FindStatementVersions(ctx, p.ID, orgID)
+	vs, err := s.d.Store.FindStatementVersions(ctx, p.ID, orgID)
+	for i, v := range vs {
+		vs[i] = withHTML(v)
+	}
+	return vs, err
 }

@@ -195,14 +195,19 @@ func (p Position) Valid() bool {
 // consultation (a strategy's beteiligung phase). A submitted version is
 // frozen; a new version may follow it.
 type Statement struct {
-	ID          int64      `json:"id"`
-	StrategyID  int64      `json:"strategy_id"`
-	PhaseID     int64      `json:"phase_id"`
-	OrgID       int64      `json:"org_id"`
-	OrgCode     string     `json:"org_code"`
-	Version     int        `json:"version"`
-	Position    Position   `json:"position"`
-	Body        string     `json:"body"`
+	ID         int64    `json:"id"`
+	StrategyID int64    `json:"strategy_id"`
+	PhaseID    int64    `json:"phase_id"`
+	OrgID      int64    `json:"org_id"`
+	OrgCode    string   `json:"org_code"`
+	Version    int      `json:"version"`
+	Position   Position `json:"position"`
+	// Body is the text: for a draft the head of its live document
+	// (StatementDoc(ID)) at DocVersion, for a submitted version the frozen
+	// text.
+	Body string `json:"body"`
+	// HTML is Body rendered; for a draft rendered when it is read, for a
+	// submitted version frozen with the text.
 	HTML        string     `json:"html"`
 	UpdatedBy   int64      `json:"updated_by"`
 	UpdatedAt   time.Time  `json:"updated_at"`
@@ -213,6 +218,9 @@ type Statement struct {
 	// organisation's statement across its versions; a save names the
 	// revision it was made on.
 	Revision int64 `json:"revision"`
+	// DocVersion is the version of the live document at Body: the number
+	// of ops committed to this Fassung's text (0 for a new Fassung).
+	DocVersion int64 `json:"doc_version"`
 	// Can says what the user who asked may do with the statement, decided
 	// by the policy; nil where no user asked.
 	Can *StatementPermissions `json:"can,omitempty"`
@@ -347,13 +355,22 @@ type ConsultationStore interface {
 	// SaveStatementDraft stores s as the organisation's current draft:
 	// it updates the newest version if that is still a draft and inserts
 	// version 1 or (after a submitted version) the next version otherwise.
-	// Sets ID, Version, Revision and times. With base set, ECONFLICT
-	// (Fields["revision"]: the current one) unless the newest version is
-	// still at revision *base.
+	// The text of an existing draft is its live document, changed only
+	// through the op log: there s.Body is not stored but set to the draft's
+	// current text (at s.DocVersion). A new version starts with s.Body at
+	// document version 0. Sets ID, Version, Revision, DocVersion and times.
+	// With base set, ECONFLICT (Fields["revision"]: the current one) unless
+	// the newest version is still at revision *base.
 	SaveStatementDraft(ctx context.Context, s *Statement, base *int64) error
-	// SubmitStatement freezes the newest version of orgID's statement.
-	// ENOTFOUND without a draft, ELOCKED if it is already submitted.
-	SubmitStatement(ctx context.Context, phaseID, orgID, by int64, at time.Time) (*Statement, error)
+	// SubmitStatement freezes the newest version of orgID's statement. In
+	// one transaction it locks the draft, checks docVersion (if not nil)
+	// against the draft's document version (ECONFLICT with
+	// Fields["doc_version"]: the current one), calls freeze with the draft
+	// as locked, which refuses it or returns the HTML of its body, and
+	// stores that HTML with the submission. ENOTFOUND without a draft,
+	// ELOCKED if it is already submitted; freeze's error as it is.
+	SubmitStatement(ctx context.Context, phaseID, orgID, by int64, at time.Time, docVersion *int64,
+		freeze func(draft *Statement) (html string, err error)) (*Statement, error)
 
 	// CreateNotifications inserts ns, skipping any whose (user, key) exists.
 	// It returns the ones inserted, with IDs.

@@ -76,9 +76,14 @@ func (s *Server) handleSaveStatement() echo.HandlerFunc {
 
 // handleSubmitStatement freezes the caller's organisation's draft; with a
 // body (position, text, base revision) it first checks and saves that text,
-// so that an incomplete statement is refused before anything is stored.
+// so that an incomplete statement is refused before anything is stored. A
+// body with nothing but doc_version submits the stored draft if its text is
+// still at that version.
 func (s *Server) handleSubmitStatement() echo.HandlerFunc {
-	withText := onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, r consult.StatementInput) (*domain.Statement, error) {
+	submit := onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, r consult.StatementInput) (*domain.Statement, error) {
+		if r.DocVersion != nil && r.Position == "" && r.Body == "" && r.BaseRevision == nil {
+			return svc.SubmitStatementAt(ctx, u, id, r.DocVersion)
+		}
 		return svc.SubmitStatementText(ctx, u, id, r)
 	})
 	stored := onItem(s, http.StatusOK, func(ctx context.Context, svc *consult.Service, u *domain.User, id int64, _ noBody) (*domain.Statement, error) {
@@ -88,7 +93,7 @@ func (s *Server) handleSubmitStatement() echo.HandlerFunc {
 		if c.Request().ContentLength == 0 {
 			return stored(c)
 		}
-		return withText(c)
+		return submit(c)
 	}
 }
 

@@ -69,7 +69,8 @@ func (f *fixture) submit(t testing.TB, u *domain.User) {
 	s := &domain.Statement{StrategyID: f.strategy.ID, PhaseID: f.phase.ID, OrgID: u.OrgID, Position: domain.PositionZustimmung,
 		Body: "Wir stimmen zu. Grüße aus Wiesbaden.", UpdatedBy: u.ID}
 	must(t, f.db.SaveStatementDraft(ctx, s, nil))
-	_, err := f.db.SubmitStatement(ctx, f.phase.ID, u.OrgID, u.ID, time.Now())
+	_, err := f.db.SubmitStatement(ctx, f.phase.ID, u.OrgID, u.ID, time.Now(), nil,
+		func(d *domain.Statement) (string, error) { return "<p>" + d.Body + "</p>", nil })
 	must(t, err)
 }
 

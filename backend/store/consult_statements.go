@@ -26,6 +26,7 @@ type statementRow struct {
 	SubmittedAt *time.Time
 	CreatedAt   time.Time
 	Revision    int64
+	DocVersion  int64
 }
 
 func (statementRow) TableName() string { return "statements" }
@@ -41,12 +42,23 @@ func (db *DB) statementsFrom(tx *gorm.DB, rows []statementRow) ([]*domain.Statem
 	}
 	out := make([]*domain.Statement, len(rows))
 	for i, r := range rows {
-		out[i] = &domain.Statement{ID: r.ID, StrategyID: r.StrategyID, PhaseID: r.PhaseID, OrgID: r.OrgID,
-			OrgCode: codes[r.OrgID], Version: r.Version, Position: domain.Position(r.Position), Body: r.Body,
-			HTML: r.HTML, UpdatedBy: r.UpdatedBy, UpdatedAt: r.UpdatedAt.UTC(), SubmittedBy: r.SubmittedBy,
-			SubmittedAt: utcPtr(r.SubmittedAt), CreatedAt: r.CreatedAt.UTC(), Revision: r.Revision}
+		out[i] = statementFrom(r, codes[r.OrgID])
 	}
 	return out, nil
+}
+
+// statementFrom is row r of the organisation with code. A draft's html
+// column is not kept up with its live text, so a draft comes without HTML:
+// its readers render the current body.
+func statementFrom(r statementRow, code string) *domain.Statement {
+	html := r.HTML
+	if r.SubmittedAt == nil {
+		html = ""
+	}
+	return &domain.Statement{ID: r.ID, StrategyID: r.StrategyID, PhaseID: r.PhaseID, OrgID: r.OrgID,
+		OrgCode: code, Version: r.Version, Position: domain.Position(r.Position), Body: r.Body,
+		HTML: html, UpdatedBy: r.UpdatedBy, UpdatedAt: r.UpdatedAt.UTC(), SubmittedBy: r.SubmittedBy,
+		SubmittedAt: utcPtr(r.SubmittedAt), CreatedAt: r.CreatedAt.UTC(), Revision: r.Revision, DocVersion: r.DocVersion}
 }
 
 type orgCode struct {
@@ -94,7 +106,10 @@ func (db *DB) FindStatementVersions(ctx context.Context, phaseID, orgID int64) (
 	return db.statementsFrom(db.conn(ctx), rows)
 }
 
-// SaveStatementDraft updates the newest draft or starts a new version.
+// SaveStatementDraft updates the newest draft or starts a new version. The
+// text of an existing draft is its live document: only the op log changes
+// it, so here it is read, not written. A new version's html stays empty
+// until it is submitted.
 func (db *DB) SaveStatementDraft(ctx context.Context, s *domain.Statement, base *int64) error {
 	now := utc(db.now())
 	var saved statementRow
@@ -113,18 +128,17 @@ func (db *DB) SaveStatementDraft(ctx context.Context, s *domain.Statement, base 
 		}
 		if len(cur) == 1 && cur[0].SubmittedAt == nil {
 			saved = cur[0]
-			saved.Position, saved.Body, saved.HTML, saved.UpdatedBy, saved.UpdatedAt = string(s.Position), s.Body, s.HTML, s.UpdatedBy, now
+			saved.Position, saved.UpdatedBy, saved.UpdatedAt = string(s.Position), s.UpdatedBy, now
 			saved.Revision++
 			return tx.Model(&statementRow{}).Where("id = ?", saved.ID).Updates(map[string]any{
-				"position": saved.Position, "body": saved.Body, "html": saved.HTML,
-				"updated_by": saved.UpdatedBy, "updated_at": now, "revision": saved.Revision}).Error
+				"position": saved.Position, "updated_by": saved.UpdatedBy, "updated_at": now, "revision": saved.Revision}).Error
 		}
 		version := 1
 		if len(cur) == 1 {
 			version = cur[0].Version + 1
 		}
 		saved = statementRow{StrategyID: s.StrategyID, PhaseID: s.PhaseID, OrgID: s.OrgID, Version: version,
-			Position: string(s.Position), Body: s.Body, HTML: s.HTML, UpdatedBy: s.UpdatedBy, UpdatedAt: now, CreatedAt: now,
+			Position: string(s.Position), Body: s.Body, UpdatedBy: s.UpdatedBy, UpdatedAt: now, CreatedAt: now,
 			Revision: revision + 1}
 		if err := tx.Create(&saved).Error; err != nil {
 			return mapConstraint(err, "org_id", "Die Stellungnahme wurde gleichzeitig geändert; bitte erneut versuchen.",
@@ -136,6 +150,7 @@ func (db *DB) SaveStatementDraft(ctx context.Context, s *domain.Statement, base 
 		return fmt.Errorf("save statement: %w", err)
 	}
 	s.ID, s.Version, s.UpdatedAt, s.CreatedAt, s.Revision = saved.ID, saved.Version, saved.UpdatedAt, saved.CreatedAt, saved.Revision
+	s.Body, s.DocVersion, s.HTML = saved.Body, saved.DocVersion, ""
 	return nil
 }
 
@@ -147,8 +162,12 @@ func staleStatement(cur statementRow) error {
 	return e
 }
 
-// SubmitStatement freezes the newest version of orgID's statement.
-func (db *DB) SubmitStatement(ctx context.Context, phaseID, orgID, by int64, at time.Time) (*domain.Statement, error) {
+// SubmitStatement freezes the newest version of orgID's statement: the
+// text it has when the row is locked, at the document version docVersion
+// if that is given, with the HTML freeze renders from exactly that text.
+// The op log commits to the same row, so no edit slips in between.
+func (db *DB) SubmitStatement(ctx context.Context, phaseID, orgID, by int64, at time.Time, docVersion *int64,
+	freeze func(draft *domain.Statement) (string, error)) (*domain.Statement, error) {
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		var cur []statementRow
 		if err := db.forUpdate(tx).Where("phase_id = ? AND org_id = ?", phaseID, orgID).
@@ -161,10 +180,19 @@ func (db *DB) SubmitStatement(ctx context.Context, phaseID, orgID, by int64, at 
 		if cur[0].SubmittedAt != nil {
 			return domain.Errorf(domain.ELOCKED, "Diese Fassung ist bereits eingereicht; ändern Sie eine neue Fassung.")
 		}
+		if docVersion != nil && *docVersion != cur[0].DocVersion {
+			e := domain.Errorf(domain.ECONFLICT, "Der Text der Stellungnahme wurde inzwischen weiter bearbeitet. Bitte prüfen Sie den aktuellen Stand, bevor Sie einreichen.")
+			e.Fields = map[string]string{"doc_version": strconv.FormatInt(cur[0].DocVersion, 10)}
+			return e
+		}
+		html, err := freeze(statementFrom(cur[0], ""))
+		if err != nil {
+			return err
+		}
 		// Submitting counts as a change: a save still based on the draft
 		// must not start a new version unseen.
 		if err := tx.Model(&statementRow{}).Where("id = ?", cur[0].ID).
-			Updates(map[string]any{"submitted_by": by, "submitted_at": utc(at), "revision": cur[0].Revision + 1}).Error; err != nil {
+			Updates(map[string]any{"html": html, "submitted_by": by, "submitted_at": utc(at), "revision": cur[0].Revision + 1}).Error; err != nil {
 			return err
 		}
 		return db.receiptMails(tx, cur[0])

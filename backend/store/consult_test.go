@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,36 +100,59 @@ func TestStatementStore(t *testing.T) {
 		p := &domain.Phase{StrategyID: s.ID, Kind: domain.PhaseBeteiligung}
 		must(t, db.AddPhase(ctx, p))
 		u := newUser(t, db, "anna@hamburg.de", "HH", domain.RoleLand)
-		_, err := db.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, time.Now())
+		_, err := db.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, time.Now(), nil, render)
 		wantCode(t, err, domain.ENOTFOUND)
 
 		st := &domain.Statement{StrategyID: s.ID, PhaseID: p.ID, OrgID: u.OrgID, Position: domain.PositionAblehnung, Body: "a", UpdatedBy: u.ID}
 		must(t, db.SaveStatementDraft(ctx, st, ptr(int64(0))))
-		st.Body = "b"
-		must(t, db.SaveStatementDraft(ctx, st, ptr(int64(1))))
-		if st.Version != 1 || st.Revision != 2 {
-			t.Fatalf("draft version %d revision %d; want 1 and 2", st.Version, st.Revision)
+		if st.Body != "a" || st.DocVersion != 0 {
+			t.Fatalf("new draft: body %q at %d", st.Body, st.DocVersion)
 		}
-		// A save made on revision 1 would overwrite "b": refused, and
-		// nothing changes.
+		// The text of an existing draft is its live document: a save
+		// stores the position and reads the text back, it does not
+		// write it.
+		st.Body, st.Position = "b", domain.PositionZustimmung
+		must(t, db.SaveStatementDraft(ctx, st, ptr(int64(1))))
+		if st.Version != 1 || st.Revision != 2 || st.Body != "a" {
+			t.Fatalf("draft version %d revision %d body %q; want 1, 2 and the unchanged text", st.Version, st.Revision, st.Body)
+		}
+		must(t, db.ExecRaw(ctx, fmt.Sprintf("UPDATE statements SET body = 'b', doc_version = 1 WHERE id = %d", st.ID))) // as the op log does
+		// A save made on revision 1 would overwrite the position: refused,
+		// and nothing changes.
 		stale := &domain.Statement{StrategyID: s.ID, PhaseID: p.ID, OrgID: u.OrgID, Body: "alt", UpdatedBy: u.ID}
 		err = db.SaveStatementDraft(ctx, stale, ptr(int64(1)))
 		wantCode(t, err, domain.ECONFLICT)
 		if f := domain.ErrorFields(err); f["revision"] != "2" {
 			t.Fatalf("conflict fields = %v", f)
 		}
-		if cur, _ := db.FindStatement(ctx, p.ID, u.OrgID); cur.Body != "b" || cur.Revision != 2 {
+		cur, err := db.FindStatement(ctx, p.ID, u.OrgID)
+		must(t, err)
+		if cur.Body != "b" || cur.Revision != 2 || cur.Position != domain.PositionZustimmung || cur.DocVersion != 1 || cur.HTML != "" {
 			t.Fatalf("after the refused save: %+v", cur)
 		}
-		sub, err := db.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, time.Now())
+		// Submitting at a version the text has moved past is refused.
+		_, err = db.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, time.Now(), ptr(int64(0)), render)
+		wantCode(t, err, domain.ECONFLICT)
+		if f := domain.ErrorFields(err); f["doc_version"] != "1" {
+			t.Fatalf("conflict fields = %v", f)
+		}
+		// freeze sees the locked draft and may refuse it.
+		refuse := func(d *domain.Statement) (string, error) {
+			return "", domain.Invalid("body", "nein: "+d.Body)
+		}
+		_, err = db.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, time.Now(), ptr(int64(1)), refuse)
+		if domain.ErrorCode(err) != domain.EINVALID || !strings.Contains(err.Error(), "nein: b") {
+			t.Fatalf("refused freeze: %v", err)
+		}
+		sub, err := db.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, time.Now(), ptr(int64(1)), render)
 		must(t, err)
 		// Submitting counts: a save still based on the draft is refused
 		// rather than starting the next version unseen.
 		wantCode(t, db.SaveStatementDraft(ctx, stale, ptr(int64(2))), domain.ECONFLICT)
-		if !sub.Submitted() || sub.Body != "b" || sub.OrgCode != "HH" {
+		if !sub.Submitted() || sub.Body != "b" || sub.HTML != "<p>b</p>" || sub.DocVersion != 1 || sub.OrgCode != "HH" {
 			t.Fatalf("submitted = %+v", sub)
 		}
-		_, err = db.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, time.Now())
+		_, err = db.SubmitStatement(ctx, p.ID, u.OrgID, u.ID, time.Now(), nil, render)
 		wantCode(t, err, domain.ELOCKED)
 		// The schema itself refuses to change a submitted version.
 		if err := db.ExecRaw(ctx, "UPDATE statements SET body = 'x'"); err == nil {
@@ -135,12 +160,12 @@ func TestStatementStore(t *testing.T) {
 		}
 		st2 := &domain.Statement{StrategyID: s.ID, PhaseID: p.ID, OrgID: u.OrgID, Position: domain.PositionZustimmung, Body: "c", UpdatedBy: u.ID}
 		must(t, db.SaveStatementDraft(ctx, st2, nil)) // no base: the last save wins
-		if st2.Version != 2 || st2.Revision != 4 {
-			t.Fatalf("new version %d revision %d; want 2 and 4", st2.Version, st2.Revision)
+		if st2.Version != 2 || st2.Revision != 4 || st2.Body != "c" || st2.DocVersion != 0 {
+			t.Fatalf("new version %d revision %d body %q at %d; want 2, 4 and c at 0", st2.Version, st2.Revision, st2.Body, st2.DocVersion)
 		}
 		vs, err := db.FindStatementVersions(ctx, p.ID, u.OrgID)
 		must(t, err)
-		if len(vs) != 2 || vs[0].Body != "b" || !vs[0].Submitted() || vs[1].Submitted() {
+		if len(vs) != 2 || vs[0].Body != "b" || !vs[0].Submitted() || vs[1].Submitted() || vs[1].DocVersion != 0 {
 			t.Fatalf("versions = %+v", vs)
 		}
 		list, err := db.FindStatements(ctx, p.ID)
@@ -150,6 +175,9 @@ func TestStatementStore(t *testing.T) {
 		}
 	})
 }
+
+// render stands in for the consultation's Markdown rendering.
+func render(d *domain.Statement) (string, error) { return "<p>" + d.Body + "</p>", nil }
 
 func TestNotificationStore(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {

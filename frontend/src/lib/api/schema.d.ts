@@ -1162,7 +1162,7 @@ export interface paths {
         get?: never;
         /**
          * Entwurf der Stellungnahme der eigenen Organisation speichern
-         * @description Nach einer eingereichten Fassung beginnt eine neue Fassung; eingereichte Fassungen ändern sich nie. Mit base_revision wird nur gespeichert, wenn seitdem niemand gespeichert oder eingereicht hat; sonst 409 mit fields.revision (der aktuelle Stand) und wer wann geändert hat.
+         * @description Nach einer eingereichten Fassung beginnt eine neue Fassung mit body (doc_version 0); eingereichte Fassungen ändern sich nie. Der Text eines bestehenden Entwurfs wird gemeinsam live bearbeitet: ein geänderter body wird als eine Änderung in diesen Text eingebracht (gegenüber dem Text bei doc_version, sonst dem aktuellen), sodass gleichzeitige Änderungen anderer erhalten bleiben. Mit base_revision wird nur gespeichert, wenn seitdem niemand gespeichert oder eingereicht hat; sonst 409 mit fields.revision (der aktuelle Stand) und wer wann geändert hat. 423, wenn die Fassung inzwischen eingereicht wurde.
          */
         put: operations["saveStatement"];
         post?: never;
@@ -1183,7 +1183,7 @@ export interface paths {
         put?: never;
         /**
          * Stellungnahme der eigenen Organisation einreichen
-         * @description Ohne Anfragetext wird der gespeicherte Entwurf eingereicht. Mit Anfragetext (wie beim Speichern) wird zuerst geprüft, ob Gesamtposition und Text vorhanden sind – sonst 400 mit errors für jedes fehlende Feld, und nichts wird gespeichert –, dann gespeichert und eingereicht.
+         * @description Ohne Anfragetext wird der gespeicherte Entwurf eingereicht; mit nur doc_version der gespeicherte Entwurf, wenn sein Text noch auf dieser Version steht, sonst 409 mit fields.doc_version. Eingefroren werden der Text und seine HTML-Darstellung genau dieser Version. Mit Anfragetext (wie beim Speichern) wird zuerst geprüft, ob Gesamtposition und Text vorhanden sind – sonst 400 mit errors für jedes fehlende Feld, und nichts wird gespeichert –, dann gespeichert und eingereicht.
          */
         post: operations["submitStatement"];
         delete?: never;
@@ -2389,6 +2389,8 @@ export interface components {
             body?: string;
             /** @description Die revision, auf der bearbeitet wurde (0: noch keine Stellungnahme) */
             base_revision?: number;
+            /** @description Die doc_version des Textes, auf der body bearbeitet wurde. Beim Speichern wird die Änderung gegenüber dem Text dieser Version eingebracht (ohne: gegenüber dem aktuellen Text). Beim Einreichen muss der Text noch auf dieser Version stehen, sonst 409 mit fields.doc_version (die aktuelle Version); so wird genau der gesehene Text eingereicht. */
+            doc_version?: number;
         };
         AuditActor: {
             id: number;
@@ -2429,6 +2431,8 @@ export interface components {
             created_at?: string;
             /** @description Zählt jedes Speichern und Einreichen der Stellungnahme der Organisation über alle Fassungen */
             revision?: number;
+            /** @description Version des gemeinsam bearbeiteten Textes dieser Fassung (Dokument statement:<id>): die Zahl der Änderungen seit Beginn der Fassung; body ist der Text bei dieser Version. */
+            doc_version: number;
             can?: components["schemas"]["StatementPermissions"];
         };
         /** @enum {string} */
@@ -4901,6 +4905,7 @@ export interface operations {
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
+            423: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };
     };
@@ -4933,6 +4938,7 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             423: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };
