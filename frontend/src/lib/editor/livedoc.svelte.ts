@@ -103,6 +103,15 @@ export class LiveDoc {
     this.names.clear();
   }
 
+  /**
+   * The text the server has confirmed and its version (what every member
+   * sees once pending changes are through), or null before it is known.
+   */
+  confirmed(): { text: string; version: number } | null {
+    const c = this.editor?.client;
+    return c && c.version !== null ? { text: c.base, version: c.version } : null;
+  }
+
   /** The current text ('' before the editor exists). */
   text(): string {
     return this.editor?.text() ?? '';
