@@ -56,7 +56,7 @@ func newFixture(t testing.TB, db *store.DB) *fixture {
 	f.landBY = newUser(t, db, "land@by.de", "BY", domain.RoleLand)
 
 	f.col = collab.New(db, collab.Options{})
-	_, err = f.col.Submit(ctx, domain.SubmitRequest{SectionID: f.draft.ID, BaseVersion: 0,
+	_, err = f.col.Submit(ctx, domain.SubmitRequest{Doc: domain.SectionDoc(f.draft.ID), BaseVersion: 0,
 		Op: []byte(`[61, " Gemeinsam."]`), UserID: f.moderator.ID, ClientID: "fixture", Seq: 1})
 	must(t, err)
 	f.svc = f.service(db)

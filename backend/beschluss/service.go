@@ -269,7 +269,7 @@ func (s *Service) textOf(ctx context.Context, sec *domain.Section, ref SectionRe
 		if *ref.Version == sec.Version {
 			return sec.Version, sec.Text, "", nil
 		}
-		text, err := s.d.History.TextAt(ctx, sec.ID, *ref.Version)
+		text, err := s.d.History.TextAt(ctx, domain.SectionDoc(sec.ID), *ref.Version)
 		return *ref.Version, text, "", err
 	}
 	return sec.Version, sec.Text, "", nil

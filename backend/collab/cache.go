@@ -5,7 +5,6 @@ import (
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/ot"
-	"github.com/strategieraum/strategieraum/backend/store"
 )
 
 // entry is a committed op as the transform needs it.
@@ -44,7 +43,7 @@ type work struct {
 }
 
 // loader reads n committed ops from version from on.
-type loader func(from int64, n int) ([]*store.OpRow, error)
+type loader func(from int64, n int) ([]*domain.LoggedOp, error)
 
 // current returns a work state on the cached version without checking it
 // against the database.
@@ -55,7 +54,7 @@ func (c *cache) current(load loader) *work {
 
 // start returns the state at the locked head version, from the cache when
 // it is current, by replaying the few ops it missed, or from the row.
-func (c *cache) start(tx *store.OpLogTx, head int64, maxCatchUp int) (*work, error) {
+func (c *cache) start(tx domain.OpLogTx, head int64, maxCatchUp int) (*work, error) {
 	if c.loaded && head >= c.version && head-c.version <= int64(maxCatchUp) {
 		w := c.current(tx.OpsSince)
 		if head == c.version {
@@ -80,7 +79,7 @@ func (c *cache) start(tx *store.OpLogTx, head int64, maxCatchUp int) (*work, err
 }
 
 // replay applies ops committed elsewhere to w.
-func (w *work) replay(rows []*store.OpRow) error {
+func (w *work) replay(rows []*domain.LoggedOp) error {
 	for _, r := range rows {
 		if err := w.replayOne(&r.CommittedOp); err != nil {
 			return err

@@ -10,12 +10,11 @@ import (
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/ot"
-	"github.com/strategieraum/strategieraum/backend/store"
 )
 
 // outcome is what one queued submit will be told once the batch committed.
 type outcome struct {
-	row *store.OpRow
+	row *domain.LoggedOp
 	dup bool
 	err error
 }
@@ -24,29 +23,29 @@ type outcome struct {
 // retrying on write conflicts, resolves every caller and returns the newly
 // committed ops in version order. seen says the cache has just caught up
 // with ops observed from other instances.
-func (s *Service) commitBatch(sec *section, batch []*pending, seen bool) []*domain.CommittedOp {
-	outs, ok, err := s.tryFast(sec, batch, seen)
+func (s *Service) commitBatch(d *document, batch []*pending, seen bool) []*domain.CommittedOp {
+	outs, ok, err := s.tryFast(d, batch, seen)
 	for attempt := 0; !ok && attempt < commitAttempts; attempt++ {
 		if attempt > 0 {
 			time.Sleep(time.Duration(attempt*attempt) * time.Millisecond)
 		}
-		if err != nil && !retryable(err) {
+		if err != nil && !s.retryable(err) {
 			break
 		}
 		// Resent ops are not looked up at first: they are rare
 		// (reconnects), and the UNIQUE (section_id, client_id, seq)
 		// constraint rejects the batch if one slips in; the retry then
 		// looks them up. This saves a round trip on every commit.
-		outs, err = s.tryCommit(sec, batch, err != nil)
-		if ok = err == nil; ok || !retryable(err) {
+		outs, err = s.tryCommit(d, batch, err != nil)
+		if ok = err == nil; ok || !s.retryable(err) {
 			break
 		}
 		s.retries.Add(1)
-		s.log.Debug("op log commit conflict, retrying", "section", sec.id, "attempt", attempt, "err", err)
+		s.log.Debug("op log commit conflict, retrying", "doc", d.id, "attempt", attempt, "err", err)
 	}
 	if err != nil {
 		if domain.ErrorCode(err) == domain.EINTERNAL {
-			s.log.Error("op log commit failed", "section", sec.id, "ops", len(batch), "err", err)
+			s.log.Error("op log commit failed", "doc", d.id, "ops", len(batch), "err", err)
 			err = internalError(err)
 		}
 		for _, p := range batch {
@@ -81,42 +80,42 @@ func (s *Service) commitBatch(sec *section, batch []*pending, seen bool) []*doma
 // submit in queue order, and write all new ops plus the section's new text
 // in the same transaction. The cache is updated only when the transaction
 // committed.
-func (s *Service) tryCommit(sec *section, batch []*pending, lookup bool) ([]outcome, error) {
+func (s *Service) tryCommit(d *document, batch []*pending, lookup bool) ([]outcome, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
 	var w *work
 	var outs []outcome
-	err := s.db.LockSectionForOps(ctx, sec.id, func(tx *store.OpLogTx, head store.SectionHead) error {
-		if sec.cache.loaded && head.Version == sec.cache.version {
-			sec.cache.contended = false // nobody else wrote since our last commit
+	err := s.db.LockDoc(ctx, d.id, func(tx domain.OpLogTx, head domain.DocHead) error {
+		if d.cache.loaded && head.Version == d.cache.version {
+			d.cache.contended = false // nobody else wrote since our last commit
 		}
 		var err error
-		if w, err = sec.cache.start(tx, head.Version, s.opts.RecentOps); err != nil {
+		if w, err = d.cache.start(tx, head.Version, s.opts.RecentOps); err != nil {
 			return err
 		}
-		known := map[store.OpKey]*store.OpRow{}
+		known := map[domain.OpKey]*domain.LoggedOp{}
 		// A final section commits nothing, so a resend there would not hit
 		// the constraint; look it up to acknowledge it.
-		if lookup || head.Status == domain.SectionFinal {
+		if lookup || head.Final {
 			if known, err = tx.FindOps(keysOf(batch)); err != nil {
 				return err
 			}
 		}
 		now := s.now()
-		var rows []*store.OpRow
-		var snaps []store.Snapshot
-		lookedUp := lookup || head.Status == domain.SectionFinal
-		outs, rows, snaps, err = s.build(w, batch, known, lookedUp, head.Status == domain.SectionFinal, now)
+		var rows []*domain.LoggedOp
+		var snaps []domain.DocSnapshot
+		lookedUp := lookup || head.Final
+		outs, rows, snaps, err = s.build(w, batch, known, lookedUp, head.Final, now)
 		if err != nil || len(rows) == 0 {
 			return err
 		}
 		return tx.AppendOps(rows, w.doc.String(), snaps, now)
 	})
 	if err != nil {
-		sec.cache.drop()
+		d.cache.drop()
 		return nil, err
 	}
-	sec.cache.save(w, s.opts.RecentOps)
+	d.cache.save(w, s.opts.RecentOps)
 	return outs, nil
 }
 
@@ -126,7 +125,7 @@ const fastAttempts = 3
 
 // tryFast commits optimistically, without the row lock: it builds the batch
 // on the cache and writes it with one conditional statement
-// (store.AppendOpsIfCurrent) that succeeds only if the section is still at
+// (Store.AppendIfCurrent) that succeeds only if the document is still at
 // the cached version. When another instance wrote first, it rolls its edits
 // of the cached text back, reads the ops it missed (committed ops never
 // change, so no lock is needed), applies them to the cache and tries again.
@@ -137,14 +136,14 @@ const fastAttempts = 3
 // with nothing written, when the section is final, too far behind, the
 // batch needs a lookup of resent ops, or it lost fastAttempts times; the
 // caller then takes the locked path.
-func (s *Service) tryFast(sec *section, batch []*pending, seen bool) (outs []outcome, ok bool, err error) {
-	c := &sec.cache
-	if s.db.Dialect() != store.DialectPostgres || !c.loaded {
+func (s *Service) tryFast(d *document, batch []*pending, seen bool) (outs []outcome, ok bool, err error) {
+	c := &d.cache
+	if !s.db.ConditionalAppend() || !c.loaded {
 		return nil, false, nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
-	load := func(from int64, n int) ([]*store.OpRow, error) { return s.db.OpsSince(ctx, sec.id, from, n) }
+	load := func(from int64, n int) ([]*domain.LoggedOp, error) { return s.db.OpsSince(ctx, d.id, from, n) }
 	for attempt := 0; attempt < fastAttempts; attempt++ {
 		if attempt > 0 || (c.contended && !seen) || aheadOf(batch, c.version) {
 			caught, ok, err := c.catchUp(load, s.opts.RecentOps, s.opts.RecentOps)
@@ -159,9 +158,9 @@ func (s *Service) tryFast(sec *section, batch []*pending, seen bool) (outs []out
 		w := c.current(load)
 		w.record = true
 		now := s.now()
-		outs, rows, snaps, err := s.build(w, batch, map[store.OpKey]*store.OpRow{}, false, false, now)
+		outs, rows, snaps, err := s.build(w, batch, map[domain.OpKey]*domain.LoggedOp{}, false, false, now)
 		if err == nil && len(rows) > 0 {
-			ok, err = s.db.AppendOpsIfCurrent(ctx, sec.id, rows, w.doc.String(), snaps, now)
+			ok, err = s.db.AppendIfCurrent(ctx, d.id, rows, w.doc.String(), snaps, now)
 		} else if err == nil {
 			ok = true // only rejected ops: their outcome does not depend on the head
 		}
@@ -198,17 +197,17 @@ func aheadOf(batch []*pending, v int64) bool {
 // snapshots to store. known holds ops already committed under a batch
 // member's (client, seq), complete if lookedUp. Only an EINTERNAL failure
 // or errNeedLookup is returned as err.
-func (s *Service) build(w *work, batch []*pending, known map[store.OpKey]*store.OpRow, lookedUp, final bool, now time.Time) ([]outcome, []*store.OpRow, []store.Snapshot, error) {
+func (s *Service) build(w *work, batch []*pending, known map[domain.OpKey]*domain.LoggedOp, lookedUp, final bool, now time.Time) ([]outcome, []*domain.LoggedOp, []domain.DocSnapshot, error) {
 	outs := make([]outcome, len(batch))
-	var rows []*store.OpRow
-	var snaps []store.Snapshot
+	var rows []*domain.LoggedOp
+	var snaps []domain.DocSnapshot
 	if w.version%s.opts.SnapshotEvery == 0 {
 		// Usually version 0: every version stays reproducible even when
 		// the section began with text.
-		snaps = append(snaps, store.Snapshot{Version: w.version, Text: w.doc.String()})
+		snaps = append(snaps, domain.DocSnapshot{Version: w.version, Text: w.doc.String()})
 	}
 	for i, p := range batch {
-		key := store.OpKey{ClientID: p.req.ClientID, Seq: p.req.Seq}
+		key := domain.OpKey{ClientID: p.req.ClientID, Seq: p.req.Seq}
 		if row, ok := known[key]; ok {
 			outs[i] = outcome{row: row, dup: true}
 			continue
@@ -234,7 +233,7 @@ func (s *Service) build(w *work, batch []*pending, known map[store.OpKey]*store.
 		known[key] = row // a resend within the same batch is a duplicate
 		rows = append(rows, row)
 		if w.version%s.opts.SnapshotEvery == 0 {
-			snaps = append(snaps, store.Snapshot{Version: w.version, Text: w.doc.String()})
+			snaps = append(snaps, domain.DocSnapshot{Version: w.version, Text: w.doc.String()})
 		}
 	}
 	return outs, rows, snaps, nil
@@ -243,7 +242,7 @@ func (s *Service) build(w *work, batch []*pending, known map[store.OpKey]*store.
 // transformApply transforms p's op past everything committed since its base
 // version (the incoming op on side left, as ShareDB does), applies it and
 // returns the row to insert at w's next version.
-func (s *Service) transformApply(w *work, p *pending, now time.Time) (*store.OpRow, error) {
+func (s *Service) transformApply(w *work, p *pending, now time.Time) (*domain.LoggedOp, error) {
 	if p.req.BaseVersion > w.version {
 		return nil, &domain.Error{
 			Code:    domain.ECONFLICT,
@@ -290,9 +289,9 @@ func (s *Service) transformApply(w *work, p *pending, now time.Time) (*store.OpR
 	if err := w.apply(op, ins-del); err != nil {
 		return nil, invalidOp(err)
 	}
-	return &store.OpRow{
+	return &domain.LoggedOp{
 		CommittedOp: domain.CommittedOp{
-			SectionID: p.req.SectionID,
+			Doc:       p.req.Doc,
 			Version:   version,
 			Op:        raw,
 			UserID:    p.req.UserID,
@@ -306,10 +305,10 @@ func (s *Service) transformApply(w *work, p *pending, now time.Time) (*store.OpR
 }
 
 // keysOf lists the (client, seq) of every submit in the batch.
-func keysOf(batch []*pending) []store.OpKey {
-	keys := make([]store.OpKey, len(batch))
+func keysOf(batch []*pending) []domain.OpKey {
+	keys := make([]domain.OpKey, len(batch))
 	for i, p := range batch {
-		keys[i] = store.OpKey{ClientID: p.req.ClientID, Seq: p.req.Seq}
+		keys[i] = domain.OpKey{ClientID: p.req.ClientID, Seq: p.req.Seq}
 	}
 	return keys
 }
@@ -318,8 +317,8 @@ func keysOf(batch []*pending) []store.OpKey {
 var errNeedLookup = errors.New("collab: resent ops must be looked up")
 
 // retryable reports whether a failed attempt should be run again.
-func retryable(err error) bool {
-	return store.IsRetryable(err) || errors.Is(err, errNeedLookup)
+func (s *Service) retryable(err error) bool {
+	return s.db.Retryable(err) || errors.Is(err, errNeedLookup)
 }
 
 // internalError wraps an unexpected commit failure; an unreachable or

@@ -36,7 +36,7 @@ func (w *tokenWorkload) run(t *testing.T, f *fixture, s *collab.Service, worker,
 	client := fmt.Sprintf("worker-%d", worker)
 	var mine []string
 	for seq := 1; seq <= ops; seq++ {
-		text, v, err := s.Snapshot(context.Background(), f.section.ID)
+		text, v, err := s.Snapshot(context.Background(), f.doc)
 		if err != nil {
 			return err
 		}
@@ -66,7 +66,7 @@ func (w *tokenWorkload) run(t *testing.T, f *fixture, s *collab.Service, worker,
 		if err != nil {
 			return err
 		}
-		res, err := s.Submit(context.Background(), domain.SubmitRequest{SectionID: f.section.ID, BaseVersion: v,
+		res, err := s.Submit(context.Background(), domain.SubmitRequest{Doc: f.doc, BaseVersion: v,
 			Op: raw, UserID: f.anna.ID, ClientID: client, Seq: int64(seq)})
 		if err != nil {
 			return fmt.Errorf("%s#%d (%s at %d): %w", client, seq, raw, v, errors.Unwrap(err))
@@ -130,15 +130,14 @@ func (w *tokenWorkload) check(t *testing.T, f *fixture, s *collab.Service, total
 			t.Fatalf("deleted token %s survived", tok)
 		}
 	}
-	if rest != f.section.Text {
+	if rest != f.text {
 		t.Fatalf("text holds more than the live tokens: %q", rest)
 	}
 }
 
 func TestConcurrentSubmitsConverge(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db, "§")
-		s := collab.New(db, collab.Options{SnapshotEvery: 7, RecentOps: 16})
+	eachDoc(t, "§", func(t *testing.T, f *fixture) {
+		s := collab.New(f.store, collab.Options{SnapshotEvery: 7, RecentOps: 16})
 		var mu sync.Mutex
 		var published []*domain.CommittedOp
 		s.OnCommit(func(op *domain.CommittedOp) { mu.Lock(); published = append(published, op); mu.Unlock() })
@@ -216,9 +215,9 @@ func runWorkers(t *testing.T, n int, fn func(i int) error) {
 func checkTextAt(t *testing.T, f *fixture, s *collab.Service) {
 	t.Helper()
 	_, ops := f.replayLog(t, s)
-	text := f.section.Text
+	text := f.text
 	for v := 0; v <= len(ops); v++ {
-		got, err := s.TextAt(context.Background(), f.section.ID, int64(v))
+		got, err := s.TextAt(context.Background(), f.doc, int64(v))
 		if err != nil {
 			t.Fatalf("TextAt(%d): %v", v, err)
 		}
@@ -231,7 +230,7 @@ func checkTextAt(t *testing.T, f *fixture, s *collab.Service) {
 		}
 	}
 	for _, v := range []int64{-1, int64(len(ops)) + 1} {
-		_, err := s.TextAt(context.Background(), f.section.ID, v)
+		_, err := s.TextAt(context.Background(), f.doc, v)
 		wantCode(t, err, domain.EINVALID)
 	}
 }

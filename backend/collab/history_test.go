@@ -2,7 +2,6 @@ package collab_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -15,9 +14,8 @@ import (
 )
 
 func TestRevisions(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db, "")
-		s := collab.New(db, collab.Options{})
+	eachStoredDoc(t, "", func(t *testing.T, f *fixture) {
+		s := collab.New(f.store, collab.Options{})
 		f.submit(t, s, f.anna, "a", 1, 0, `["Ziel"]`)
 		f.submit(t, s, f.anna, "a", 2, 1, `[4, "bild"]`)
 		f.submit(t, s, f.anna, "a", 3, 2, `[{"d": 1}, "z"]`)
@@ -25,7 +23,7 @@ func TestRevisions(t *testing.T) {
 		f.submit(t, s, f.bernd, "b", 2, 4, `[8, {"d": 5}]`)
 		f.submit(t, s, f.anna, "a", 4, 5, `["Das "]`)
 
-		revs, err := s.FindRevisions(context.Background(), f.section.ID, 0, 10)
+		revs, err := s.FindRevisions(context.Background(), f.doc, 0, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,14 +46,14 @@ func TestRevisions(t *testing.T) {
 			}
 		}
 		// Paging: before the newest revision, at most one.
-		page, err := s.FindRevisions(context.Background(), f.section.ID, 5, 1)
+		page, err := s.FindRevisions(context.Background(), f.doc, 5, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(page) != 1 || page[0].FromVersion != 3 || page[0].ToVersion != 5 {
 			t.Fatalf("page = %+v", page)
 		}
-		_, err = s.FindRevisions(context.Background(), f.section.ID+1000, 0, 10)
+		_, err = s.FindRevisions(context.Background(), domain.SectionDoc(f.doc.ID+1000), 0, 10)
 		wantCode(t, err, domain.ENOTFOUND)
 	})
 }
@@ -70,7 +68,7 @@ func TestRevisionGapSplitsOneAuthor(t *testing.T) {
 			f.submit(t, s, f.anna, "a", int64(i+1), int64(i), `["x"]`)
 			time.Sleep(2 * time.Millisecond)
 		}
-		revs, err := s.FindRevisions(context.Background(), f.section.ID, 0, 10)
+		revs, err := s.FindRevisions(context.Background(), f.doc, 0, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,9 +79,8 @@ func TestRevisionGapSplitsOneAuthor(t *testing.T) {
 }
 
 func TestRestore(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db, "Zukunftsbild")
-		s := collab.New(db, collab.Options{SnapshotEvery: 2})
+	eachDoc(t, "Zukunftsbild", func(t *testing.T, f *fixture) {
+		s := collab.New(f.store, collab.Options{SnapshotEvery: 2})
 		var mu sync.Mutex
 		var published []*domain.CommittedOp
 		s.OnCommit(func(op *domain.CommittedOp) { mu.Lock(); published = append(published, op); mu.Unlock() })
@@ -91,7 +88,7 @@ func TestRestore(t *testing.T) {
 		f.submit(t, s, f.bernd, "b", 1, 1, `["Das "]`)
 		f.submit(t, s, f.bernd, "b", 2, 2, `[4, {"d": 17}, "Leitbild"]`)
 
-		v, err := s.Restore(context.Background(), f.anna, f.section.ID, 1)
+		v, err := s.Restore(context.Background(), f.anna, f.doc, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,9 +104,9 @@ func TestRestore(t *testing.T) {
 		}
 		checkTextAt(t, f, s)
 
-		_, err = s.Restore(context.Background(), f.anna, f.section.ID, 99)
+		_, err = s.Restore(context.Background(), f.anna, f.doc, 99)
 		wantCode(t, err, domain.EINVALID)
-		_, err = s.Restore(context.Background(), nil, f.section.ID, 0)
+		_, err = s.Restore(context.Background(), nil, f.doc, 0)
 		wantCode(t, err, domain.EUNAUTHORIZED)
 	})
 }
@@ -122,12 +119,12 @@ func TestRestoreIsListedAndAudited(t *testing.T) {
 		f.submit(t, s, f.anna, "a", 1, 0, `[12, " der Verwaltung"]`)
 		f.submit(t, s, f.anna, "a", 2, 1, `[12, {"d": 15}]`)
 		// Right after her own edits, yet a revision of its own.
-		if _, err := s.Restore(ctx, f.anna, f.section.ID, 1); err != nil {
+		if _, err := s.Restore(ctx, f.anna, f.doc, 1); err != nil {
 			t.Fatal(err)
 		}
 		f.submit(t, s, f.anna, "a", 3, 3, `["Das "]`)
 
-		revs, err := s.FindRevisions(ctx, f.section.ID, 0, 10)
+		revs, err := s.FindRevisions(ctx, f.doc, 0, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +146,7 @@ func TestRestoreIsListedAndAudited(t *testing.T) {
 			t.Fatalf("%d section_restored events, want 1", len(evs))
 		}
 		e := evs[0]
-		if e.ActorID == nil || *e.ActorID != f.anna.ID || e.OrgCode != "HH" || e.Target != fmt.Sprintf("section:%d", f.section.ID) ||
+		if e.ActorID == nil || *e.ActorID != f.anna.ID || e.OrgCode != "HH" || e.Target != f.doc.String() ||
 			e.Detail != "Fassung 1 wiederhergestellt als Fassung 3" || e.At.IsZero() {
 			t.Fatalf("audit event = %+v", e)
 		}
@@ -175,7 +172,7 @@ func TestRestoreLongSection(t *testing.T) {
 		f := newFixture(t, db, long)
 		s := collab.New(db, collab.Options{})
 		f.submit(t, s, f.anna, "a", 1, 0, `[{"d": 1200000}]`)
-		if _, err := s.Restore(context.Background(), f.anna, f.section.ID, 0); err != nil {
+		if _, err := s.Restore(context.Background(), f.anna, f.doc, 0); err != nil {
 			t.Fatal(err)
 		}
 		if text, v := f.snapshot(t, s); text != long || v != 2 {

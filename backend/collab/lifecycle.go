@@ -19,7 +19,7 @@ const (
 // acquire returns the in-process state of a section, creating it on first
 // use, and counts the caller in s.work; the caller must call s.work.Done.
 // EUNAVAILABLE once Close has begun.
-func (s *Service) acquire(id int64) (*section, error) {
+func (s *Service) acquire(id domain.DocKey) (*document, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -29,38 +29,38 @@ func (s *Service) acquire(id int64) (*section, error) {
 	if s.lookups++; s.lookups >= sweepEvery && time.Since(s.swept) > sweepInterval {
 		s.sweep()
 	}
-	sec := s.sections[id]
-	if sec == nil {
-		if len(s.sections) >= s.opts.MaxSections {
-			s.evict(s.opts.MaxSections * 9 / 10)
+	d := s.docs[id]
+	if d == nil {
+		if len(s.docs) >= s.opts.MaxDocs {
+			s.evict(s.opts.MaxDocs * 9 / 10)
 		}
-		sec = &section{id: id}
-		s.sections[id] = sec
+		d = &document{id: id}
+		s.docs[id] = d
 	}
-	return sec, nil
+	return d, nil
 }
 
 // evict drops the sections idle longest until at most keep remain. Busy
-// sections stay, so more than MaxSections may be held while all are busy.
+// sections stay, so more than MaxDocs may be held while all are busy.
 func (s *Service) evict(keep int) {
 	type idle struct {
-		id    int64
+		id    domain.DocKey
 		since time.Time
 	}
 	var cand []idle
-	for id, sec := range s.sections {
-		sec.mu.Lock()
-		if !sec.running && len(sec.queue) == 0 {
-			cand = append(cand, idle{id, sec.idleSince})
+	for id, d := range s.docs {
+		d.mu.Lock()
+		if !d.running && len(d.queue) == 0 {
+			cand = append(cand, idle{id, d.idleSince})
 		}
-		sec.mu.Unlock()
+		d.mu.Unlock()
 	}
 	slices.SortFunc(cand, func(a, b idle) int { return a.since.Compare(b.since) })
 	for _, c := range cand {
-		if len(s.sections) <= keep {
+		if len(s.docs) <= keep {
 			break
 		}
-		delete(s.sections, c.id)
+		delete(s.docs, c.id)
 	}
 }
 
@@ -70,12 +70,12 @@ func (s *Service) evict(keep int) {
 func (s *Service) sweep() {
 	now := time.Now()
 	s.lookups, s.swept = 0, now
-	for id, sec := range s.sections {
-		sec.mu.Lock()
-		idle := !sec.running && len(sec.queue) == 0 && now.Sub(sec.idleSince) > idleTTL
-		sec.mu.Unlock()
+	for id, d := range s.docs {
+		d.mu.Lock()
+		idle := !d.running && len(d.queue) == 0 && now.Sub(d.idleSince) > idleTTL
+		d.mu.Unlock()
 		if idle {
-			delete(s.sections, id)
+			delete(s.docs, id)
 		}
 	}
 }
@@ -101,7 +101,7 @@ func (s *Service) dispatch() {
 func (s *Service) callHook(fn func(*domain.CommittedOp), op *domain.CommittedOp) {
 	defer func() {
 		if r := recover(); r != nil {
-			s.log.Error("op log commit hook panicked", "section", op.SectionID, "version", op.Version, "panic", r)
+			s.log.Error("op log commit hook panicked", "doc", op.Doc, "version", op.Version, "panic", r)
 		}
 	}()
 	fn(op)

@@ -26,8 +26,8 @@ type pending struct {
 // newPending checks everything about a request that needs no database.
 func newPending(req domain.SubmitRequest) (*pending, error) {
 	switch {
-	case req.SectionID <= 0:
-		return nil, domain.Errorf(domain.ENOTFOUND, "Der Abschnitt wurde nicht gefunden.")
+	case !req.Doc.Kind.Known() || req.Doc.ID <= 0:
+		return nil, domain.Errorf(domain.ENOTFOUND, "Das Dokument wurde nicht gefunden.")
 	case req.BaseVersion < 0:
 		return nil, domain.Invalid("v", "Die Version darf nicht negativ sein.")
 	case strings.TrimSpace(req.ClientID) == "" || len(req.ClientID) > maxClientIDBytes || !utf8.ValidString(req.ClientID):
@@ -76,11 +76,11 @@ func (p *pending) resolve(res *domain.SubmitResult, err error) {
 	close(p.done)
 }
 
-// section is the in-process state of one section: the submit queue and a
-// cache of its text and recent ops. The cache fields belong to whichever
-// goroutine is the section's committer; only one runs at a time.
-type section struct {
-	id int64
+// document is the in-process state of one live document: the submit queue
+// and a cache of its text and recent ops. The cache fields belong to
+// whichever goroutine is the document's committer; only one runs at a time.
+type document struct {
+	id domain.DocKey
 
 	mu        sync.Mutex
 	queue     []*pending
@@ -100,21 +100,21 @@ type section struct {
 // enqueue adds p to the queue and starts a committer if none is running.
 // While a transaction is in flight, later submits pile up and go into the
 // next one, so batches grow with load and latency stays one or two commits.
-func (sec *section) enqueue(s *Service, p *pending) {
-	sec.mu.Lock()
-	sec.queue = append(sec.queue, p)
-	start := !sec.running
-	sec.running = true
+func (d *document) enqueue(s *Service, p *pending) {
+	d.mu.Lock()
+	d.queue = append(d.queue, p)
+	start := !d.running
+	d.running = true
 	if start {
 		s.work.Add(1) // the caller's own count keeps the counter above zero
 	}
-	if sec.waiting > 0 && len(sec.queue) >= sec.waiting {
-		sec.waiting = 0
-		close(sec.wake)
+	if d.waiting > 0 && len(d.queue) >= d.waiting {
+		d.waiting = 0
+		close(d.wake)
 	}
-	sec.mu.Unlock()
+	d.mu.Unlock()
 	if start {
-		go s.commitLoop(sec)
+		go s.commitLoop(d)
 	}
 }
 
@@ -123,38 +123,38 @@ func (sec *section) enqueue(s *Service, p *pending) {
 const maxObserved = 1024
 
 // observe records an op committed by any instance for the committer.
-func (sec *section) observe(op *domain.CommittedOp) {
-	sec.mu.Lock()
-	defer sec.mu.Unlock()
-	if op.Version < sec.known {
+func (d *document) observe(op *domain.CommittedOp) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if op.Version < d.known {
 		return // the cache has it: this instance committed it, or saw it
 	}
-	if len(sec.observed) >= maxObserved {
-		sec.observed = sec.observed[:0]
+	if len(d.observed) >= maxObserved {
+		d.observed = d.observed[:0]
 	}
-	sec.observed = append(sec.observed, op)
+	d.observed = append(d.observed, op)
 }
 
 // next takes up to max queued submits and the ops observed since the last
 // call, after recording that the cache is at version known; it stops the
 // committer when the queue is empty.
-func (sec *section) next(max int, known int64) ([]*pending, []*domain.CommittedOp) {
-	sec.mu.Lock()
-	defer sec.mu.Unlock()
-	sec.known = known
-	observed := sec.observed
-	sec.observed = nil
-	n := min(len(sec.queue), max)
+func (d *document) next(max int, known int64) ([]*pending, []*domain.CommittedOp) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.known = known
+	observed := d.observed
+	d.observed = nil
+	n := min(len(d.queue), max)
 	if n == 0 {
-		sec.running = false
-		sec.idleSince = time.Now()
+		d.running = false
+		d.idleSince = time.Now()
 		return nil, nil
 	}
 	batch := make([]*pending, n)
-	copy(batch, sec.queue)
-	rest := copy(sec.queue, sec.queue[n:])
-	clear(sec.queue[rest:])
-	sec.queue = sec.queue[:rest]
+	copy(batch, d.queue)
+	rest := copy(d.queue, d.queue[n:])
+	clear(d.queue[rest:])
+	d.queue = d.queue[:rest]
 	return batch, observed
 }
 
@@ -162,49 +162,49 @@ func (sec *section) next(max int, known int64) ([]*pending, []*domain.CommittedO
 // next batch to fill up.
 const lingerMin = 8
 
-// linger waits up to d for the queue to hold want submits. Under load the
+// linger waits up to wait for the queue to hold want submits. Under load the
 // submitters just acknowledged need a moment to send their next op; without
 // waiting, the committer would take only those that arrived during the
 // last commit, and the submitters would settle into two half-size cohorts
 // that commit alternately, halving throughput. Light load (small batches)
 // never waits.
-func (sec *section) linger(want int, d time.Duration) {
-	sec.mu.Lock()
-	if len(sec.queue) >= want {
-		sec.mu.Unlock()
+func (d *document) linger(want int, wait time.Duration) {
+	d.mu.Lock()
+	if len(d.queue) >= want {
+		d.mu.Unlock()
 		return
 	}
-	sec.waiting, sec.wake = want, make(chan struct{})
-	wake := sec.wake
-	sec.mu.Unlock()
-	t := time.NewTimer(d)
+	d.waiting, d.wake = want, make(chan struct{})
+	wake := d.wake
+	d.mu.Unlock()
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
 	case <-wake:
 	case <-t.C:
-		sec.mu.Lock()
-		if sec.wake == wake && sec.waiting > 0 {
-			sec.waiting = 0
+		d.mu.Lock()
+		if d.wake == wake && d.waiting > 0 {
+			d.waiting = 0
 		}
-		sec.mu.Unlock()
+		d.mu.Unlock()
 	}
 }
 
 // commitLoop commits batches until the section's queue is empty.
-func (s *Service) commitLoop(sec *section) {
+func (s *Service) commitLoop(d *document) {
 	last := 0
 	for {
 		if last >= lingerMin && s.opts.Linger > 0 {
-			sec.linger(min(last, s.opts.MaxBatch), s.opts.Linger)
+			d.linger(min(last, s.opts.MaxBatch), s.opts.Linger)
 		}
-		batch, observed := sec.next(s.opts.MaxBatch, sec.cache.version)
+		batch, observed := d.next(s.opts.MaxBatch, d.cache.version)
 		last = len(batch)
 		if batch == nil {
 			s.work.Done()
 			return
 		}
-		seen := sec.cache.observe(observed, s.opts.RecentOps)
-		committed := s.commitBatch(sec, batch, seen)
+		seen := d.cache.observe(observed, s.opts.RecentOps)
+		committed := s.commitBatch(d, batch, seen)
 		if len(committed) > 0 {
 			s.publish <- committed
 		}

@@ -1,15 +1,17 @@
-// Package collab is the server-authoritative op log of every section, after
+// Package collab is the server-authoritative op log of every live document
+// (a section's text, a statement's), after
 // ShareDB's model: clients submit text ops against the version they last
 // saw, the server transforms them past everything committed since, commits
 // them at the next version and tells the realtime layer.
 //
 // Correctness across server instances rests on the database alone: a
-// commit either locks the section row or writes only if the row is still at
-// the version the batch was built on, and the UNIQUE (section_id, version)
-// and (section_id, client_id, seq) constraints reject anything that slipped
+// commit either locks the document's row or writes only if the row is still
+// at the version the batch was built on, and the UNIQUE (document, version)
+// and (document, client_id, seq) constraints reject anything that slipped
 // past; such a commit is re-read, re-transformed and retried. In-process,
-// concurrent submits to one section are queued and committed together in one
-// transaction (group commit) for throughput. docs/realtime.md ("Committing
+// concurrent submits to one document are queued and committed together in
+// one transaction (group commit) for throughput. collab reaches storage
+// only through its Store interface (storage.go). docs/realtime.md ("Committing
 // ops") describes the whole path.
 package collab
 
@@ -23,7 +25,6 @@ import (
 	"time"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
-	"github.com/strategieraum/strategieraum/backend/store"
 )
 
 // Compile-time checks that Service implements the domain contracts.
@@ -40,7 +41,7 @@ const (
 	DefaultSnapshotEvery    = 100
 	DefaultRevisionGap      = 10 * time.Minute
 	DefaultLinger           = time.Millisecond
-	DefaultMaxSections      = 1000
+	DefaultMaxDocs          = 1000
 	DefaultMaxTextLen       = 1 << 20
 )
 
@@ -81,9 +82,9 @@ type Options struct {
 	// the size of the previous one, when that was large (negative: never);
 	// it trades a little latency under load for fewer, larger transactions.
 	Linger time.Duration
-	// MaxSections bounds how many sections keep a queue and a cache (text
+	// MaxDocs bounds how many sections keep a queue and a cache (text
 	// and recent ops) in memory; the ones idle longest are dropped first.
-	MaxSections int
+	MaxDocs int
 	// MaxTextLen caps a section's text, in code points: an op that would
 	// make the text longer is refused with ETOOLARGE (one that shortens an
 	// over-long text is still taken).
@@ -96,16 +97,16 @@ type Options struct {
 // the store. Safe for concurrent use; any number of Services (one per server
 // instance) may share one database.
 type Service struct {
-	db   *store.DB
+	db   Store
 	opts Options
 	log  *slog.Logger
 	now  func() time.Time
 
-	mu       sync.Mutex
-	sections map[int64]*section
-	closed   bool
-	lookups  int       // section lookups since the last sweep
-	swept    time.Time // when idle sections were last swept
+	mu      sync.Mutex
+	docs    map[domain.DocKey]*document
+	closed  bool
+	lookups int       // section lookups since the last sweep
+	swept   time.Time // when idle sections were last swept
 	// work counts running Submit calls and committers, so that Close can
 	// wait for them before it stops the dispatcher.
 	work sync.WaitGroup
@@ -118,8 +119,8 @@ type Service struct {
 	dispatchDone chan struct{}
 }
 
-// New returns a Service that stores the op log in db.
-func New(db *store.DB, opts Options) *Service {
+// New returns a Service that keeps the op log in db.
+func New(db Store, opts Options) *Service {
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = DefaultMaxBatch
 	}
@@ -138,8 +139,8 @@ func New(db *store.DB, opts Options) *Service {
 	if opts.Linger == 0 {
 		opts.Linger = DefaultLinger
 	}
-	if opts.MaxSections <= 0 {
-		opts.MaxSections = DefaultMaxSections
+	if opts.MaxDocs <= 0 {
+		opts.MaxDocs = DefaultMaxDocs
 	}
 	if opts.RevisionGap <= 0 {
 		opts.RevisionGap = DefaultRevisionGap
@@ -149,12 +150,12 @@ func New(db *store.DB, opts Options) *Service {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{
-		db:       db,
-		opts:     opts,
-		log:      log,
-		now:      func() time.Time { return time.Now().UTC() },
-		sections: make(map[int64]*section),
-		publish:  make(chan []*domain.CommittedOp, 1024),
+		db:      db,
+		opts:    opts,
+		log:     log,
+		now:     func() time.Time { return time.Now().UTC() },
+		docs:    make(map[domain.DocKey]*document),
+		publish: make(chan []*domain.CommittedOp, 1024),
 
 		dispatchDone: make(chan struct{}),
 	}
@@ -175,7 +176,7 @@ type Stats struct {
 // Stats returns the counters so far.
 func (s *Service) Stats() Stats {
 	s.mu.Lock()
-	n := len(s.sections)
+	n := len(s.docs)
 	s.mu.Unlock()
 	return Stats{Batches: s.batches.Load(), Ops: s.committed.Load(), Retries: s.retries.Load(), Fast: s.fast.Load(), Sections: n}
 }
@@ -198,10 +199,10 @@ func (s *Service) OnCommit(fn func(op *domain.CommittedOp)) {
 // blocks for long and never touches the database.
 func (s *Service) Observe(op *domain.CommittedOp) {
 	s.mu.Lock()
-	sec := s.sections[op.SectionID]
+	d := s.docs[op.Doc]
 	s.mu.Unlock()
-	if sec != nil {
-		sec.observe(op)
+	if d != nil {
+		d.observe(op)
 	}
 }
 
@@ -219,12 +220,12 @@ func (s *Service) submit(ctx context.Context, p *pending) (*domain.SubmitResult,
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	sec, err := s.acquire(p.req.SectionID)
+	d, err := s.acquire(p.req.Doc)
 	if err != nil {
 		return nil, err
 	}
 	defer s.work.Done()
-	sec.enqueue(s, p)
+	d.enqueue(s, p)
 	select {
 	case <-p.done:
 		return p.res, p.err
@@ -236,14 +237,14 @@ func (s *Service) submit(ctx context.Context, p *pending) (*domain.SubmitResult,
 }
 
 // OpsSince implements domain.OpLogService.
-func (s *Service) OpsSince(ctx context.Context, sectionID, from int64, limit int) ([]*domain.CommittedOp, error) {
+func (s *Service) OpsSince(ctx context.Context, doc domain.DocKey, from int64, limit int) ([]*domain.CommittedOp, error) {
 	if from < 0 {
 		return nil, domain.Invalid("from", "Die Version darf nicht negativ sein.")
 	}
 	if limit <= 0 || limit > maxOpsSinceLimit {
 		limit = maxOpsSinceLimit
 	}
-	rows, err := s.db.OpsSince(ctx, sectionID, from, limit)
+	rows, err := s.db.OpsSince(ctx, doc, from, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -255,8 +256,8 @@ func (s *Service) OpsSince(ctx context.Context, sectionID, from int64, limit int
 }
 
 // Snapshot implements domain.OpLogService.
-func (s *Service) Snapshot(ctx context.Context, sectionID int64) (string, int64, error) {
-	head, text, err := s.db.SectionText(ctx, sectionID)
+func (s *Service) Snapshot(ctx context.Context, doc domain.DocKey) (string, int64, error) {
+	head, text, err := s.db.DocText(ctx, doc)
 	if err != nil {
 		return "", 0, err
 	}

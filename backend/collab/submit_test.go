@@ -14,9 +14,8 @@ import (
 )
 
 func TestSubmitSequential(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db, "Daten teilen")
-		s := collab.New(db, collab.Options{})
+	eachDoc(t, "Daten teilen", func(t *testing.T, f *fixture) {
+		s := collab.New(f.store, collab.Options{})
 		var published []*domain.CommittedOp
 		var mu sync.Mutex
 		s.OnCommit(func(op *domain.CommittedOp) { mu.Lock(); published = append(published, op); mu.Unlock() })
@@ -49,9 +48,8 @@ func TestSubmitSequential(t *testing.T) {
 }
 
 func TestSubmitTransformsStaleOps(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db, "abc")
-		s := collab.New(db, collab.Options{})
+	eachDoc(t, "abc", func(t *testing.T, f *fixture) {
+		s := collab.New(f.store, collab.Options{})
 		f.submit(t, s, f.anna, "a", 1, 0, `["X"]`)                      // Xabc
 		f.submit(t, s, f.anna, "a", 2, 1, `[4, "Y"]`)                   // XabcY
 		res := f.submit(t, s, f.bernd, "b", 1, 0, `[1, {"d": 1}, "Z"]`) // typed on "abc": aZc
@@ -72,9 +70,8 @@ func TestSubmitTransformsStaleOps(t *testing.T) {
 }
 
 func TestSubmitDuplicate(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db, "Text")
-		s := collab.New(db, collab.Options{})
+	eachDoc(t, "Text", func(t *testing.T, f *fixture) {
+		s := collab.New(f.store, collab.Options{})
 		first := f.submit(t, s, f.anna, "a", 7, 0, `[4, "!"]`)
 		again := f.submit(t, s, f.anna, "a", 7, 0, `[4, "!"]`)
 		if !again.Duplicate || again.Op.Version != first.Op.Version || string(again.Op.Op) != string(first.Op.Op) {
@@ -88,7 +85,7 @@ func TestSubmitDuplicate(t *testing.T) {
 			t.Fatalf("stale resend: %+v duplicate=%v", stale.Op, stale.Duplicate)
 		}
 		// A second service (another instance) has no cache of it either.
-		other := collab.New(db, collab.Options{})
+		other := collab.New(f.store, collab.Options{})
 		if res := f.submit(t, other, f.anna, "a", 7, 0, `[4, "!"]`); !res.Duplicate || res.Op.Version != 0 {
 			t.Fatalf("resend to other instance: %+v duplicate=%v", res.Op, res.Duplicate)
 		}
@@ -99,9 +96,8 @@ func TestSubmitDuplicate(t *testing.T) {
 }
 
 func TestSubmitDuplicateInOneBatch(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db, "")
-		s := collab.New(db, collab.Options{})
+	eachDoc(t, "", func(t *testing.T, f *fixture) {
+		s := collab.New(f.store, collab.Options{})
 		const n = 20
 		results := make([]*domain.SubmitResult, n)
 		var wg sync.WaitGroup
@@ -129,9 +125,8 @@ func TestSubmitDuplicateInOneBatch(t *testing.T) {
 }
 
 func TestSubmitRejects(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db, "Leitlinien")
-		s := collab.New(db, collab.Options{})
+	eachDoc(t, "Leitlinien", func(t *testing.T, f *fixture) {
+		s := collab.New(f.store, collab.Options{})
 		f.submit(t, s, f.anna, "a", 1, 0, `[10, "."]`)
 		ctx := context.Background()
 		cases := []struct {
@@ -150,7 +145,7 @@ func TestSubmitRejects(t *testing.T) {
 			{"no client", f.req(f.anna, "", 1, 1, `["x"]`), domain.EINVALID},
 			{"negative base", f.req(f.anna, "a", 10, -1, `["x"]`), domain.EINVALID},
 			{"version ahead", f.req(f.anna, "a", 11, 2, `["x"]`), domain.ECONFLICT},
-			{"unknown section", domain.SubmitRequest{SectionID: f.section.ID + 1000, Op: []byte(`["x"]`), UserID: f.anna.ID, ClientID: "a", Seq: 12}, domain.ENOTFOUND},
+			{"unknown document", domain.SubmitRequest{Doc: domain.DocKey{Kind: f.doc.Kind, ID: f.doc.ID + 1000}, Op: []byte(`["x"]`), UserID: f.anna.ID, ClientID: "a", Seq: 12}, domain.ENOTFOUND},
 		}
 		for _, c := range cases {
 			_, err := s.Submit(ctx, c.req)
@@ -160,7 +155,7 @@ func TestSubmitRejects(t *testing.T) {
 			}
 		}
 		if text, v := f.snapshot(t, s); text != "Leitlinien." || v != 1 {
-			t.Fatalf("rejected ops changed the section: %q at %d", text, v)
+			t.Fatalf("rejected ops changed the document: %q at %d", text, v)
 		}
 		if _, ops := f.replayLog(t, s); len(ops) != 1 {
 			t.Fatalf("log has %d ops, want 1", len(ops))
@@ -172,23 +167,19 @@ func TestSubmitRejects(t *testing.T) {
 	})
 }
 
-func TestSubmitFinalSectionLocked(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db, "Beschlossen")
-		s := collab.New(db, collab.Options{})
+func TestSubmitFinalDocumentLocked(t *testing.T) {
+	eachDoc(t, "Beschlossen", func(t *testing.T, f *fixture) {
+		s := collab.New(f.store, collab.Options{})
 		f.submit(t, s, f.anna, "a", 1, 0, `[11, "."]`)
-		final := domain.SectionFinal
-		if _, err := db.UpdateSection(context.Background(), f.section.ID, domain.SectionUpdate{Status: &final}); err != nil {
-			t.Fatal(err)
-		}
+		f.finalise(t)
 		_, err := s.Submit(context.Background(), f.req(f.anna, "a", 2, 1, `["x"]`))
 		wantCode(t, err, domain.ELOCKED)
 		// The op committed before the lock is still acknowledged on resend.
 		if res := f.submit(t, s, f.anna, "a", 1, 0, `[11, "."]`); !res.Duplicate {
-			t.Fatal("resend of a committed op to a final section is not a duplicate")
+			t.Fatal("resend of a committed op to a final document is not a duplicate")
 		}
 		if text, v := f.snapshot(t, s); text != "Beschlossen." || v != 1 {
-			t.Fatalf("final section changed: %q at %d", text, v)
+			t.Fatalf("final document changed: %q at %d", text, v)
 		}
 	})
 }
@@ -209,9 +200,8 @@ func waitPublished(t *testing.T, mu *sync.Mutex, got *[]*domain.CommittedOp, n i
 }
 
 func TestCloseDrainsHooksAndRejects(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db, "")
-		s := collab.New(db, collab.Options{})
+	eachDoc(t, "", func(t *testing.T, f *fixture) {
+		s := collab.New(f.store, collab.Options{})
 		var mu sync.Mutex
 		var got []int64
 		s.OnCommit(func(op *domain.CommittedOp) { panic("hook bug") })
@@ -243,9 +233,8 @@ func TestCloseDrainsHooksAndRejects(t *testing.T) {
 }
 
 func TestSubmitTooOld(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db, "")
-		s := collab.New(db, collab.Options{MaxTransformSpan: 3})
+	eachDoc(t, "", func(t *testing.T, f *fixture) {
+		s := collab.New(f.store, collab.Options{MaxTransformSpan: 3})
 		for i := range 5 {
 			f.submit(t, s, f.anna, "a", int64(i+1), int64(i), `["x"]`)
 		}
@@ -271,18 +260,18 @@ func TestSectionsInMemoryAreBounded(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db, "Abschnitt 0")
-		s := collab.New(db, collab.Options{MaxSections: 4})
-		ids := []int64{f.section.ID}
+		s := collab.New(db, collab.Options{MaxDocs: 4})
+		ids := []int64{f.doc.ID}
 		for i := 1; i < 10; i++ {
-			sec := &domain.Section{StrategyID: f.section.StrategyID, Part: domain.PartSchwerpunkt, Title: fmt.Sprintf("Abschnitt %d", i), Text: "Text"}
-			if err := db.CreateSection(context.Background(), sec); err != nil {
+			d := &domain.Section{StrategyID: f.section.StrategyID, Part: domain.PartSchwerpunkt, Title: fmt.Sprintf("Abschnitt %d", i), Text: "Text"}
+			if err := db.CreateSection(context.Background(), d); err != nil {
 				t.Fatal(err)
 			}
-			ids = append(ids, sec.ID)
+			ids = append(ids, d.ID)
 		}
 		for i, id := range ids {
 			req := f.req(f.anna, "a", 1, 0, `["x"]`)
-			req.SectionID = id
+			req.Doc = domain.SectionDoc(id)
 			if _, err := s.Submit(context.Background(), req); err != nil {
 				t.Fatal(err)
 			}
@@ -303,9 +292,8 @@ func TestSectionsInMemoryAreBounded(t *testing.T) {
 // TestSubmitTextCap refuses an op that would make the text longer than
 // MaxTextLen, and still takes one that shortens it.
 func TestSubmitTextCap(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db, "Netze")
-		s := collab.New(db, collab.Options{MaxTextLen: 10})
+	eachDoc(t, "Netze", func(t *testing.T, f *fixture) {
+		s := collab.New(f.store, collab.Options{MaxTextLen: 10})
 		defer s.Close()
 		f.submit(t, s, f.anna, "a", 0, 0, `[5, " für😀"]`) // exactly 10 code points
 		_, err := s.Submit(context.Background(), f.req(f.anna, "a", 1, 1, `[10, "!"]`))

@@ -106,7 +106,7 @@ func (s *Service) assessment(ctx context.Context, in AssessmentInput, sectionID 
 		if sectionID == nil {
 			return nil, domain.Invalid("version", "Eine Fassung lässt sich nur bei einem Beitrag zu einem Abschnitt angeben.")
 		}
-		_, v, err := s.d.OpLog.Snapshot(ctx, *sectionID)
+		_, v, err := s.d.OpLog.Snapshot(ctx, domain.SectionDoc(*sectionID))
 		if err != nil {
 			return nil, err
 		}

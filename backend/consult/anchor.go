@@ -42,7 +42,7 @@ func (s *Service) advance(ctx context.Context, sectionID int64, anchors []*domai
 		return nil
 	}
 	for {
-		ops, err := s.d.OpLog.OpsSince(ctx, sectionID, from, opsPage)
+		ops, err := s.d.OpLog.OpsSince(ctx, domain.SectionDoc(sectionID), from, opsPage)
 		if err != nil {
 			return err
 		}

@@ -52,13 +52,13 @@ func TestAnchorsSurviveConcurrentEdits(t *testing.T) {
 				r := rand.New(rand.NewPCG(uint64(c), 99))
 				col := cols[c%2]
 				for i := 0; i < editsEach; i++ {
-					text, v, err := col.Snapshot(ctx, f.section.ID)
+					text, v, err := col.Snapshot(ctx, domain.SectionDoc(f.section.ID))
 					if err != nil {
 						errs <- err
 						return
 					}
 					op := randomOp(r, len([]rune(text)))
-					_, err = col.Submit(ctx, domain.SubmitRequest{SectionID: f.section.ID, BaseVersion: v, Op: op,
+					_, err = col.Submit(ctx, domain.SubmitRequest{Doc: domain.SectionDoc(f.section.ID), BaseVersion: v, Op: op,
 						UserID: f.pate.ID, ClientID: fmt.Sprintf("client-%d", c), Seq: int64(i + 1)})
 					if err != nil {
 						errs <- err
@@ -86,7 +86,7 @@ func TestAnchorsSurviveConcurrentEdits(t *testing.T) {
 		}
 		text := sectionText
 		for from := int64(0); ; {
-			ops, err := f.col.OpsSince(ctx, f.section.ID, from, 1000)
+			ops, err := f.col.OpsSince(ctx, domain.SectionDoc(f.section.ID), from, 1000)
 			must(t, err)
 			if len(ops) == 0 {
 				break

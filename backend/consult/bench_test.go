@@ -25,10 +25,10 @@ func BenchmarkSectionThreads(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		for j := 0; j < 10; j++ {
-			_, v, err := f.col.Snapshot(ctx, f.section.ID)
+			_, v, err := f.col.Snapshot(ctx, domain.SectionDoc(f.section.ID))
 			must(b, err)
 			seq++
-			_, err = f.col.Submit(ctx, domain.SubmitRequest{SectionID: f.section.ID, BaseVersion: v, Op: []byte(`["x"]`),
+			_, err = f.col.Submit(ctx, domain.SubmitRequest{Doc: domain.SectionDoc(f.section.ID), BaseVersion: v, Op: []byte(`["x"]`),
 				UserID: f.pate.ID, ClientID: "bench", Seq: seq})
 			must(b, err)
 		}

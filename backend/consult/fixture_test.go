@@ -96,7 +96,7 @@ func (f *fixture) reload(t *testing.T) {
 // text returns the section's current text and version.
 func (f *fixture) text(t *testing.T) (string, int64) {
 	t.Helper()
-	s, v, err := f.col.Snapshot(ctx, f.section.ID)
+	s, v, err := f.col.Snapshot(ctx, domain.SectionDoc(f.section.ID))
 	must(t, err)
 	return s, v
 }
@@ -104,7 +104,7 @@ func (f *fixture) text(t *testing.T) (string, int64) {
 // edit commits op (JSON) at base as user u.
 func (f *fixture) edit(t *testing.T, u *domain.User, client string, seq, base int64, op string) {
 	t.Helper()
-	_, err := f.col.Submit(ctx, domain.SubmitRequest{SectionID: f.section.ID, BaseVersion: base, Op: []byte(op),
+	_, err := f.col.Submit(ctx, domain.SubmitRequest{Doc: domain.SectionDoc(f.section.ID), BaseVersion: base, Op: []byte(op),
 		UserID: u.ID, ClientID: client, Seq: seq})
 	must(t, err)
 }

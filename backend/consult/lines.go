@@ -142,7 +142,7 @@ func (s *Service) FreezeRound(ctx context.Context, u *domain.User, st *domain.St
 
 // freeze stores a section's current text as a named version.
 func (s *Service) freeze(ctx context.Context, u *domain.User, sectionID int64, phaseID *int64, name string) (*domain.NamedVersion, error) {
-	text, version, err := s.d.OpLog.Snapshot(ctx, sectionID)
+	text, version, err := s.d.OpLog.Snapshot(ctx, domain.SectionDoc(sectionID))
 	if err != nil {
 		return nil, err
 	}

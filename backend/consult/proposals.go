@@ -39,7 +39,7 @@ func (s *Service) Accept(ctx context.Context, u *domain.User, threadID int64, co
 		if t.Anchor.Removed {
 			return nil, domain.Errorf(domain.ECONFLICT, "Der Bezugstext wurde entfernt; der Vorschlag kann nicht übernommen werden.")
 		}
-		text, version, err := s.d.OpLog.Snapshot(ctx, sec.ID)
+		text, version, err := s.d.OpLog.Snapshot(ctx, domain.SectionDoc(sec.ID))
 		if err != nil {
 			return nil, err
 		}
@@ -63,7 +63,7 @@ func (s *Service) Accept(ctx context.Context, u *domain.User, threadID int64, co
 		// (client, seq) is fixed per proposal, so a retried accept can never
 		// apply the replacement twice; the op log transforms it past any
 		// edit committed meanwhile.
-		res, err := s.d.OpLog.Submit(ctx, domain.SubmitRequest{SectionID: sec.ID, BaseVersion: version, Op: raw,
+		res, err := s.d.OpLog.Submit(ctx, domain.SubmitRequest{Doc: domain.SectionDoc(sec.ID), BaseVersion: version, Op: raw,
 			UserID: t.AuthorID, ClientID: fmt.Sprintf("proposal-%d", t.ID), Seq: 1})
 		if err != nil {
 			return nil, err
@@ -222,7 +222,7 @@ func (s *Service) advanceTo(ctx context.Context, sectionID int64, anchors []*dom
 		for _, a := range below {
 			from = min(from, a.Version)
 		}
-		ops, err := s.d.OpLog.OpsSince(ctx, sectionID, from, int(min(to-from, opsPage)))
+		ops, err := s.d.OpLog.OpsSince(ctx, domain.SectionDoc(sectionID), from, int(min(to-from, opsPage)))
 		if err != nil {
 			return err
 		}

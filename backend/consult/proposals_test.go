@@ -41,7 +41,7 @@ func TestAcceptProposal(t *testing.T) {
 		if a := got.Anchor; string([]rune(after)[a.Start:a.End]) != "sicher und datensparsam geteilt" {
 			t.Fatalf("accepted thread anchors %q", string([]rune(after)[a.Start:a.End]))
 		}
-		ops, err := f.col.OpsSince(ctx, f.section.ID, v, 10)
+		ops, err := f.col.OpsSince(ctx, domain.SectionDoc(f.section.ID), v, 10)
 		must(t, err)
 		if len(ops) != 1 || ops[0].UserID != f.land.ID {
 			t.Fatalf("the accepted edit must be the proposer's: %+v", ops)

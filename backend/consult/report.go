@@ -102,7 +102,7 @@ func (s *Service) BuildReport(ctx context.Context, u *domain.User, strategyID in
 }
 
 func (s *Service) sectionReport(ctx context.Context, sec *domain.Section, p *domain.Phase, ts []*domain.Thread) (*SectionReport, error) {
-	current, v, err := s.d.OpLog.Snapshot(ctx, sec.ID)
+	current, v, err := s.d.OpLog.Snapshot(ctx, domain.SectionDoc(sec.ID))
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func (s *Service) sectionReport(ctx context.Context, sec *domain.Section, p *dom
 	from = min(from, v)
 	start := current
 	if from < v {
-		if start, err = s.d.History.TextAt(ctx, sec.ID, from); err != nil {
+		if start, err = s.d.History.TextAt(ctx, domain.SectionDoc(sec.ID), from); err != nil {
 			return nil, err
 		}
 	}

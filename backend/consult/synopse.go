@@ -66,7 +66,7 @@ func (s *Service) SectionSynopse(ctx context.Context, u *domain.User, sectionID 
 	if err != nil {
 		return nil, err
 	}
-	current, cv, err := s.d.OpLog.Snapshot(ctx, sec.ID)
+	current, cv, err := s.d.OpLog.Snapshot(ctx, domain.SectionDoc(sec.ID))
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func (s *Service) synopseSide(ctx context.Context, sectionID int64, field, spec 
 		}
 		text := current
 		if v < cv {
-			if text, err = s.d.History.TextAt(ctx, sectionID, v); err != nil {
+			if text, err = s.d.History.TextAt(ctx, domain.SectionDoc(sectionID), v); err != nil {
 				return "", SynopseVersion{}, nil, err
 			}
 		}

@@ -57,7 +57,7 @@ func (s *Service) CreateThread(ctx context.Context, u *domain.User, req NewThrea
 	} else if req.Replacement != "" {
 		return nil, domain.Invalid("replacement", "Ersatztext gibt es nur bei Änderungsvorschlägen.")
 	}
-	current, version, err := s.d.OpLog.Snapshot(ctx, sec.ID)
+	current, version, err := s.d.OpLog.Snapshot(ctx, domain.SectionDoc(sec.ID))
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func (s *Service) CreateThread(ctx context.Context, u *domain.User, req NewThrea
 	}
 	base := current
 	if req.Version < version {
-		if base, err = s.d.History.TextAt(ctx, sec.ID, req.Version); err != nil {
+		if base, err = s.d.History.TextAt(ctx, domain.SectionDoc(sec.ID), req.Version); err != nil {
 			return nil, err
 		}
 	}

@@ -45,11 +45,22 @@ func (k DocKey) AppendTo(b []byte) []byte {
 	return strconv.AppendInt(b, k.ID, 10)
 }
 
-// MarshalText implements encoding.TextMarshaler (JSON: "section:12").
-func (k DocKey) MarshalText() ([]byte, error) { return k.AppendTo(nil), nil }
+// MarshalText implements encoding.TextMarshaler (JSON: "section:12"); the
+// zero key is "".
+func (k DocKey) MarshalText() ([]byte, error) {
+	if k.IsZero() {
+		return []byte{}, nil
+	}
+	return k.AppendTo(nil), nil
+}
 
-// UnmarshalText implements encoding.TextUnmarshaler with ParseDocKey.
+// UnmarshalText implements encoding.TextUnmarshaler with ParseDocKey; ""
+// is the zero key.
 func (k *DocKey) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*k = DocKey{}
+		return nil
+	}
 	key, err := ParseDocKey(string(b))
 	if err != nil {
 		return err

@@ -118,3 +118,46 @@ type HistoryService interface {
 	// committed at.
 	Restore(ctx context.Context, actor *User, doc DocKey, v int64) (int64, error)
 }
+
+// LoggedOp is a committed op as the op log stores it, with the code points
+// it inserted and deleted (kept so that history needs no OT work).
+type LoggedOp struct {
+	CommittedOp
+	Inserted int
+	Deleted  int
+}
+
+// OpKey identifies a submitted op across reconnects.
+type OpKey struct {
+	ClientID string
+	Seq      int64
+}
+
+// DocHead is a document's current version and whether it is final (an
+// adopted section, a submitted statement), in which case it takes no ops.
+type DocHead struct {
+	Version int64
+	Final   bool
+}
+
+// DocSnapshot is a document's full text at a version.
+type DocSnapshot struct {
+	Version int64
+	Text    string
+}
+
+// OpLogTx is one document's op log inside a transaction that holds the
+// document's row lock: what a committer reads and writes while no other
+// commit to the document can run.
+type OpLogTx interface {
+	// Text returns the document's current text.
+	Text() (string, error)
+	// OpsSince returns up to limit ops with version >= from, in order.
+	OpsSince(from int64, limit int) ([]*LoggedOp, error)
+	// FindOps returns the already committed ops among keys.
+	FindOps(keys []OpKey) (map[OpKey]*LoggedOp, error)
+	// AppendOps inserts ops (consecutive versions from the head's) and
+	// snaps and sets the document's text and version, all or nothing
+	// with the transaction.
+	AppendOps(ops []*LoggedOp, text string, snaps []DocSnapshot, now time.Time) error
+}

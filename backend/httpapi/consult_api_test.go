@@ -303,7 +303,7 @@ func TestConsultationModerationAPI(t *testing.T) {
 // seedText commits text as the first edit of the fixture's first section.
 func (f *fixture) seedText(text string) error {
 	op, _ := json.Marshal([]any{text})
-	_, err := f.oplog.Submit(context.Background(), domain.SubmitRequest{SectionID: f.sections[0].ID, Op: op,
+	_, err := f.oplog.Submit(context.Background(), domain.SubmitRequest{Doc: domain.SectionDoc(f.sections[0].ID), Op: op,
 		UserID: f.users["themenpate"].ID, ClientID: "seed", Seq: 1})
 	return err
 }

@@ -250,15 +250,15 @@ type fakeHistory struct {
 	restored []int64
 }
 
-func (h *fakeHistory) FindRevisions(ctx context.Context, sectionID, before int64, limit int) ([]*domain.Revision, error) {
+func (h *fakeHistory) FindRevisions(ctx context.Context, doc domain.DocKey, before int64, limit int) ([]*domain.Revision, error) {
 	return []*domain.Revision{{FromVersion: 0, ToVersion: 1, UserName: "Test"}}, nil
 }
 
-func (h *fakeHistory) TextAt(ctx context.Context, sectionID, v int64) (string, error) {
+func (h *fakeHistory) TextAt(ctx context.Context, doc domain.DocKey, v int64) (string, error) {
 	return "v" + strings.Repeat("I", int(v)), nil
 }
 
-func (h *fakeHistory) Restore(ctx context.Context, actor *domain.User, sectionID, v int64) (int64, error) {
+func (h *fakeHistory) Restore(ctx context.Context, actor *domain.User, doc domain.DocKey, v int64) (int64, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.restored = append(h.restored, v)

@@ -31,7 +31,7 @@ func (s *Server) handleHistory(c echo.Context) error {
 	if limit == 0 {
 		limit = 50
 	}
-	list, err := s.deps.History.FindRevisions(c.Request().Context(), sec.ID, before, int(limit))
+	list, err := s.deps.History.FindRevisions(c.Request().Context(), domain.SectionDoc(sec.ID), before, int(limit))
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (s *Server) handleTextAt(c echo.Context) error {
 	if v > sec.Version {
 		return domain.Invalid("v", "Diese Version gibt es noch nicht.")
 	}
-	t, err := s.deps.History.TextAt(c.Request().Context(), sec.ID, v)
+	t, err := s.deps.History.TextAt(c.Request().Context(), domain.SectionDoc(sec.ID), v)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (s *Server) handleRestore(c echo.Context) error {
 		return domain.Invalid("version", "Erwartet wird eine vorhandene Version des Abschnitts.")
 	}
 	u := domain.UserFromContext(c.Request().Context())
-	v, err := s.deps.History.Restore(c.Request().Context(), u, sec.ID, *req.Version)
+	v, err := s.deps.History.Restore(c.Request().Context(), u, domain.SectionDoc(sec.ID), *req.Version)
 	if err != nil {
 		return err
 	}

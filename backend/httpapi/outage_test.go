@@ -11,6 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/store"
 	"github.com/strategieraum/strategieraum/backend/store/storetest"
 	"github.com/strategieraum/strategieraum/backend/testclock"
@@ -78,7 +79,7 @@ func TestDatabaseOutage(t *testing.T) {
 	if !acked {
 		t.Fatal("the op was not committed after the database came back")
 	}
-	ops, err := f.oplog.OpsSince(context.Background(), section, 0, 100)
+	ops, err := f.oplog.OpsSince(context.Background(), domain.SectionDoc(section), 0, 100)
 	must(t, err)
 	n := 0
 	for _, o := range ops {

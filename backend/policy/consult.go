@@ -16,8 +16,11 @@ const (
 	ModerateQueue  Action = "moderate_queue"  // read the reported comments
 	EditStatement  Action = "edit_statement"  // write the draft of one's organisation's statement
 	ReadStatement  Action = "read_statement"  // read a statement's content
-	ViewAudit      Action = "view_audit"      // list and export the audit log
-	ViewReport     Action = "view_report"     // the consultation report and its downloads
+	// OpenStatementText opens a statement's live text (the document the
+	// organisation writes together).
+	OpenStatementText Action = "open_statement_text"
+	ViewAudit         Action = "view_audit"  // list and export the audit log
+	ViewReport        Action = "view_report" // the consultation report and its downloads
 )
 
 // CommentEditWindow is how long authors may change their comments.
@@ -32,6 +35,7 @@ func init() {
 	rules[ModerateQueue] = staffOnly(domain.RoleModerator)
 	rules[EditStatement] = submitStatement
 	rules[ReadStatement] = readStatement
+	rules[OpenStatementText] = openStatementText
 	rules[ViewAudit] = staffOnly(domain.RoleModerator, domain.RoleAdmin)
 	rules[ViewReport] = staffOnly(domain.RoleModerator, domain.RoleAdmin)
 }
@@ -94,6 +98,20 @@ func acceptProposal(u *domain.User, r Resource, now time.Time) error {
 		return locked("Der Abschnitt ist beschlossen und kann nicht mehr geändert werden.")
 	}
 	return nil
+}
+
+// openStatementText: a draft's live text is the organisation's own: only
+// its participants (Land accounts of that organisation) open it, not even
+// the moderation, which reads statements once submitted. A submitted
+// statement's text is read as readStatement says.
+func openStatementText(u *domain.User, r Resource, now time.Time) error {
+	if r.Submitted {
+		return readStatement(u, r, now)
+	}
+	if r.OrgID != 0 && r.OrgID == u.OrgID && u.HasRole(domain.RoleLand) {
+		return nil
+	}
+	return denyFor(domain.ReasonOtherOrg, "Den Entwurf einer Stellungnahme sehen nur die Beteiligten der eigenen Organisation.")
 }
 
 // readStatement: staff and the organisation's own participants always; other

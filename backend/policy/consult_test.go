@@ -74,6 +74,14 @@ func TestConsultationPolicyTable(t *testing.T) {
 		{"land does not read other submitted if not public", land, ReadStatement, Resource{Strategy: beteiligung, OrgID: orgHE, Submitted: true}, now, F},
 		{"moderator reads every statement", moderator, ReadStatement, Resource{Strategy: beteiligung, OrgID: orgHE}, now, A},
 
+		{"land opens own draft text", land, OpenStatementText, Resource{Strategy: beteiligung, OrgID: orgBY}, now, A},
+		{"land does not open another org's draft text", land, OpenStatementText, Resource{Strategy: public, OrgID: orgHE}, now, F},
+		{"moderator does not open a draft text", moderator, OpenStatementText, Resource{Strategy: beteiligung, OrgID: orgHE}, now, F},
+		{"pate does not open a draft text of its org", pateX, OpenStatementText, Resource{Strategy: beteiligung, OrgID: pateX.OrgID}, now, F},
+		{"moderator opens a submitted text", moderator, OpenStatementText, Resource{Strategy: beteiligung, OrgID: orgHE, Submitted: true}, now, A},
+		{"land opens another org's submitted text if public", land, OpenStatementText, Resource{Strategy: public, OrgID: orgHE, Submitted: true}, now, A},
+		{"land does not open another org's submitted text if not public", land, OpenStatementText, Resource{Strategy: beteiligung, OrgID: orgHE, Submitted: true}, now, F},
+
 		{"moderator views audit", moderator, ViewAudit, Resource{}, now, A},
 		{"admin views audit", admin, ViewAudit, Resource{}, now, A},
 		{"pate does not view audit", pateX, ViewAudit, Resource{}, now, F},

@@ -33,8 +33,8 @@ type access struct {
 	active  atomic.Bool  // the client sent a frame other than a ping since the last touch
 	revoked atomic.Bool  // no frame of the client is handled any more
 
-	mu      sync.Mutex     // one check of this connection at a time
-	mayEdit map[int64]bool // section → edit allowed at the last check; guarded by mu
+	mu      sync.Mutex             // one check of this connection at a time
+	mayEdit map[domain.DocKey]bool // document → edit allowed at the last check; guarded by mu
 }
 
 func (a *access) init(u *domain.User, cred domain.Credential) {
@@ -43,7 +43,7 @@ func (a *access) init(u *domain.User, cred domain.Credential) {
 	if !cred.Until.IsZero() {
 		a.until.Store(cred.Until.UnixNano())
 	}
-	a.mayEdit = map[int64]bool{}
+	a.mayEdit = map[domain.DocKey]bool{}
 }
 
 // user returns the connection's user as last loaded.
@@ -54,14 +54,14 @@ func (c *conn) user() *domain.User { return c.access.user.Load() }
 // same through the broker.
 func (h *Hub) AccessChanged(userID int64) {
 	go h.recheck(h.connsWhere(func(c *conn) bool { return c.userID == userID }))
-	h.publish(&Message{Kind: KindAccess, Section: NotifyChannel, Instance: h.cfg.Instance, User: userID})
+	h.publish(&Message{Kind: KindAccess, Instance: h.cfg.Instance, User: userID})
 }
 
 // PublishAccessChanged tells every hub behind b that userID's access may
 // have changed. It is for processes without a hub, such as the command
 // line's user administration.
 func PublishAccessChanged(ctx context.Context, b Broker, userID int64) error {
-	return b.Publish(ctx, &Message{Kind: KindAccess, Section: NotifyChannel, User: userID})
+	return b.Publish(ctx, &Message{Kind: KindAccess, User: userID})
 }
 
 // connsWhere lists the local connections for which match holds.
@@ -140,7 +140,7 @@ type round struct {
 func revoked(msg string) error { return domain.Errorf(domain.EUNAUTHORIZED, "%s", msg) }
 
 // checkConn checks one connection: credential, account, and the rights in
-// each open section.
+// each open document.
 func (h *Hub) checkConn(ctx context.Context, c *conn, r *round) error {
 	c.access.mu.Lock()
 	defer c.access.mu.Unlock()
@@ -169,7 +169,7 @@ func (h *Hub) checkConn(ctx context.Context, c *conn, r *round) error {
 	}
 	old := c.access.user.Swap(u)
 	c.access.gen.Add(1)
-	return h.checkSections(ctx, c, old, u)
+	return h.checkDocs(ctx, c, old, u)
 }
 
 // checkCredential checks that the session or API token of the handshake
@@ -215,13 +215,13 @@ func (h *Hub) checkCredential(ctx context.Context, c *conn, r *round) error {
 	return nil
 }
 
-// checkSections compares the rights of u in each open section with what
+// checkDocs compares the rights of u in each open document with what
 // the connection had. Losing the right to read closes the connection (the
-// client reconnects and is refused that section only); losing the right to
-// edit sends "forbidden" for the section, which makes the editor read-only.
-func (h *Hub) checkSections(ctx context.Context, c *conn, old, u *domain.User) error {
+// client reconnects and is refused that document only); losing the right to
+// edit sends "forbidden" for the document, which makes the editor read-only.
+func (h *Hub) checkDocs(ctx context.Context, c *conn, old, u *domain.User) error {
 	now := h.now()
-	for _, id := range c.openSections() {
+	for _, id := range c.openDocs() {
 		res, err := h.resource(ctx, id)
 		if domain.ErrorCode(err) == domain.ENOTFOUND {
 			continue
@@ -229,7 +229,7 @@ func (h *Hub) checkSections(ctx context.Context, c *conn, old, u *domain.User) e
 			return err
 		}
 		if err := policy.Check(u, policy.ReadSection, res, now); err != nil {
-			c.sendError(&frameError{code: CodeForbidden, message: domain.ErrorMessage(err), section: id})
+			c.sendError(&frameError{code: CodeForbidden, message: domain.ErrorMessage(err), doc: id})
 			c.access.revoked.Store(true)
 			c.closeWith(websocket.StatusPolicyViolation, "access changed")
 			return nil
@@ -241,17 +241,17 @@ func (h *Hub) checkSections(ctx context.Context, c *conn, old, u *domain.User) e
 		}
 		c.access.mayEdit[id] = editErr == nil
 		if had && editErr != nil {
-			c.sendError(&frameError{code: CodeForbidden, message: domain.ErrorMessage(editErr), section: id})
+			c.sendError(&frameError{code: CodeForbidden, message: domain.ErrorMessage(editErr), doc: id})
 		}
 	}
 	return nil
 }
 
-// openSections lists the sections open on the connection.
-func (c *conn) openSections() []int64 {
+// openDocs lists the documents open on the connection.
+func (c *conn) openDocs() []domain.DocKey {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	ids := make([]int64, 0, len(c.subs))
+	ids := make([]domain.DocKey, 0, len(c.subs))
 	for id := range c.subs {
 		ids = append(ids, id)
 	}
@@ -259,18 +259,18 @@ func (c *conn) openSections() []int64 {
 }
 
 // revoke tells the client why (an "unauthorized" error for every open
-// section, or one without a section) and closes with StatusRevoked. From
+// document, or one without a document) and closes with StatusRevoked. From
 // here on no frame of the client is handled.
 func (c *conn) revoke(msg string) {
 	if c.access.revoked.Swap(true) {
 		return
 	}
-	ids := c.openSections()
+	ids := c.openDocs()
 	if len(ids) == 0 {
 		c.sendError(&frameError{code: CodeUnauthorized, message: msg})
 	}
 	for _, id := range ids {
-		c.sendError(&frameError{code: CodeUnauthorized, message: msg, section: id})
+		c.sendError(&frameError{code: CodeUnauthorized, message: msg, doc: id})
 	}
 	c.hub.metrics.revoked.Inc()
 	c.closeWith(StatusRevoked, "access revoked")
@@ -287,7 +287,7 @@ type auditMark struct {
 // the REST API, but at most one entry per user and AuditEvery: an entry
 // names how many refusals it stands for, so a flood of forbidden ops cannot
 // fill the log.
-func (h *Hub) auditDenied(c *conn, frame string, section int64, err error) {
+func (h *Hub) auditDenied(c *conn, frame string, doc domain.DocKey, err error) {
 	if h.deps.Audit == nil {
 		return
 	}
@@ -315,7 +315,7 @@ func (h *Hub) auditDenied(c *conn, frame string, section int64, err error) {
 	}
 	u, id := c.user(), c.userID
 	e := &domain.AuditEvent{At: now, ActorID: &id, OrgCode: u.Org.Code, Action: "denied",
-		Target: fmt.Sprintf("section:%d", section), Detail: detail}
+		Target: doc.String(), Detail: detail}
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), serviceTimeout)
 		defer cancel()

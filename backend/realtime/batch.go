@@ -7,7 +7,7 @@ import (
 )
 
 // Fan-out in batches. Writing one websocket frame costs a system call, so a
-// busy section with many readers cannot afford one frame per op per reader.
+// busy document with many readers cannot afford one frame per op per reader.
 // A room therefore collects the ops delivered within a short window and
 // sends them as one "ops" frame, encoded once and shared (the same bytes) by
 // every receiver. Only a connection whose own op is in the batch gets a
@@ -103,9 +103,9 @@ func (r *room) send(ops []*domain.CommittedOp) {
 				continue
 			}
 			if i > from {
-				s.c.enqueue(s, outItem{section: r.id, entries: entries[from:i:i]})
+				s.c.enqueue(s, outItem{doc: r.id, entries: entries[from:i:i]})
 			}
-			s.c.enqueue(s, outItem{section: r.id, frame: ackFrame(r.id, op.Version, op.Seq)})
+			s.c.enqueue(s, outItem{doc: r.id, frame: ackFrame(r.id, op.Version, op.Seq)})
 			from = i + 1
 		}
 		switch {
@@ -114,23 +114,23 @@ func (r *room) send(ops []*domain.CommittedOp) {
 			if shared == nil {
 				shared = entriesFrame(r.id, entries)
 			}
-			s.c.enqueue(s, outItem{section: r.id, entries: entries, frame: shared})
+			s.c.enqueue(s, outItem{doc: r.id, entries: entries, frame: shared})
 		default:
-			s.c.enqueue(s, outItem{section: r.id, entries: entries[from:]})
+			s.c.enqueue(s, outItem{doc: r.id, entries: entries[from:]})
 		}
 	}
 }
 
 // entriesFrame builds an "op" frame for one entry and an "ops" frame for
 // several.
-func entriesFrame(section int64, entries [][]byte) []byte {
+func entriesFrame(doc domain.DocKey, entries [][]byte) []byte {
 	if len(entries) == 1 {
-		return opFrame(section, entries[0])
+		return opFrame(doc, entries[0])
 	}
-	return opsFrame(section, entries)
+	return opsFrame(doc, entries)
 }
 
-// ackFrame builds {"t":"ack","section":S,"v":V,"seq":N}.
-func ackFrame(section, v, seq int64) []byte {
-	return mustJSON(ackOut{T: typeAck, Section: section, V: v, Seq: seq})
+// ackFrame builds {"t":"ack","doc":D,"v":V,"seq":N}.
+func ackFrame(doc domain.DocKey, v, seq int64) []byte {
+	return mustJSON(ackOut{T: typeAck, docRef: refOf(doc), V: v, Seq: seq})
 }

@@ -21,7 +21,7 @@ type batchRoom struct {
 
 func newBatchRoom(t *testing.T, sendQueue int) *batchRoom {
 	h := NewHub(HubConfig{Instance: "t", SendQueue: sendQueue}, Deps{})
-	r := newRoom(h, 7)
+	r := newRoom(h, domain.SectionDoc(7))
 	r.mu.Lock()
 	r.start(10)
 	r.mu.Unlock()
@@ -31,12 +31,12 @@ func newBatchRoom(t *testing.T, sendQueue int) *batchRoom {
 // join adds a connection of user with sub.next at next; client, if set, is
 // an editor id the connection has submitted with.
 func (b *batchRoom) join(user, next int64, client string) *conn {
-	c := &conn{hub: b.h, userID: user, subs: map[int64]*sub{}, writing: true}
+	c := &conn{hub: b.h, userID: user, subs: map[domain.DocKey]*sub{}, writing: true}
 	s := &sub{c: c, next: next, clients: map[string]int64{}}
 	if client != "" {
 		s.clients[client] = next
 	}
-	c.subs[7] = s
+	c.subs[domain.SectionDoc(7)] = s
 	b.r.mu.Lock()
 	b.r.subs[c] = s
 	b.r.mu.Unlock()
@@ -52,7 +52,7 @@ func (b *batchRoom) commit(specs ...opSpec) {
 	// for the flush below however long offering takes.
 	b.r.flushDue = true
 	for _, sp := range specs {
-		b.r.offer(&domain.CommittedOp{SectionID: 7, Version: sp.v, Op: json.RawMessage(`["x"]`), UserID: sp.user, ClientID: sp.client, Seq: sp.seq}, false)
+		b.r.offer(&domain.CommittedOp{Doc: domain.SectionDoc(7), Version: sp.v, Op: json.RawMessage(`["x"]`), UserID: sp.user, ClientID: sp.client, Seq: sp.seq}, false)
 	}
 	b.r.flushDue = false
 	b.r.flush()
@@ -185,7 +185,7 @@ func TestBatchOverflowMarksSlowSubscriberForResync(t *testing.T) {
 		}
 	}
 	expectFrames(t, "slow", slow, "error resync")
-	if !slow.subs[7].stale {
+	if !slow.subs[domain.SectionDoc(7)].stale {
 		t.Fatal("the slow subscription is not marked stale")
 	}
 	expectFrames(t, "fast", fast, "ops 12 13 14")
@@ -209,7 +209,7 @@ func TestQuietRoomFlushesAtOnce(t *testing.T) {
 	b := newBatchRoom(t, 64)
 	reader := b.join(2, 10, "")
 	b.r.mu.Lock()
-	b.r.offer(&domain.CommittedOp{SectionID: 7, Version: 10, Op: json.RawMessage(`["x"]`), UserID: 1, ClientID: "a"}, false)
+	b.r.offer(&domain.CommittedOp{Doc: domain.SectionDoc(7), Version: 10, Op: json.RawMessage(`["x"]`), UserID: 1, ClientID: "a"}, false)
 	b.r.mu.Unlock()
 	expectFrames(t, "reader", reader, "op 10")
 }
@@ -218,13 +218,13 @@ func TestQuietRoomFlushesAtOnce(t *testing.T) {
 // subscribers (queues only, no sockets), one of them the sender of an op.
 func BenchmarkRoomFlush(b *testing.B) {
 	h := NewHub(HubConfig{Instance: "t", SendQueue: 1 << 30}, Deps{})
-	r := newRoom(h, 7)
+	r := newRoom(h, domain.SectionDoc(7))
 	r.start(0)
 	var conns []*conn
 	for i := range 700 {
-		c := &conn{hub: h, userID: int64(i), subs: map[int64]*sub{}, writing: true}
+		c := &conn{hub: h, userID: int64(i), subs: map[domain.DocKey]*sub{}, writing: true}
 		s := &sub{c: c, clients: map[string]int64{fmt.Sprint("c", i): 0}}
-		c.subs[7] = s
+		c.subs[domain.SectionDoc(7)] = s
 		r.subs[c] = s
 		conns = append(conns, c)
 	}
@@ -235,7 +235,7 @@ func BenchmarkRoomFlush(b *testing.B) {
 		r.mu.Lock()
 		r.lastFlush = time.Now()
 		for i := range 8 {
-			r.offer(&domain.CommittedOp{SectionID: 7, Version: v, Op: op, UserID: int64(i * 50), ClientID: fmt.Sprint("c", i*50), Seq: v}, false)
+			r.offer(&domain.CommittedOp{Doc: domain.SectionDoc(7), Version: v, Op: op, UserID: int64(i * 50), ClientID: fmt.Sprint("c", i*50), Seq: v}, false)
 			v++
 		}
 		r.flush()

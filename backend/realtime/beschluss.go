@@ -29,7 +29,7 @@ func (h *Hub) BeschlussChanged(ev BeschlussEvent) {
 	if err != nil {
 		return
 	}
-	h.publish(&Message{Kind: KindBeschluss, Section: NotifyChannel, Instance: h.cfg.Instance, Data: data})
+	h.publish(&Message{Kind: KindBeschluss, Instance: h.cfg.Instance, Data: data})
 }
 
 func (h *Hub) deliverBeschluss(m *Message) {

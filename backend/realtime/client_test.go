@@ -13,12 +13,14 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/ot"
 )
 
 // frame is any server frame as a client sees it.
 type frame struct {
 	T            string            `json:"t"`
+	Doc          string            `json:"doc"`
 	Section      int64             `json:"section"`
 	V            int64             `json:"v"`
 	Op           json.RawMessage   `json:"op"`
@@ -48,13 +50,13 @@ type frame struct {
 // transformed against both. It reconnects on its own and resubmits the op
 // in flight with the same client id and seq.
 type otClient struct {
-	t       *testing.T
-	name    string
-	user    int64
-	section int64
-	urls    func() []string // instances to try, in order
-	id      string
-	rng     *rand.Rand
+	t    *testing.T
+	name string
+	user int64
+	key  domain.DocKey
+	urls func() []string // instances to try, in order
+	id   string
+	rng  *rand.Rand
 
 	mu       sync.Mutex
 	ws       *websocket.Conn
@@ -79,8 +81,8 @@ func (c *otClient) connected() bool {
 	return c.connects > 0
 }
 
-func newOTClient(t *testing.T, name string, user, section int64, seed uint64, urls func() []string) *otClient {
-	return &otClient{t: t, name: name, user: user, section: section, urls: urls, id: fmt.Sprintf("%s-%d", name, seed),
+func newOTClient(t *testing.T, name string, user int64, doc domain.DocKey, seed uint64, urls func() []string) *otClient {
+	return &otClient{t: t, name: name, user: user, key: doc, urls: urls, id: fmt.Sprintf("%s-%d", name, seed),
 		rng: rand.New(rand.NewPCG(seed, 7)), v: -1, acked: map[int64]int64{}}
 }
 
@@ -106,7 +108,7 @@ func (c *otClient) connect(ctx context.Context) (*websocket.Conn, error) {
 		}
 		ws.SetReadLimit(64 << 20)
 		c.mu.Lock()
-		open := map[string]any{"t": "open", "section": c.section}
+		open := map[string]any{"t": "open", "doc": c.key.String()}
 		if c.v >= 0 {
 			open["v"] = c.v
 		}
@@ -288,7 +290,7 @@ func (c *otClient) flush(ctx context.Context, resend bool) error {
 		c.mu.Unlock()
 		return nil
 	}
-	msg := map[string]any{"t": "op", "section": c.section, "v": c.v, "op": c.inflight, "client": c.id, "seq": c.inSeq}
+	msg := map[string]any{"t": "op", "doc": c.key.String(), "v": c.v, "op": c.inflight, "client": c.id, "seq": c.inSeq}
 	c.mu.Unlock()
 	return c.send(ctx, ws, msg)
 }

@@ -14,14 +14,14 @@ type HubConfig struct {
 	PongTimeout    time.Duration // a ping unanswered this long drops the peer; 10 s
 	WriteTimeout   time.Duration // a frame not written within this drops the peer; 10 s
 	GapWait        time.Duration // how long an out-of-order op waits before the log is read; 150 ms
-	IdleCheck      time.Duration // a quiet section is compared with the log this often; 2 s
+	IdleCheck      time.Duration // a quiet document is compared with the log this often; 2 s
 	PresenceTTL    time.Duration // presence of a dead instance disappears after this; 7 s
 	PresenceBeat   time.Duration // presence is rewritten and re-read this often; 2 s
 	PermissionTTL  time.Duration // edit permission is re-checked after this; 2 s
-	BatchWindow    time.Duration // longest pause between two fan-out flushes of a busy section; 25 ms
-	ForwardTimeout time.Duration // a submit forwarded to a section's committer not answered within this is committed here; 1 s (negative: never forward)
+	BatchWindow    time.Duration // longest pause between two fan-out flushes of a busy document; 25 ms
+	ForwardTimeout time.Duration // a submit forwarded to a document's committer not answered within this is committed here; 1 s (negative: never forward)
 	// CommitterWindow is how long an instance counts as committing to a
-	// section after its last op there; 2 s. Tests of forwarding lengthen it
+	// document after its last op there; 2 s. Tests of forwarding lengthen it
 	// so that a slow machine does not end the committer's term mid-test.
 	CommitterWindow time.Duration
 	AccessCheck     time.Duration // every connection's session or token and rights are re-checked this often; 30 s

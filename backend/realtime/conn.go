@@ -17,10 +17,10 @@ import (
 const maxOpsPerFrame = 256
 
 // outItem is one queued outgoing frame. Items with entries are committed
-// ops and are coalesced with their neighbours of the same section. Both
+// ops and are coalesced with their neighbours of the same document. Both
 // slices may be shared with other connections and are never written to.
 type outItem struct {
-	section int64
+	doc     domain.DocKey
 	entries [][]byte // op entries (opEntry), or nil
 	frame   []byte   // the complete frame, or nil to build it from entries
 }
@@ -36,7 +36,7 @@ type conn struct {
 	self   Presence // the identity part of this connection's presence
 	access access   // the credential and current rights (access.go)
 
-	subs map[int64]*sub // open sections; written by the read loop only
+	subs map[domain.DocKey]*sub // open documents; written by the read loop only
 
 	writeSince atomic.Int64 // unix ns when the current write began; 0 if none
 
@@ -72,7 +72,7 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	ws.SetReadLimit(h.cfg.MaxFrameBytes)
 	c := &conn{
-		hub: h, ws: ws, userID: u.ID, subs: map[int64]*sub{},
+		hub: h, ws: ws, userID: u.ID, subs: map[domain.DocKey]*sub{},
 		id:     h.cfg.Instance + "." + strconv.FormatInt(h.connSeq.Add(1), 36),
 		tokens: float64(h.cfg.RateBurst), lastFill: time.Now(),
 	}
@@ -166,22 +166,22 @@ func (c *conn) handle(ctx context.Context, f *inFrame) *frameError {
 	var ferr *frameError
 	switch f.T {
 	case typeOpen:
-		ferr = c.open(ctx, f.Section, f.V)
+		ferr = c.open(ctx, f.doc, f.V)
 	case typeClose:
-		c.closeSection(f.Section)
+		c.closeDoc(f.doc)
 	case typeOp:
 		ferr = c.submit(ctx, f)
 	case typeCursor:
 		ferr = c.cursor(ctx, f)
 	}
 	if ferr != nil {
-		ferr.section, ferr.seq = f.Section, f.Seq
+		ferr.doc, ferr.seq = f.doc, f.Seq
 	}
 	return ferr
 }
 
 func (c *conn) sendError(e *frameError) {
-	c.enqueue(nil, outItem{section: e.section, frame: errorFrame(e)})
+	c.enqueue(nil, outItem{doc: e.doc, frame: errorFrame(e)})
 }
 
 // ping checks that the peer is alive; a ping not answered in time drops the
@@ -220,10 +220,10 @@ func (c *conn) closeSync(code websocket.StatusCode, reason string) {
 	c.ws.Close(code, reason)
 }
 
-// cleanup leaves every open section when the read loop has ended.
+// cleanup leaves every open document when the read loop has ended.
 func (c *conn) cleanup() {
 	for id := range c.subs {
-		c.closeSection(id)
+		c.closeDoc(id)
 	}
 	c.mu.Lock()
 	c.closed = true

@@ -78,8 +78,8 @@ func converge(t *testing.T, w *world, sc scenario) []*otClient {
 	defer stop()
 	var wg sync.WaitGroup
 	for i := range clients {
-		u := w.editors[i%len(w.editors)]
-		c := newOTClient(t, fmt.Sprintf("c%02d", i), u.ID, w.section, uint64(i+1), nil)
+		u := w.docEditors[i%len(w.docEditors)]
+		c := newOTClient(t, fmt.Sprintf("c%02d", i), u.ID, w.doc, uint64(i+1), nil)
 		urls := alive(i % len(sc.instances))
 		c.urls = func() []string {
 			var out []string
@@ -124,7 +124,7 @@ func converge(t *testing.T, w *world, sc scenario) []*otClient {
 	// caught up with the database.
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
-		_, dbv := w.dbText(w.section)
+		_, dbv := w.dbText(w.doc)
 		done := true
 		for _, c := range clients {
 			_, v := c.state()
@@ -134,7 +134,7 @@ func converge(t *testing.T, w *world, sc scenario) []*otClient {
 		}
 		if done {
 			time.Sleep(100 * time.Millisecond)
-			if _, v2 := w.dbText(w.section); v2 == dbv {
+			if _, v2 := w.dbText(w.doc); v2 == dbv {
 				break
 			}
 		}
@@ -155,19 +155,19 @@ func converge(t *testing.T, w *world, sc scenario) []*otClient {
 
 func checkConverged(t *testing.T, w *world, log domain.OpLogService, clients []*otClient) {
 	t.Helper()
-	text, v := w.dbText(w.section)
-	snap, sv, err := log.Snapshot(context.Background(), w.section)
+	text, v := w.dbText(w.doc)
+	snap, sv, err := log.Snapshot(context.Background(), w.doc)
 	if err != nil || snap != text || sv != v {
-		t.Fatalf("snapshot (v%d, %v) differs from the section row (v%d)", sv, err, v)
+		t.Fatalf("snapshot (v%d, %v) differs from the document's row (v%d)", sv, err, v)
 	}
 	for _, c := range clients {
 		if doc, cv := c.state(); doc != text || cv != v {
 			t.Errorf("%s ends at v%d with %q; database v%d has %q", c.name, cv, doc, v, text)
 		}
 	}
-	ops := w.committed(log, w.section)
+	ops := w.committed(log, w.doc)
 	if int64(len(ops)) != v {
-		t.Fatalf("log has %d ops, section is at v%d", len(ops), v)
+		t.Fatalf("log has %d ops, the document is at v%d", len(ops), v)
 	}
 	type key struct {
 		client string
@@ -205,7 +205,7 @@ func checkConverged(t *testing.T, w *world, log domain.OpLogService, clients []*
 }
 
 func TestConvergenceTwoInstancesMemoryBroker(t *testing.T) {
-	databases(t, func(t *testing.T, w *world) {
+	eachDocKind(t, func(t *testing.T, w *world) {
 		mem := realtime.NewMemoryBroker()
 		a := w.start(testConfig("a"), &lossyBroker{Broker: mem.View(), rng: rand.New(rand.NewPCG(1, 2))})
 		b := w.start(testConfig("b"), &lossyBroker{Broker: mem.View(), rng: rand.New(rand.NewPCG(3, 4))})
@@ -218,7 +218,7 @@ func TestConvergenceTwoInstancesMemoryBroker(t *testing.T) {
 
 func TestConvergenceTwoInstancesRedis(t *testing.T) {
 	url := redisURL(t)
-	databases(t, func(t *testing.T, w *world) {
+	eachDocKind(t, func(t *testing.T, w *world) {
 		prefix := testPrefix(t)
 		a := w.start(testConfig("a"), newRedisBroker(t, url, prefix))
 		b := w.start(testConfig("b"), newRedisBroker(t, url, prefix))
@@ -232,7 +232,7 @@ func TestConvergenceTwoInstancesRedis(t *testing.T) {
 // the outage always covers committed ops, however fast or slow the machine.
 func TestConvergenceAcrossRedisRestart(t *testing.T) {
 	srv := startRedisServer(t)
-	databases(t, func(t *testing.T, w *world) {
+	eachDocKind(t, func(t *testing.T, w *world) {
 		prefix := testPrefix(t)
 		a := w.start(testConfig("a"), newRedisBroker(t, srv.url(), prefix))
 		b := w.start(testConfig("b"), newRedisBroker(t, srv.url(), prefix))
@@ -251,7 +251,7 @@ func TestConvergenceAcrossRedisRestart(t *testing.T) {
 }
 
 func TestConvergenceWhenAnInstanceDies(t *testing.T) {
-	databases(t, func(t *testing.T, w *world) {
+	eachDocKind(t, func(t *testing.T, w *world) {
 		mem := realtime.NewMemoryBroker()
 		a := w.start(testConfig("a"), mem.View())
 		b := w.start(testConfig("b"), mem.View())

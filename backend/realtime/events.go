@@ -3,9 +3,11 @@ package realtime
 import (
 	"context"
 	"encoding/json"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
-// ThreadEvent tells the editors of a section that one of its discussion
+// ThreadEvent tells the editors of a document that one of its discussion
 // threads changed, so they refetch it. It carries ids only: what a user may
 // see of the thread is decided when the thread is fetched.
 type ThreadEvent struct {
@@ -41,14 +43,14 @@ type notificationOut struct {
 }
 
 // ThreadChanged publishes ev to every instance; each sends a "threads" frame
-// to the connections that have the section open. Like every broker message
+// to the connections that have the document open. Like every broker message
 // it may be lost; clients also refetch threads after ops and periodically.
 func (h *Hub) ThreadChanged(ev ThreadEvent) {
 	data, err := json.Marshal(ev)
 	if err != nil {
 		return
 	}
-	h.publish(&Message{Kind: KindThreads, Section: ev.Section, Instance: h.cfg.Instance, Data: data})
+	h.publish(&Message{Kind: KindThreads, Doc: domain.SectionDoc(ev.Section), Instance: h.cfg.Instance, Data: data})
 }
 
 // Notify publishes a notification for one user to every instance; each sends
@@ -60,7 +62,7 @@ func (h *Hub) Notify(userID int64, notification any) {
 		h.log.Warn("notification not encodable", "user", userID, "err", err)
 		return
 	}
-	h.publish(&Message{Kind: KindNotify, Section: NotifyChannel, Instance: h.cfg.Instance, User: userID, Data: data})
+	h.publish(&Message{Kind: KindNotify, Instance: h.cfg.Instance, User: userID, Data: data})
 }
 
 // StatementChanged publishes ev to every instance; each sends a "statement"
@@ -71,7 +73,7 @@ func (h *Hub) StatementChanged(ev StatementEvent) {
 	if err != nil {
 		return
 	}
-	h.publish(&Message{Kind: KindStatement, Section: NotifyChannel, Instance: h.cfg.Instance, Data: data})
+	h.publish(&Message{Kind: KindStatement, Instance: h.cfg.Instance, Data: data})
 }
 
 // publish hands m to the publishing goroutines without ever blocking.
@@ -83,21 +85,21 @@ func (h *Hub) publish(m *Message) {
 	}
 }
 
-// deliverThreads sends a thread event to the section's local subscribers.
+// deliverThreads sends a thread event to the document's local subscribers.
 func (h *Hub) deliverThreads(m *Message) {
-	r := h.findRoom(m.Section)
+	r := h.findRoom(m.Doc)
 	if r == nil {
 		return
 	}
 	var ev ThreadEvent
-	if json.Unmarshal(m.Data, &ev) != nil || ev.Section != m.Section {
+	if json.Unmarshal(m.Data, &ev) != nil || domain.SectionDoc(ev.Section) != m.Doc {
 		return
 	}
 	frame := mustJSON(threadsOut{T: "threads", ThreadEvent: ev})
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, s := range r.subs {
-		s.c.enqueue(s, outItem{section: r.id, frame: frame})
+		s.c.enqueue(s, outItem{doc: r.id, frame: frame})
 	}
 }
 

@@ -1,10 +1,14 @@
 package realtime
 
-import "time"
+import (
+	"time"
 
-// Committer returns the instance that h forwards section's submits to now,
+	"github.com/strategieraum/strategieraum/backend/domain"
+)
+
+// Committer returns the instance that h forwards doc's submits to now,
 // or "" if h commits them itself. Tests wait on it instead of sleeping
 // until a broker message has probably arrived.
-func Committer(h *Hub, section int64) string {
-	return h.fwd.committer(section, h.cfg.Instance, time.Now())
+func Committer(h *Hub, doc domain.DocKey) string {
+	return h.fwd.committer(doc, h.cfg.Instance, time.Now())
 }

@@ -11,11 +11,11 @@ import (
 	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
-// One committer per busy section. When the editors of a section are spread
+// One committer per busy document. When the editors of a document are spread
 // over several instances, each instance's commits race the others' for the
-// section's row: most writes lose once and are built again, and every op
+// document's row: most writes lose once and are built again, and every op
 // waits for more round trips. So an instance does not commit a submit
-// itself when another instance is committing to the same section: it
+// itself when another instance is committing to the same document: it
 // forwards the submit through the broker to that instance, which commits it
 // with its own (a larger batch, one writer). The op then comes back like any
 // other committed op, and the room acks it to the sender; a submit that
@@ -23,14 +23,14 @@ import (
 // KindSubmitted message.
 //
 // Nothing here is needed for correctness, and no message is trusted to
-// arrive. The committer of a section is the instance with the smallest name
+// arrive. The committer of a document is the instance with the smallest name
 // among those seen committing to it in the last HubConfig.CommitterWindow, so instances
 // agree without talking about it; with none but itself an instance commits
 // on its own. A forwarded submit that is not answered within
 // HubConfig.ForwardTimeout is committed here after all, and that instance is
-// not forwarded to for this section for a while (an instance shutting down
+// not forwarded to for this document for a while (an instance shutting down
 // says so with KindLeaving, so that nobody waits for it): the op log's UNIQUE
-// (section, client, seq) makes sure that an op committed by both counts once
+// (document, client, seq) makes sure that an op committed by both counts once
 // (the later commit finds the duplicate and acknowledges it).
 //
 // Redis is inside the trust boundary: the origin instance authenticated the
@@ -39,7 +39,7 @@ import (
 
 const (
 	// skipFor is how long an instance that did not answer a forwarded
-	// submit is left out of a section's committers.
+	// submit is left out of a document's committers.
 	skipFor = 10 * time.Second
 	// maxServing bounds the forwarded submits one instance commits at once;
 	// more are dropped (their origins commit them after the timeout).
@@ -66,11 +66,11 @@ type SubmitOutcome struct {
 	Fields  map[string]string   `json:"fields,omitempty"`
 }
 
-// fwdKey names a submit: its section and (client, seq).
+// fwdKey names a submit: its document and (client, seq).
 type fwdKey struct {
-	section int64
-	client  string
-	seq     int64
+	doc    domain.DocKey
+	client string
+	seq    int64
 }
 
 // fwdResult is what a forwarded submit's caller is told.
@@ -79,51 +79,51 @@ type fwdResult struct {
 	err error
 }
 
-// forwarder keeps who commits to which section and the forwarded submits
+// forwarder keeps who commits to which document and the forwarded submits
 // waiting for their outcome. Its lock is taken last, after any room's.
 type forwarder struct {
 	mu         sync.Mutex
-	committers map[int64]map[string]time.Time // section → instance → last op seen
-	skip       map[int64]map[string]time.Time // section → instance → left out until
-	waiting    map[fwdKey][]chan fwdResult    // one submit may be waited for twice: resent after a reconnect while the first still waits
+	committers map[domain.DocKey]map[string]time.Time // document → instance → last op seen
+	skip       map[domain.DocKey]map[string]time.Time // document → instance → left out until
+	waiting    map[fwdKey][]chan fwdResult            // one submit may be waited for twice: resent after a reconnect while the first still waits
 	nwaiting   atomic.Int64
 	serving    atomic.Int64
 	window     time.Duration // how long an instance counts as committing after its last op
 }
 
 func newForwarder(window time.Duration) *forwarder {
-	return &forwarder{committers: map[int64]map[string]time.Time{}, skip: map[int64]map[string]time.Time{},
+	return &forwarder{committers: map[domain.DocKey]map[string]time.Time{}, skip: map[domain.DocKey]map[string]time.Time{},
 		waiting: map[fwdKey][]chan fwdResult{}, window: window}
 }
 
-// seen records that instance committed an op to section.
-func (f *forwarder) seen(section int64, instance string, now time.Time) {
+// seen records that instance committed an op to document.
+func (f *forwarder) seen(doc domain.DocKey, instance string, now time.Time) {
 	if instance == "" {
 		return
 	}
-	f.stamp(f.committers, section, instance, now)
+	f.stamp(f.committers, doc, instance, now)
 }
 
-// stamp sets all[section][instance] to t.
-func (f *forwarder) stamp(all map[int64]map[string]time.Time, section int64, instance string, t time.Time) {
+// stamp sets all[document][instance] to t.
+func (f *forwarder) stamp(all map[domain.DocKey]map[string]time.Time, doc domain.DocKey, instance string, t time.Time) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	m := all[section]
+	m := all[doc]
 	if m == nil {
 		m = map[string]time.Time{}
-		all[section] = m
+		all[doc] = m
 	}
 	m[instance] = t
 }
 
-// committer returns the instance that should commit to section, or "" if
+// committer returns the instance that should commit to document, or "" if
 // that is self.
-func (f *forwarder) committer(section int64, self string, now time.Time) string {
+func (f *forwarder) committer(doc domain.DocKey, self string, now time.Time) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	best := ""
-	for in, at := range f.committers[section] {
-		if now.Sub(at) > f.window || now.Before(f.skip[section][in]) {
+	for in, at := range f.committers[doc] {
+		if now.Sub(at) > f.window || now.Before(f.skip[doc][in]) {
 			continue
 		}
 		if best == "" || in < best {
@@ -136,31 +136,31 @@ func (f *forwarder) committer(section int64, self string, now time.Time) string 
 	return best
 }
 
-// gone forgets that instance commits to section (it is shutting down).
-func (f *forwarder) gone(section int64, instance string) {
+// gone forgets that instance commits to document (it is shutting down).
+func (f *forwarder) gone(doc domain.DocKey, instance string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	delete(f.committers[section], instance)
+	delete(f.committers[doc], instance)
 }
 
-// leaveOut stops forwarding section's submits to instance for skipFor.
-func (f *forwarder) leaveOut(section int64, instance string, now time.Time) {
-	f.stamp(f.skip, section, instance, now.Add(skipFor))
+// leaveOut stops forwarding document's submits to instance for skipFor.
+func (f *forwarder) leaveOut(doc domain.DocKey, instance string, now time.Time) {
+	f.stamp(f.skip, doc, instance, now.Add(skipFor))
 }
 
 // sweep forgets committers and left-out instances that no longer count.
 func (f *forwarder) sweep(now time.Time) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for _, all := range []map[int64]map[string]time.Time{f.committers, f.skip} {
-		for section, m := range all {
+	for _, all := range []map[domain.DocKey]map[string]time.Time{f.committers, f.skip} {
+		for doc, m := range all {
 			for in, at := range m {
 				if now.Sub(at) > skipFor {
 					delete(m, in)
 				}
 			}
 			if len(m) == 0 {
-				delete(all, section)
+				delete(all, doc)
 			}
 		}
 	}
@@ -208,13 +208,13 @@ func (f *forwarder) resolve(k fwdKey, r fwdResult) {
 
 // delivered resolves the forwarded submit that op committed, if any.
 func (f *forwarder) delivered(op *domain.CommittedOp) {
-	f.resolve(fwdKey{op.SectionID, op.ClientID, op.Seq}, fwdResult{res: &domain.SubmitResult{Op: op}})
+	f.resolve(fwdKey{op.Doc, op.ClientID, op.Seq}, fwdResult{res: &domain.SubmitResult{Op: op}})
 }
 
-// submitOp commits req: here, or at the section's committer.
+// submitOp commits req: here, or at the document's committer.
 func (h *Hub) submitOp(ctx context.Context, req domain.SubmitRequest) (*domain.SubmitResult, error) {
 	if h.cfg.ForwardTimeout > 0 {
-		if to := h.fwd.committer(req.SectionID, h.cfg.Instance, time.Now()); to != "" {
+		if to := h.fwd.committer(req.Doc, h.cfg.Instance, time.Now()); to != "" {
 			if res, err, ok := h.forward(ctx, to, req); ok {
 				return res, err
 			}
@@ -227,26 +227,26 @@ func (h *Hub) submitOp(ctx context.Context, req domain.SubmitRequest) (*domain.S
 // when the submit must be committed here: no answer in time, or the other
 // instance could not commit it.
 func (h *Hub) forward(ctx context.Context, to string, req domain.SubmitRequest) (res *domain.SubmitResult, err error, ok bool) {
-	k := fwdKey{req.SectionID, req.ClientID, req.Seq}
+	k := fwdKey{req.Doc, req.ClientID, req.Seq}
 	ch := h.fwd.expect(k)
 	defer h.fwd.forget(k, ch)
-	h.publish(&Message{Kind: KindSubmit, Section: req.SectionID, Instance: h.cfg.Instance, To: to,
+	h.publish(&Message{Kind: KindSubmit, Doc: req.Doc, Instance: h.cfg.Instance, To: to,
 		Submit: &ForwardedSubmit{V: req.BaseVersion, Op: req.Op, User: req.UserID, Client: req.ClientID, Seq: req.Seq}})
 	t := time.NewTimer(h.cfg.ForwardTimeout)
 	defer t.Stop()
 	select {
 	case r := <-ch:
 		if code := domain.ErrorCode(r.err); code == domain.EUNAVAILABLE || code == domain.EINTERNAL {
-			h.fwd.leaveOut(req.SectionID, to, time.Now())
+			h.fwd.leaveOut(req.Doc, to, time.Now())
 			h.metrics.forwardFallbacks.Inc()
 			return nil, nil, false
 		}
 		h.metrics.forwarded.Inc()
 		return r.res, r.err, true
 	case <-t.C:
-		h.fwd.leaveOut(req.SectionID, to, time.Now())
+		h.fwd.leaveOut(req.Doc, to, time.Now())
 		h.metrics.forwardFallbacks.Inc()
-		h.log.Debug("forwarded submit unanswered; committing here", "section", req.SectionID, "to", to)
+		h.log.Debug("forwarded submit unanswered; committing here", "doc", req.Doc, "to", to)
 		return nil, nil, false
 	case <-ctx.Done():
 		return nil, ctx.Err(), true
@@ -265,7 +265,7 @@ func (h *Hub) serveForwarded(m *Message) {
 		s := m.Submit
 		ctx, cancel := context.WithTimeout(h.ctx, serviceTimeout)
 		defer cancel()
-		res, err := h.deps.OpLog.Submit(ctx, domain.SubmitRequest{SectionID: m.Section, BaseVersion: s.V, Op: s.Op,
+		res, err := h.deps.OpLog.Submit(ctx, domain.SubmitRequest{Doc: m.Doc, BaseVersion: s.V, Op: s.Op,
 			UserID: s.User, ClientID: s.Client, Seq: s.Seq})
 		if err == nil && !res.Duplicate {
 			return // the op itself travels to the origin
@@ -277,7 +277,7 @@ func (h *Hub) serveForwarded(m *Message) {
 		} else {
 			out.Op = res.Op
 		}
-		h.publish(&Message{Kind: KindSubmitted, Section: m.Section, Instance: h.cfg.Instance, To: m.Instance, Outcome: out})
+		h.publish(&Message{Kind: KindSubmitted, Doc: m.Doc, Instance: h.cfg.Instance, To: m.Instance, Outcome: out})
 	}()
 }
 
@@ -288,10 +288,10 @@ func (h *Hub) submitted(m *Message) {
 	switch {
 	case o.Code != "":
 		r.err = &domain.Error{Code: o.Code, Message: o.Message, Fields: o.Fields}
-	case o.Op != nil && o.Op.SectionID == m.Section && o.Op.ClientID == o.Client && o.Op.Seq == o.Seq:
+	case o.Op != nil && o.Op.Doc == m.Doc && o.Op.ClientID == o.Client && o.Op.Seq == o.Seq:
 		r.res = &domain.SubmitResult{Op: o.Op, Duplicate: true}
 	default:
 		return
 	}
-	h.fwd.resolve(fwdKey{m.Section, o.Client, o.Seq}, r)
+	h.fwd.resolve(fwdKey{m.Doc, o.Client, o.Seq}, r)
 }

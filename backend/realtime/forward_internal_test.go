@@ -12,7 +12,7 @@ import (
 // second must still be told its outcome.
 func TestForwarderKeepsASecondWaiterForTheSameSubmit(t *testing.T) {
 	f := newForwarder(time.Minute)
-	k := fwdKey{7, "c", 1}
+	k := fwdKey{domain.SectionDoc(7), "c", 1}
 	first := f.expect(k)
 	f.resolve(k, fwdResult{res: &domain.SubmitResult{Op: &domain.CommittedOp{Version: 3}}})
 	second := f.expect(k)
@@ -38,7 +38,7 @@ func TestForwarderKeepsASecondWaiterForTheSameSubmit(t *testing.T) {
 // Two callers waiting for the same submit at once are both told.
 func TestForwarderResolvesEveryWaiter(t *testing.T) {
 	f := newForwarder(time.Minute)
-	k := fwdKey{7, "c", 1}
+	k := fwdKey{domain.SectionDoc(7), "c", 1}
 	a, b := f.expect(k), f.expect(k)
 	f.resolve(k, fwdResult{err: domain.Invalid("op", "x")})
 	for i, ch := range []chan fwdResult{a, b} {

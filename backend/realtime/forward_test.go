@@ -79,7 +79,7 @@ func TestSubmitsGoToTheSectionsCommitter(t *testing.T) {
 		if got := b.waitMetric(t, "strategieraum_ws_submits_forwarded_total", 5); got != 5 {
 			t.Errorf("b forwarded %v submits; want 5", got)
 		}
-		if text, v := w.dbText(w.section); v != 6 || text[:6] != "Abbbbb" {
+		if text, v := w.dbText(domain.SectionDoc(w.section)); v != 6 || text[:6] != "Abbbbb" {
 			t.Errorf("database has %q at %d", text, v)
 		}
 	})
@@ -107,7 +107,7 @@ func TestForwardedRefusalsAndDuplicatesComeBack(t *testing.T) {
 		if got, fb := b.waitMetric(t, "strategieraum_ws_submits_forwarded_total", 4), b.metric(t, "strategieraum_ws_submit_forward_fallbacks_total"); got != 4 || fb != 0 {
 			t.Errorf("b forwarded %v submits, %v fell back; want 4 and none", got, fb)
 		}
-		if _, v := w.dbText(w.section); v != 2 {
+		if _, v := w.dbText(domain.SectionDoc(w.section)); v != 2 {
 			t.Errorf("database at version %d; want 2 (a's op and b's once)", v)
 		}
 	})
@@ -131,7 +131,7 @@ func TestForwardFallsBackWhenTheCommitterIsGone(t *testing.T) {
 		if got := b.svc.Stats().Ops; got != 3 {
 			t.Errorf("b committed %d ops; want 3", got)
 		}
-		if text, v := w.dbText(w.section); v != 4 || text[:4] != "BBBA" {
+		if text, v := w.dbText(domain.SectionDoc(w.section)); v != 4 || text[:4] != "BBBA" {
 			t.Errorf("database has %q at %d", text, v)
 		}
 	})
@@ -141,11 +141,11 @@ func TestForwardFallsBackWhenTheCommitterIsGone(t *testing.T) {
 func TestCommitterShuttingDownIsNotWaitedFor(t *testing.T) {
 	databases(t, func(t *testing.T, w *world) {
 		a, b, _, cb := committerWorld(t, w)
-		if got := realtime.Committer(b.hub, w.section); got != "a" {
+		if got := realtime.Committer(b.hub, domain.SectionDoc(w.section)); got != "a" {
 			t.Fatalf("b takes %q as the section's committer; want a", got)
 		}
 		a.kill() // closes its hub, as a graceful shutdown does
-		waitUntil(t, "b to hear that a is leaving", func() bool { return realtime.Committer(b.hub, w.section) == "" })
+		waitUntil(t, "b to hear that a is leaving", func() bool { return realtime.Committer(b.hub, domain.SectionDoc(w.section)) == "" })
 		cb.submit(w.section, 1, []any{"B"}, "cb", 1)
 		if f, fb := b.metric(t, "strategieraum_ws_submits_forwarded_total"), b.metric(t, "strategieraum_ws_submit_forward_fallbacks_total"); f != 0 || fb != 0 {
 			t.Errorf("b forwarded %v submits (%v fallbacks) to an instance that said it was leaving", f, fb)
@@ -163,7 +163,7 @@ func TestCommitterMustHaveTheSectionOpen(t *testing.T) {
 		b := w.start(testConfig("b"), mem.View())
 		cb := dialRaw(t, b, w.editors[1].ID)
 		cb.open(w.section)
-		if _, err := a.svc.Submit(context.Background(), domain.SubmitRequest{SectionID: w.section, Op: json.RawMessage(`["A"]`),
+		if _, err := a.svc.Submit(context.Background(), domain.SubmitRequest{Doc: domain.SectionDoc(w.section), Op: json.RawMessage(`["A"]`),
 			UserID: w.editors[0].ID, ClientID: "rest", Seq: 1}); err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/realtime"
 )
 
@@ -18,7 +19,7 @@ func TestBadFramesGetErrorsAndChangeNothing(t *testing.T) {
 	in := w.start(testConfig("a"), nil)
 	c := dialRaw(t, in, w.editors[0].ID)
 	snap := c.open(w.section)
-	text, v := w.dbText(w.section)
+	text, v := w.dbText(domain.SectionDoc(w.section))
 	if snap.Text != text || snap.V != v || v != 0 {
 		t.Fatalf("snapshot %q v%d, database %q v%d", snap.Text, snap.V, text, v)
 	}
@@ -56,12 +57,12 @@ func TestBadFramesGetErrorsAndChangeNothing(t *testing.T) {
 			t.Errorf("%s: want error %s, got %+v", tc.name, tc.code, f)
 		}
 	}
-	if text2, v2 := w.dbText(w.section); text2 != text || v2 != v {
+	if text2, v2 := w.dbText(domain.SectionDoc(w.section)); text2 != text || v2 != v {
 		t.Fatalf("bad frames changed the section: %q v%d", text2, v2)
 	}
 	// The connection still works.
 	ack := c.submit(w.section, 0, []any{"Neu: "}, "c1", 1)
-	if text2, v2 := w.dbText(w.section); ack.V != 0 || v2 != 1 || text2 != "Neu: "+text {
+	if text2, v2 := w.dbText(domain.SectionDoc(w.section)); ack.V != 0 || v2 != 1 || text2 != "Neu: "+text {
 		t.Fatalf("after a good op: ack v%d, database v%d %q", ack.V, v2, text2)
 	}
 	// A frame over 1 MiB closes the connection with 1009.
@@ -129,10 +130,10 @@ func TestPermissions(t *testing.T) {
 	if f.Section != w.final || f.Seq != 2 {
 		t.Errorf("error frame names section %d seq %d", f.Section, f.Seq)
 	}
-	if _, v := w.dbText(w.final); v != 0 {
+	if _, v := w.dbText(domain.SectionDoc(w.final)); v != 0 {
 		t.Fatalf("final section changed to v%d", v)
 	}
-	if _, v := w.dbText(w.section); v != 1 {
+	if _, v := w.dbText(domain.SectionDoc(w.section)); v != 1 {
 		t.Fatalf("section at v%d after one op", v)
 	}
 }
@@ -162,7 +163,7 @@ func TestTextCapAndPing(t *testing.T) {
 	c.open(w.section)
 	c.send(map[string]any{"t": "ping"})
 	c.next("pong")
-	text, _ := w.dbText(w.section)
+	text, _ := w.dbText(domain.SectionDoc(w.section))
 	n := len([]rune(text))
 	half := strings.Repeat("a", 600_000) // two of these pass the 1,048,576 code points
 	c.submit(w.section, 0, []any{n, half}, "ed", 1)
@@ -170,7 +171,7 @@ func TestTextCapAndPing(t *testing.T) {
 	if f := c.expectError(realtime.CodeTooLarge); f.Seq != 2 {
 		t.Fatalf("too_large names seq %d", f.Seq)
 	}
-	if _, v := w.dbText(w.section); v != 1 {
+	if _, v := w.dbText(domain.SectionDoc(w.section)); v != 1 {
 		t.Fatalf("section at v%d", v)
 	}
 }

@@ -26,14 +26,30 @@ import (
 // world is a database with one strategy, an editable and a final section,
 // an editor and a reader, and any number of instances serving it.
 type world struct {
-	t       testing.TB
-	url     string
-	db      *store.DB // used for seeding and checks
-	users   map[int64]*domain.User
-	editors []*domain.User
-	reader  *domain.User
-	section int64 // draft, editable
-	final   int64 // final, locked
+	t               testing.TB
+	url             string
+	db              *store.DB // used for seeding and checks
+	users           map[int64]*domain.User
+	editors         []*domain.User
+	reader          *domain.User
+	section         int64 // draft, editable
+	final           int64 // final, locked
+	strategy, phase int64
+	// statement is HE's statement draft; landHE are HE's Land accounts,
+	// who write it.
+	statement domain.DocKey
+	landHE    []*domain.User
+	// doc is the document the convergence tests type into, and docEditors
+	// the users who do: the section and its Themenpaten unless onStatement.
+	doc        domain.DocKey
+	docEditors []*domain.User
+}
+
+// onStatement makes the convergence tests type into HE's statement, as
+// HE's Land accounts.
+func (w *world) onStatement() *world {
+	w.doc, w.docEditors = w.statement, w.landHE
+	return w
 }
 
 var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -46,6 +62,16 @@ func databases(t *testing.T, fn func(t *testing.T, w *world)) {
 	if os.Getenv(storetest.PostgresEnv) != "" {
 		t.Run("postgres", func(t *testing.T) { fn(t, newWorld(t, storetest.PostgresURL(t))) })
 	}
+}
+
+// eachDocKind runs fn as databases does, once on the section and once on
+// HE's statement (w.onStatement), so that the engine is shown to work alike
+// for every kind of document.
+func eachDocKind(t *testing.T, fn func(t *testing.T, w *world)) {
+	t.Run("section", func(t *testing.T) { databases(t, fn) })
+	t.Run("statement", func(t *testing.T) {
+		databases(t, func(t *testing.T, w *world) { fn(t, w.onStatement()) })
+	})
 }
 
 func openStore(t testing.TB, url string) *store.DB {
@@ -79,7 +105,8 @@ func newWorld(t testing.TB, url string) *world {
 	st := &domain.Strategy{Title: "Föderale Digitalstrategie"}
 	must(w.db.CreateStrategy(ctx, st))
 	open := time.Now().Add(-time.Hour)
-	must(w.db.AddPhase(ctx, &domain.Phase{StrategyID: st.ID, Kind: domain.PhaseBeteiligung, Title: "Beteiligung", OpensAt: &open}))
+	phase := &domain.Phase{StrategyID: st.ID, Kind: domain.PhaseBeteiligung, Title: "Beteiligung", OpensAt: &open}
+	must(w.db.AddPhase(ctx, phase))
 	topic := &domain.Topic{StrategyID: st.ID, Title: "Digitale Infrastruktur", Sponsors: []domain.Organisation{*he}}
 	must(w.db.CreateTopic(ctx, topic))
 	sec := &domain.Section{StrategyID: st.ID, TopicID: &topic.ID, Part: domain.PartSchwerpunkt,
@@ -98,6 +125,20 @@ func newWorld(t testing.TB, url string) *world {
 		w.users[u.ID] = u
 		w.editors = append(w.editors, u)
 	}
+	for i := range 4 {
+		u := &domain.User{Email: "land" + strconv.Itoa(i) + "@hessen.example", Name: "Referent " + strconv.Itoa(i),
+			OrgID: he.ID, Roles: []domain.Role{domain.RoleLand}}
+		must(w.db.CreateUser(ctx, u, "x"))
+		u, err := w.db.FindUserByID(ctx, u.ID)
+		must(err)
+		w.users[u.ID] = u
+		w.landHE = append(w.landHE, u)
+	}
+	stmt := &domain.Statement{StrategyID: st.ID, PhaseID: phase.ID, OrgID: he.ID, Body: "Hessen begrüßt 🚀 den Entwurf.",
+		UpdatedBy: w.landHE[0].ID}
+	must(w.db.SaveStatementDraft(ctx, stmt, nil))
+	w.statement, w.strategy, w.phase = domain.StatementDoc(stmt.ID), st.ID, phase.ID
+	w.doc, w.docEditors = domain.SectionDoc(w.section), w.editors
 	r := &domain.User{Email: "leser@bayern.example", Name: "Leserin", OrgID: by.ID, Roles: []domain.Role{domain.RoleLand}}
 	must(w.db.CreateUser(ctx, r, "x"))
 	r, err = w.db.FindUserByID(ctx, r.ID)
@@ -128,7 +169,7 @@ func (w *world) start(cfg realtime.HubConfig, broker realtime.Broker) *instance 
 	t := w.t
 	db := openStore(t, w.url)
 	in := &instance{svc: collab.New(db, collab.Options{Logger: quietLog}), reg: prometheus.NewRegistry(), done: make(chan struct{})}
-	in.hub = realtime.NewHub(cfg, realtime.Deps{OpLog: in.svc, Strategies: db, Broker: broker, Logger: quietLog, Metrics: in.reg, Observe: in.svc.Observe})
+	in.hub = realtime.NewHub(cfg, realtime.Deps{OpLog: in.svc, Strategies: db, Statements: db, Broker: broker, Logger: quietLog, Metrics: in.reg, Observe: in.svc.Observe})
 	in.svc.OnCommit(in.hub.Committed)
 	// The shim stands in for the HTTP layer's authentication: ?as=<user id>.
 	in.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
@@ -210,20 +251,20 @@ func (in *instance) waitMetric(t testing.TB, name string, want float64) float64 
 	return got
 }
 
-// dbText returns the section's committed text and version.
-func (w *world) dbText(section int64) (string, int64) {
-	s, err := w.db.FindSectionByID(context.Background(), section)
+// dbText returns the document's committed text and version.
+func (w *world) dbText(doc domain.DocKey) (string, int64) {
+	h, text, err := w.db.DocText(context.Background(), doc)
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	return s.Text, s.Version
+	return text, h.Version
 }
 
-// committed returns every op in a section's log.
-func (w *world) committed(svc domain.OpLogService, section int64) []*domain.CommittedOp {
+// committed returns every op in a document's log.
+func (w *world) committed(svc domain.OpLogService, doc domain.DocKey) []*domain.CommittedOp {
 	var all []*domain.CommittedOp
 	for {
-		ops, err := svc.OpsSince(context.Background(), section, int64(len(all)), 1000)
+		ops, err := svc.OpsSince(context.Background(), doc, int64(len(all)), 1000)
 		if err != nil {
 			w.t.Fatal(err)
 		}

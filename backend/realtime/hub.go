@@ -20,11 +20,14 @@ import (
 type Deps struct {
 	OpLog      domain.OpLogService
 	Strategies domain.StrategyService
+	// Statements, if set, serves the rights on statements' live texts;
+	// without it statement documents are not found.
+	Statements StatementFinder
 	Broker     Broker                // nil: a private MemoryBroker
 	Logger     *slog.Logger          // nil: slog.Default()
 	Metrics    prometheus.Registerer // nil: metrics are kept but not registered
 	// Observe, if set, is called with every op a room delivers, local or
-	// remote, in version order per section, under the room's lock: it must
+	// remote, in version order per document, under the room's lock: it must
 	// be quick (collab.Service.Observe).
 	Observe func(op *domain.CommittedOp)
 	// Sessions and Users let the hub re-check each connection's session or
@@ -39,7 +42,7 @@ type Deps struct {
 }
 
 // Hub serves the live channel of one instance: it owns the connections,
-// one room per open section, and the link to the broker.
+// one room per open document, and the link to the broker.
 type Hub struct {
 	cfg     HubConfig
 	deps    Deps
@@ -47,17 +50,17 @@ type Hub struct {
 	metrics *metrics
 
 	mu     sync.Mutex
-	rooms  map[int64]*room
+	rooms  map[domain.DocKey]*room
 	conns  map[*conn]struct{}
 	closed bool
 
 	pubq      chan *Message // to the broker, never blocking the committer
 	presenceq chan struct{} // wakes the presence loop
 	presMu    sync.Mutex
-	presWork  map[int64]int // section → presence work flags
+	presWork  map[domain.DocKey]int // document → presence work flags
 	connSeq   atomic.Int64
 	resMu     sync.Mutex
-	resources map[int64]cachedResource // section → section and strategy, see resource
+	resources map[domain.DocKey]cachedResource // document → document and strategy, see resource
 	fwd       *forwarder
 	sweeping  atomic.Bool // an access check of every connection is running
 	auditMu   sync.Mutex
@@ -80,9 +83,9 @@ func NewHub(cfg HubConfig, deps Deps) *Hub {
 	h := &Hub{
 		cfg: cfg, deps: deps, log: deps.Logger.With("component", "realtime", "instance", cfg.Instance),
 		metrics: newMetrics(deps.Metrics),
-		rooms:   map[int64]*room{}, conns: map[*conn]struct{}{},
-		pubq: make(chan *Message, 8192), presenceq: make(chan struct{}, 1), presWork: map[int64]int{},
-		resources: map[int64]cachedResource{}, fwd: newForwarder(cfg.CommitterWindow), audited: map[int64]auditMark{},
+		rooms:   map[domain.DocKey]*room{}, conns: map[*conn]struct{}{},
+		pubq: make(chan *Message, 8192), presenceq: make(chan struct{}, 1), presWork: map[domain.DocKey]int{},
+		resources: map[domain.DocKey]cachedResource{}, fwd: newForwarder(cfg.CommitterWindow), audited: map[int64]auditMark{},
 		ctx: ctx, cancel: cancel, done: make(chan struct{}),
 	}
 	return h
@@ -93,18 +96,18 @@ func (h *Hub) Instance() string { return h.cfg.Instance }
 
 // Committed takes an op this instance has just committed; wire it to the op
 // log's commit hook (collab.Service.OnCommit), which calls it in version
-// order per section. The op is delivered to local connections at once and
+// order per document. The op is delivered to local connections at once and
 // published to the other instances. It never blocks: if the broker falls
 // behind, the message is dropped and the receivers repair from the log.
 func (h *Hub) Committed(op *domain.CommittedOp) {
-	// Only an instance that has the section open receives forwarded
+	// Only an instance that has the document open receives forwarded
 	// submits for it, so only such an instance offers to commit them.
-	serves := h.findRoom(op.SectionID) != nil
+	serves := h.findRoom(op.Doc) != nil
 	if serves {
-		h.fwd.seen(op.SectionID, h.cfg.Instance, time.Now())
+		h.fwd.seen(op.Doc, h.cfg.Instance, time.Now())
 	}
 	h.deliverOp(op)
-	h.publish(&Message{Kind: KindOp, Section: op.SectionID, Instance: h.cfg.Instance, Serves: serves, Op: op})
+	h.publish(&Message{Kind: KindOp, Doc: op.Doc, Instance: h.cfg.Instance, Serves: serves, Op: op})
 }
 
 // Run drives the broker subscription, publishing, presence, gap repair and
@@ -165,10 +168,10 @@ func (h *Hub) Close() {
 	defer cancel()
 	// Tell the others to stop forwarding submits here (forward.go).
 	for _, r := range h.roomList() {
-		if h.deps.Broker.SetPresence(ctx, h.cfg.Instance, r.id, nil, 0) == nil {
-			_ = h.deps.Broker.Publish(ctx, &Message{Kind: KindPresence, Section: r.id, Instance: h.cfg.Instance})
+		if h.deps.Broker.SetPresence(ctx, h.cfg.Instance, r.id.String(), nil, 0) == nil {
+			_ = h.deps.Broker.Publish(ctx, &Message{Kind: KindPresence, Doc: r.id, Instance: h.cfg.Instance})
 		}
-		_ = h.deps.Broker.Publish(ctx, &Message{Kind: KindLeaving, Section: r.id, Instance: h.cfg.Instance})
+		_ = h.deps.Broker.Publish(ctx, &Message{Kind: KindLeaving, Doc: r.id, Instance: h.cfg.Instance})
 	}
 	h.cancel()
 }
@@ -180,7 +183,7 @@ func (h *Hub) Handler() http.Handler {
 }
 
 // publishers is how many goroutines publish to the broker at once. With
-// one, every op of a busy section waits for the broker round trips of the
+// one, every op of a busy document waits for the broker round trips of the
 // ops before it, and the other instances wait for it in turn; the broker
 // does not promise order anyway, and rooms put ops back in order.
 const publishers = 4
@@ -194,7 +197,7 @@ func (h *Hub) publishLoop(ctx context.Context) {
 			pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 			if err := h.deps.Broker.Publish(pctx, m); err != nil {
 				h.metrics.brokerDropped.Inc()
-				h.log.Debug("publish failed", "section", m.Section, "err", err)
+				h.log.Debug("publish failed", "doc", m.Doc, "err", err)
 			}
 			cancel()
 		}
@@ -205,9 +208,9 @@ func (h *Hub) publishLoop(ctx context.Context) {
 func (h *Hub) fromBroker(m *Message) {
 	switch m.Kind {
 	case KindOp:
-		if m.Op != nil && m.Op.SectionID == m.Section {
+		if m.Op != nil && m.Op.Doc == m.Doc {
 			if m.Serves {
-				h.fwd.seen(m.Section, m.Instance, time.Now())
+				h.fwd.seen(m.Doc, m.Instance, time.Now())
 			}
 			h.deliverOp(m.Op)
 		}
@@ -221,17 +224,17 @@ func (h *Hub) fromBroker(m *Message) {
 		}
 	case KindLeaving:
 		if m.Instance != h.cfg.Instance {
-			h.fwd.gone(m.Section, m.Instance)
+			h.fwd.gone(m.Doc, m.Instance)
 		}
 	case KindCursor:
 		if m.Instance != h.cfg.Instance && m.Cursor != nil {
-			if r := h.findRoom(m.Section); r != nil {
+			if r := h.findRoom(m.Doc); r != nil {
 				r.remoteCursor(m.Cursor)
 			}
 		}
 	case KindPresence:
 		if m.Instance != h.cfg.Instance {
-			h.presenceChanged(m.Section, false)
+			h.presenceChanged(m.Doc, false)
 		}
 	case KindThreads:
 		h.deliverThreads(m)
@@ -246,27 +249,27 @@ func (h *Hub) fromBroker(m *Message) {
 			go h.recheck(h.connsWhere(func(c *conn) bool { return c.userID == m.User }))
 		}
 	case KindResync:
-		if r := h.findRoom(m.Section); r != nil {
+		if r := h.findRoom(m.Doc); r != nil {
 			r.mu.Lock()
 			r.checkAt = time.Time{} // compare with the log on the next tick
 			r.mu.Unlock()
-			h.presenceChanged(m.Section, true)
+			h.presenceChanged(m.Doc, true)
 		}
 	}
 }
 
 func (h *Hub) deliverOp(op *domain.CommittedOp) {
-	if r := h.findRoom(op.SectionID); r != nil {
+	if r := h.findRoom(op.Doc); r != nil {
 		r.mu.Lock()
 		r.offer(op, false)
 		r.mu.Unlock()
 	}
 }
 
-func (h *Hub) findRoom(section int64) *room {
+func (h *Hub) findRoom(doc domain.DocKey) *room {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.rooms[section]
+	return h.rooms[doc]
 }
 
 // tickLoop runs the periodic work: gap repair and idle checks, heartbeats of
@@ -328,26 +331,26 @@ func (h *Hub) pingAll() {
 	}
 }
 
-// acquireRoom returns the room of section with a reference held, creating
+// acquireRoom returns the room of document with a reference held, creating
 // it and subscribing to the broker if needed. releaseRoom drops the
 // reference and removes an unused room.
-func (h *Hub) acquireRoom(ctx context.Context, section int64) (*room, error) {
+func (h *Hub) acquireRoom(ctx context.Context, doc domain.DocKey) (*room, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return nil, domain.Errorf(domain.EUNAVAILABLE, "Der Server wird beendet.")
 	}
-	r := h.rooms[section]
+	r := h.rooms[doc]
 	if r == nil {
 		// A broker that is down must not keep anyone from editing: the
 		// database is the source of truth, the broker remembers the
 		// subscription and renews it on reconnect, and until then the idle
 		// check brings the room's ops from the log.
-		if err := h.deps.Broker.Subscribe(ctx, section); err != nil {
-			h.log.Warn("broker subscribe failed; serving from the log until it recovers", "section", section, "err", err)
+		if err := h.deps.Broker.Subscribe(ctx, doc.String()); err != nil {
+			h.log.Warn("broker subscribe failed; serving from the log until it recovers", "doc", doc, "err", err)
 		}
-		r = newRoom(h, section)
-		h.rooms[section] = r
+		r = newRoom(h, doc)
+		h.rooms[doc] = r
 	}
 	r.refs++
 	return r, nil
@@ -363,8 +366,8 @@ func (h *Hub) releaseRoom(r *room) {
 	delete(h.rooms, r.id)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	if err := h.deps.Broker.Unsubscribe(ctx, r.id); err != nil {
-		h.log.Warn("unsubscribe failed", "section", r.id, "err", err)
+	if err := h.deps.Broker.Unsubscribe(ctx, r.id.String()); err != nil {
+		h.log.Warn("unsubscribe failed", "doc", r.id, "err", err)
 	}
 }
 

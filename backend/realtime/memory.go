@@ -15,18 +15,18 @@ var _ Broker = (*MemoryBroker)(nil)
 type MemoryBroker struct {
 	mu       sync.Mutex
 	views    map[*memoryView]bool
-	presence map[int64]map[string][]*Presence // section → instance → entries
+	presence map[string]map[string][]*Presence // channel → instance → entries
 }
 
 // NewMemoryBroker returns an empty broker.
 func NewMemoryBroker() *MemoryBroker {
-	return &MemoryBroker{views: map[*memoryView]bool{}, presence: map[int64]map[string][]*Presence{}}
+	return &MemoryBroker{views: map[*memoryView]bool{}, presence: map[string]map[string][]*Presence{}}
 }
 
 // View returns a Broker through which one hub uses b; use it when several
 // hubs share b. b itself is a view of its own for the single-hub case.
 func (b *MemoryBroker) View() Broker {
-	return &memoryView{b: b, sections: map[int64]bool{}}
+	return &memoryView{b: b, channels: map[string]bool{}}
 }
 
 // defaultView is b used directly as a Broker.
@@ -38,7 +38,7 @@ func (b *MemoryBroker) defaultView() *memoryView {
 			return v
 		}
 	}
-	v := &memoryView{b: b, sections: map[int64]bool{}, isDefault: true}
+	v := &memoryView{b: b, channels: map[string]bool{}, isDefault: true}
 	b.views[v] = true
 	return v
 }
@@ -54,41 +54,41 @@ func (b *MemoryBroker) Publish(ctx context.Context, m *Message) error {
 }
 
 // Subscribe implements Broker.
-func (b *MemoryBroker) Subscribe(ctx context.Context, section int64) error {
-	return b.defaultView().Subscribe(ctx, section)
+func (b *MemoryBroker) Subscribe(ctx context.Context, channel string) error {
+	return b.defaultView().Subscribe(ctx, channel)
 }
 
 // Unsubscribe implements Broker.
-func (b *MemoryBroker) Unsubscribe(ctx context.Context, section int64) error {
-	return b.defaultView().Unsubscribe(ctx, section)
+func (b *MemoryBroker) Unsubscribe(ctx context.Context, channel string) error {
+	return b.defaultView().Unsubscribe(ctx, channel)
 }
 
 // SetPresence implements Broker.
-func (b *MemoryBroker) SetPresence(_ context.Context, instance string, section int64, entries []*Presence, _ time.Duration) error {
+func (b *MemoryBroker) SetPresence(_ context.Context, instance string, channel string, entries []*Presence, _ time.Duration) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	m := b.presence[section]
+	m := b.presence[channel]
 	if len(entries) == 0 {
 		delete(m, instance)
 		if len(m) == 0 {
-			delete(b.presence, section)
+			delete(b.presence, channel)
 		}
 		return nil
 	}
 	if m == nil {
 		m = map[string][]*Presence{}
-		b.presence[section] = m
+		b.presence[channel] = m
 	}
 	m[instance] = append([]*Presence(nil), entries...)
 	return nil
 }
 
 // Presence implements Broker.
-func (b *MemoryBroker) Presence(_ context.Context, section int64) ([]*Presence, error) {
+func (b *MemoryBroker) Presence(_ context.Context, channel string) ([]*Presence, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var out []*Presence
-	for _, es := range b.presence[section] {
+	for _, es := range b.presence[channel] {
 		out = append(out, es...)
 	}
 	return out, nil
@@ -100,7 +100,7 @@ type memoryView struct {
 	isDefault bool
 	mu        sync.Mutex
 	handle    func(*Message)
-	sections  map[int64]bool
+	channels  map[string]bool
 }
 
 func (v *memoryView) Run(ctx context.Context, handle func(*Message)) error {
@@ -129,7 +129,7 @@ func (v *memoryView) Publish(_ context.Context, m *Message) error {
 	v.b.mu.Unlock()
 	for _, w := range views {
 		w.mu.Lock()
-		h, ok := w.handle, w.sections[m.Section]
+		h, ok := w.handle, w.channels[m.Channel()]
 		w.mu.Unlock()
 		if h != nil && ok {
 			h(m)
@@ -138,24 +138,24 @@ func (v *memoryView) Publish(_ context.Context, m *Message) error {
 	return nil
 }
 
-func (v *memoryView) Subscribe(_ context.Context, section int64) error {
+func (v *memoryView) Subscribe(_ context.Context, channel string) error {
 	v.mu.Lock()
-	v.sections[section] = true
+	v.channels[channel] = true
 	v.mu.Unlock()
 	return nil
 }
 
-func (v *memoryView) Unsubscribe(_ context.Context, section int64) error {
+func (v *memoryView) Unsubscribe(_ context.Context, channel string) error {
 	v.mu.Lock()
-	delete(v.sections, section)
+	delete(v.channels, channel)
 	v.mu.Unlock()
 	return nil
 }
 
-func (v *memoryView) SetPresence(ctx context.Context, instance string, section int64, entries []*Presence, ttl time.Duration) error {
-	return v.b.SetPresence(ctx, instance, section, entries, ttl)
+func (v *memoryView) SetPresence(ctx context.Context, instance string, channel string, entries []*Presence, ttl time.Duration) error {
+	return v.b.SetPresence(ctx, instance, channel, entries, ttl)
 }
 
-func (v *memoryView) Presence(ctx context.Context, section int64) ([]*Presence, error) {
-	return v.b.Presence(ctx, section)
+func (v *memoryView) Presence(ctx context.Context, channel string) ([]*Presence, error) {
+	return v.b.Presence(ctx, channel)
 }

@@ -42,7 +42,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		sendDelay: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "strategieraum_ws_op_send_delay_seconds",
 			Help: "Time from an op's commit to its fan-out to the local connections' queues (broker, ordering, batching).", Buckets: latencyBuckets}),
 		forwarded: prometheus.NewCounter(prometheus.CounterOpts{Name: "strategieraum_ws_submits_forwarded_total",
-			Help: "Submits committed by the instance that commits to their section, on this instance's behalf."}),
+			Help: "Submits committed by the instance that commits to their document, on this instance's behalf."}),
 		forwardFallbacks: prometheus.NewCounter(prometheus.CounterOpts{Name: "strategieraum_ws_submit_forward_fallbacks_total",
 			Help: "Forwarded submits committed here after all, because the other instance did not answer in time or could not commit."}),
 	}

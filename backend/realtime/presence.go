@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/ot"
 )
 
@@ -25,31 +26,31 @@ func ColorFor(userID int64) string {
 	return palette[h.Sum32()%uint32(len(palette))]
 }
 
-// Presence work flags, merged per section until the presence loop runs.
+// Presence work flags, merged per document until the presence loop runs.
 const (
 	presWrite   = 1 << iota // write this instance's entries to the broker
 	presPublish             // tell other instances to re-read
 	presRead                // re-read everyone's entries and update clients
 )
 
-// presenceChanged schedules presence work for a section: after a local
+// presenceChanged schedules presence work for a document: after a local
 // change (a connection opened or closed it) the entries are written and
 // announced; otherwise they are only re-read.
-func (h *Hub) presenceChanged(section int64, heartbeat bool) {
+func (h *Hub) presenceChanged(doc domain.DocKey, heartbeat bool) {
 	flags := presRead
 	if heartbeat {
 		flags |= presWrite
 	}
-	h.schedulePresence(section, flags)
+	h.schedulePresence(doc, flags)
 }
 
-func (h *Hub) localPresenceChanged(section int64) {
-	h.schedulePresence(section, presWrite|presPublish|presRead)
+func (h *Hub) localPresenceChanged(doc domain.DocKey) {
+	h.schedulePresence(doc, presWrite|presPublish|presRead)
 }
 
-func (h *Hub) schedulePresence(section int64, flags int) {
+func (h *Hub) schedulePresence(doc domain.DocKey, flags int) {
 	h.presMu.Lock()
-	h.presWork[section] |= flags
+	h.presWork[doc] |= flags
 	h.presMu.Unlock()
 	select {
 	case h.presenceq <- struct{}{}:
@@ -66,18 +67,18 @@ func (h *Hub) presenceLoop(ctx context.Context) {
 		}
 		h.presMu.Lock()
 		work := h.presWork
-		h.presWork = map[int64]int{}
+		h.presWork = map[domain.DocKey]int{}
 		h.presMu.Unlock()
-		for section, flags := range work {
-			h.updatePresence(ctx, section, flags)
+		for doc, flags := range work {
+			h.updatePresence(ctx, doc, flags)
 		}
 	}
 }
 
-func (h *Hub) updatePresence(ctx context.Context, section int64, flags int) {
+func (h *Hub) updatePresence(ctx context.Context, doc domain.DocKey, flags int) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	r := h.findRoom(section)
+	r := h.findRoom(doc)
 	var local []*Presence
 	if r != nil {
 		r.mu.Lock()
@@ -88,22 +89,22 @@ func (h *Hub) updatePresence(ctx context.Context, section int64, flags int) {
 		r.mu.Unlock()
 	}
 	if flags&presWrite != 0 {
-		if err := h.deps.Broker.SetPresence(ctx, h.cfg.Instance, section, local, h.cfg.PresenceTTL); err != nil {
-			h.log.Debug("writing presence failed", "section", section, "err", err)
+		if err := h.deps.Broker.SetPresence(ctx, h.cfg.Instance, doc.String(), local, h.cfg.PresenceTTL); err != nil {
+			h.log.Debug("writing presence failed", "doc", doc, "err", err)
 		}
 	}
 	if flags&presPublish != 0 {
 		select {
-		case h.pubq <- &Message{Kind: KindPresence, Section: section, Instance: h.cfg.Instance}:
+		case h.pubq <- &Message{Kind: KindPresence, Doc: doc, Instance: h.cfg.Instance}:
 		default:
 		}
 	}
 	if r == nil || flags&presRead == 0 {
 		return
 	}
-	all, err := h.deps.Broker.Presence(ctx, section)
+	all, err := h.deps.Broker.Presence(ctx, doc.String())
 	if err != nil {
-		h.log.Debug("reading presence failed", "section", section, "err", err)
+		h.log.Debug("reading presence failed", "doc", doc, "err", err)
 		return
 	}
 	r.mu.Lock()
@@ -128,7 +129,7 @@ func (h *Hub) updatePresence(ctx context.Context, section int64, flags int) {
 	r.remote = remote
 	// The heartbeat re-reads presence every PresenceBeat; when nobody came
 	// or went, skip building the sorted list of everyone (milliseconds for
-	// a crowded section, with the room held and its fan-out waiting).
+	// a crowded document, with the room held and its fan-out waiting).
 	if same {
 		return
 	}
@@ -136,13 +137,13 @@ func (h *Hub) updatePresence(ctx context.Context, section int64, flags int) {
 	r.sendPresence()
 }
 
-// maxPresence caps the entries of one presence list: a section read by
+// maxPresence caps the entries of one presence list: a document read by
 // thousands shows the first of them and the total, and the lists stay small
 // enough to send to everyone.
 const maxPresence = 50
 
 // presenceEvery is the least time between two presence lists of one room,
-// so that a crowd opening a section causes a few lists, not one per person.
+// so that a crowd opening a document causes a few lists, not one per person.
 const presenceEvery = 250 * time.Millisecond
 
 // presenceList returns everyone in the room, local and remote, by conn id.
@@ -196,15 +197,15 @@ func (r *room) sendPresence() {
 	}
 	r.sentUsers, r.presenceSent = key.String(), time.Now()
 	for _, s := range r.subs {
-		frame := presenceOut{T: typePresence, Section: r.id, Users: othersOf(all, s.self.Conn), Count: len(all) - 1}
-		s.c.enqueue(s, outItem{section: r.id, frame: mustJSON(frame)})
+		frame := presenceOut{T: typePresence, docRef: refOf(r.id), Users: othersOf(all, s.self.Conn), Count: len(all) - 1}
+		s.c.enqueue(s, outItem{doc: r.id, frame: mustJSON(frame)})
 	}
 }
 
 // cursor records the connection's selection and passes it on.
 func (c *conn) cursor(ctx context.Context, f *inFrame) *frameError {
-	s := c.subs[f.Section]
-	r := c.hub.findRoom(f.Section)
+	s := c.subs[f.doc]
+	r := c.hub.findRoom(f.doc)
 	if s == nil || r == nil {
 		return badRequest("Der Abschnitt ist auf dieser Verbindung nicht geöffnet.")
 	}
@@ -220,15 +221,15 @@ func (c *conn) cursor(ctx context.Context, f *inFrame) *frameError {
 	p := *s.self
 	p.V, p.Ranges = r.moveCursor(*f.V, ranges)
 	s.self = &p
-	frame := mustJSON(cursorOut{T: typeCursor, Section: r.id, Conn: p.Conn, User: p.User, V: p.V, Ranges: p.Ranges})
+	frame := mustJSON(cursorOut{T: typeCursor, docRef: refOf(r.id), Conn: p.Conn, User: p.User, V: p.V, Ranges: p.Ranges})
 	for oc, os := range r.subs {
 		if oc != c {
-			oc.enqueue(os, outItem{section: r.id, frame: frame})
+			oc.enqueue(os, outItem{doc: r.id, frame: frame})
 		}
 	}
 	cp := p
 	select {
-	case c.hub.pubq <- &Message{Kind: KindCursor, Section: r.id, Instance: c.hub.cfg.Instance, Cursor: &cp}:
+	case c.hub.pubq <- &Message{Kind: KindCursor, Doc: r.id, Instance: c.hub.cfg.Instance, Cursor: &cp}:
 	default:
 	}
 	return nil
@@ -245,9 +246,9 @@ func (r *room) remoteCursor(p *Presence) {
 	cp := *old
 	cp.V, cp.Ranges = r.moveCursor(p.V, p.Ranges)
 	r.remote[p.Conn] = &cp
-	frame := mustJSON(cursorOut{T: typeCursor, Section: r.id, Conn: cp.Conn, User: cp.User, V: cp.V, Ranges: cp.Ranges})
+	frame := mustJSON(cursorOut{T: typeCursor, docRef: refOf(r.id), Conn: cp.Conn, User: cp.User, V: cp.V, Ranges: cp.Ranges})
 	for _, s := range r.subs {
-		s.c.enqueue(s, outItem{section: r.id, frame: frame})
+		s.c.enqueue(s, outItem{doc: r.id, frame: frame})
 	}
 }
 

@@ -64,7 +64,7 @@ func (b *crashable) Publish(ctx context.Context, m *realtime.Message) error {
 	return b.Broker.Publish(ctx, m)
 }
 
-func (b *crashable) SetPresence(ctx context.Context, inst string, s int64, e []*realtime.Presence, ttl time.Duration) error {
+func (b *crashable) SetPresence(ctx context.Context, inst string, s string, e []*realtime.Presence, ttl time.Duration) error {
 	if b.dead.Load() {
 		return nil
 	}

@@ -51,8 +51,12 @@ const (
 
 // inFrame is any frame a client sends. Fields not used by a type are ignored.
 type inFrame struct {
-	T       string          `json:"t"`
+	T string `json:"t"`
+	// Doc names the document ("section:12", "statement:42"); Section, a
+	// section's id, is the older way to name a section and still read.
+	Doc     string          `json:"doc"`
 	Section int64           `json:"section"`
+	doc     domain.DocKey   // Doc or Section, resolved by decodeFrame
 	V       *int64          `json:"v"`
 	Op      json.RawMessage `json:"op"`
 	Client  string          `json:"client"`
@@ -64,7 +68,8 @@ type inFrame struct {
 // frame to send back.
 type frameError struct {
 	code, message string
-	section, seq  int64
+	doc           domain.DocKey
+	seq           int64
 }
 
 func (e *frameError) Error() string { return e.code + ": " + e.message }
@@ -87,7 +92,7 @@ func decodeFrame(data []byte) (*inFrame, *frameError) {
 	}
 	fail := func(msg string) (*inFrame, *frameError) {
 		e := badRequest(msg)
-		e.section, e.seq = f.Section, f.Seq
+		e.doc, e.seq = f.doc, f.Seq
 		return nil, e
 	}
 	switch f.T {
@@ -97,8 +102,17 @@ func decodeFrame(data []byte) (*inFrame, *frameError) {
 	default:
 		return fail("Unbekannter Nachrichtentyp.")
 	}
-	if f.Section <= 0 {
-		return fail("Die Abschnitts-ID fehlt oder ist ungültig.")
+	switch {
+	case f.Doc != "":
+		doc, err := domain.ParseDocKey(f.Doc)
+		if err != nil || f.Section != 0 && doc != domain.SectionDoc(f.Section) {
+			return fail("Das Dokument fehlt oder ist ungültig angegeben (erwartet: „section:12“ oder „statement:42“).")
+		}
+		f.doc = doc
+	case f.Section > 0:
+		f.doc = domain.SectionDoc(f.Section)
+	default:
+		return fail("Das Dokument fehlt oder ist ungültig angegeben (erwartet: „section:12“ oder „statement:42“).")
 	}
 	if f.V != nil && *f.V < 0 {
 		return fail("Die Version darf nicht negativ sein.")
@@ -115,7 +129,7 @@ func decodeFrame(data []byte) (*inFrame, *frameError) {
 			return fail("Die Sequenznummer darf nicht negativ sein.")
 		}
 		if len(bytes.TrimSpace(f.Op)) == 0 || bytes.Equal(bytes.TrimSpace(f.Op), []byte("null")) {
-			return nil, &frameError{code: CodeInvalidOp, message: "Die Operation fehlt.", section: f.Section, seq: f.Seq}
+			return nil, &frameError{code: CodeInvalidOp, message: "Die Operation fehlt.", doc: f.doc, seq: f.Seq}
 		}
 	case typeCursor:
 		if f.V == nil {
@@ -150,24 +164,38 @@ func opEntry(op *domain.CommittedOp) []byte {
 	return append(b, '}')
 }
 
-// opFrame builds {"t":"op","section":S,"v":…} from one entry.
-func opFrame(section int64, entry []byte) []byte {
-	b := make([]byte, 0, len(entry)+40)
-	b = append(b, `{"t":"op","section":`...)
-	b = strconv.AppendInt(b, section, 10)
+// appendDoc appends the fields that name doc in every frame about it:
+// "doc":"kind:id", and for a section also "section":id, for clients that
+// route by section id.
+func appendDoc(b []byte, doc domain.DocKey) []byte {
+	b = append(b, `"doc":"`...)
+	b = doc.AppendTo(b)
+	b = append(b, '"')
+	if doc.Kind == domain.DocSection {
+		b = append(b, `,"section":`...)
+		b = strconv.AppendInt(b, doc.ID, 10)
+	}
+	return b
+}
+
+// opFrame builds {"t":"op","doc":D,"v":…} from one entry.
+func opFrame(doc domain.DocKey, entry []byte) []byte {
+	b := make([]byte, 0, len(entry)+64)
+	b = append(b, `{"t":"op",`...)
+	b = appendDoc(b, doc)
 	b = append(b, ',')
 	return append(b, entry[1:]...)
 }
 
-// opsFrame builds {"t":"ops","section":S,"ops":[…]} from entries.
-func opsFrame(section int64, entries [][]byte) []byte {
-	n := 48
+// opsFrame builds {"t":"ops","doc":D,"ops":[…]} from entries.
+func opsFrame(doc domain.DocKey, entries [][]byte) []byte {
+	n := 72
 	for _, e := range entries {
 		n += len(e) + 1
 	}
 	b := make([]byte, 0, n)
-	b = append(b, `{"t":"ops","section":`...)
-	b = strconv.AppendInt(b, section, 10)
+	b = append(b, `{"t":"ops",`...)
+	b = appendDoc(b, doc)
 	b = append(b, `,"ops":[`...)
 	for i, e := range entries {
 		if i > 0 {
@@ -183,44 +211,60 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, q...)
 }
 
+// docRef names a frame's document: "doc" always, "section" as well for a
+// section (clients that route by section id).
+type docRef struct {
+	Doc     domain.DocKey `json:"doc"`
+	Section int64         `json:"section,omitempty"`
+}
+
+// refOf is the docRef of doc.
+func refOf(doc domain.DocKey) docRef {
+	r := docRef{Doc: doc}
+	if doc.Kind == domain.DocSection {
+		r.Section = doc.ID
+	}
+	return r
+}
+
 type ackOut struct {
-	T       string `json:"t"`
-	Section int64  `json:"section"`
-	V       int64  `json:"v"`
-	Seq     int64  `json:"seq"`
+	T string `json:"t"`
+	docRef
+	V   int64 `json:"v"`
+	Seq int64 `json:"seq"`
 }
 
 type errorOut struct {
 	T       string `json:"t"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
-	Section int64  `json:"section,omitempty"`
-	Seq     int64  `json:"seq,omitempty"`
+	*docRef
+	Seq int64 `json:"seq,omitempty"`
 }
 
 type snapshotOut struct {
-	T        string      `json:"t"`
-	Section  int64       `json:"section"`
+	T string `json:"t"`
+	docRef
 	V        int64       `json:"v"`
 	Text     string      `json:"text"`
 	Presence []*Presence `json:"presence"`
-	Count    int         `json:"count"` // others with the section open; Presence lists at most 50
+	Count    int         `json:"count"` // others with the document open; Presence lists at most 50
 }
 
 type presenceOut struct {
-	T       string      `json:"t"`
-	Section int64       `json:"section"`
-	Users   []*Presence `json:"users"`
-	Count   int         `json:"count"` // others with the section open; Users lists at most 50
+	T string `json:"t"`
+	docRef
+	Users []*Presence `json:"users"`
+	Count int         `json:"count"` // others with the document open; Users lists at most 50
 }
 
 type cursorOut struct {
-	T       string   `json:"t"`
-	Section int64    `json:"section"`
-	Conn    string   `json:"conn"`
-	User    int64    `json:"user"`
-	V       int64    `json:"v"`
-	Ranges  [][2]int `json:"ranges"`
+	T string `json:"t"`
+	docRef
+	Conn   string   `json:"conn"`
+	User   int64    `json:"user"`
+	V      int64    `json:"v"`
+	Ranges [][2]int `json:"ranges"`
 }
 
 func mustJSON(v any) []byte {
@@ -232,7 +276,12 @@ func mustJSON(v any) []byte {
 }
 
 func errorFrame(e *frameError) []byte {
-	return mustJSON(errorOut{T: typeError, Code: e.code, Message: e.message, Section: e.section, Seq: e.seq})
+	out := errorOut{T: typeError, Code: e.code, Message: e.message, Seq: e.seq}
+	if !e.doc.IsZero() {
+		ref := refOf(e.doc)
+		out.docRef = &ref
+	}
+	return mustJSON(out)
 }
 
 // errorFromDomain maps a service error to an error frame. Unexpected errors

@@ -56,10 +56,11 @@ func FuzzDecodeFrame(f *testing.F) {
 }
 
 func TestOpFramesAreJSON(t *testing.T) {
-	op := &domain.CommittedOp{SectionID: 4, Version: 7, Op: json.RawMessage(`[1,"\"😀"]`), UserID: 9, ClientID: "a\"b", Seq: 3}
+	op := &domain.CommittedOp{Doc: domain.SectionDoc(4), Version: 7, Op: json.RawMessage(`[1,"\"😀"]`), UserID: 9, ClientID: "a\"b", Seq: 3}
 	e := opEntry(op)
 	var one struct {
 		T       string          `json:"t"`
+		Doc     string          `json:"doc"`
 		Section int64           `json:"section"`
 		V       int64           `json:"v"`
 		Op      json.RawMessage `json:"op"`
@@ -67,17 +68,21 @@ func TestOpFramesAreJSON(t *testing.T) {
 		Client  string          `json:"client"`
 		Seq     int64           `json:"seq"`
 	}
-	if err := json.Unmarshal(opFrame(4, e), &one); err != nil {
+	if err := json.Unmarshal(opFrame(domain.SectionDoc(4), e), &one); err != nil {
 		t.Fatal(err)
 	}
-	if one.T != "op" || one.Section != 4 || one.V != 7 || string(one.Op) != string(op.Op) || one.User != 9 || one.Client != "a\"b" || one.Seq != 3 {
+	if one.T != "op" || one.Doc != "section:4" || one.Section != 4 || one.V != 7 || string(one.Op) != string(op.Op) || one.User != 9 || one.Client != "a\"b" || one.Seq != 3 {
 		t.Fatalf("op frame %+v", one)
 	}
 	var many struct {
-		T   string            `json:"t"`
-		Ops []json.RawMessage `json:"ops"`
+		T       string            `json:"t"`
+		Doc     string            `json:"doc"`
+		Section *int64            `json:"section"`
+		Ops     []json.RawMessage `json:"ops"`
 	}
-	if err := json.Unmarshal(opsFrame(4, [][]byte{e, e}), &many); err != nil || many.T != "ops" || len(many.Ops) != 2 {
+	// A statement's frames name it by doc only.
+	if err := json.Unmarshal(opsFrame(domain.StatementDoc(4), [][]byte{e, e}), &many); err != nil || many.T != "ops" ||
+		many.Doc != "statement:4" || many.Section != nil || len(many.Ops) != 2 {
 		t.Fatalf("ops frame %+v %v", many, err)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
 // rawConn speaks the protocol frame by frame, for tests of single frames.
@@ -116,6 +118,33 @@ func (r *rawConn) open(section int64) *frame {
 	f := r.next("snapshot", "error")
 	if f.T != "snapshot" {
 		r.t.Fatalf("open %d: %+v", section, f)
+	}
+	return f
+}
+
+// openDoc opens any document and returns its snapshot.
+func (r *rawConn) openDoc(doc domain.DocKey) *frame {
+	r.t.Helper()
+	r.send(map[string]any{"t": "open", "doc": doc.String()})
+	f := r.next("snapshot", "error")
+	if f.T != "snapshot" || f.Doc != doc.String() {
+		r.t.Fatalf("open %s: %+v", doc, f)
+	}
+	return f
+}
+
+// opDoc sends an op to any document without waiting.
+func (r *rawConn) opDoc(doc domain.DocKey, v int64, op any, client string, seq int64) {
+	r.send(map[string]any{"t": "op", "doc": doc.String(), "v": v, "op": op, "client": client, "seq": seq})
+}
+
+// submitDoc sends an op to any document and waits for its ack.
+func (r *rawConn) submitDoc(doc domain.DocKey, v int64, op any, client string, seq int64) *frame {
+	r.t.Helper()
+	r.opDoc(doc, v, op, client, seq)
+	f := r.next("ack", "error")
+	if f.T != "ack" || f.Seq != seq {
+		r.t.Fatalf("submit seq %d to %s: %+v", seq, doc, f)
 	}
 	return f
 }

@@ -15,12 +15,12 @@ const recentOps = 256
 // repairPage is how many ops one log read returns during repair.
 const repairPage = 500
 
-// room is one section on this instance: its local subscribers and the
+// room is one document on this instance: its local subscribers and the
 // in-order delivery of its ops. All fields are guarded by mu, which is taken
 // after Hub.mu and before conn.mu.
 type room struct {
 	hub  *Hub
-	id   int64
+	id   domain.DocKey
 	refs int // guarded by hub.mu
 
 	mu           sync.Mutex
@@ -56,7 +56,7 @@ type sub struct {
 	editErr     error
 }
 
-func newRoom(h *Hub, id int64) *room {
+func newRoom(h *Hub, id domain.DocKey) *room {
 	return &room{hub: h, id: id, subs: map[*conn]*sub{}, next: -1,
 		pending: map[int64]*domain.CommittedOp{}, remote: map[string]*Presence{}}
 }
@@ -162,7 +162,7 @@ func (r *room) repair(ctx context.Context) {
 		if err != nil {
 			// An unreachable database is logged once by the store.
 			if ctx.Err() == nil && domain.ErrorCode(err) != domain.EUNAVAILABLE {
-				r.hub.log.Warn("reading the op log for repair failed", "section", r.id, "err", err)
+				r.hub.log.Warn("reading the op log for repair failed", "doc", r.id, "err", err)
 			}
 			return
 		}

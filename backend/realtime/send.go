@@ -10,7 +10,7 @@ import (
 // enqueue queues an item for writing. s, if set, is the subscription the
 // item belongs to; nothing more is queued for a stale one. When the queue is
 // full the connection is too slow: its queue is dropped and every open
-// section gets a "resync" error, so the client re-opens from its version.
+// document gets a "resync" error, so the client re-opens from its version.
 func (c *conn) enqueue(s *sub, it outItem) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -21,8 +21,8 @@ func (c *conn) enqueue(s *sub, it outItem) {
 		c.queue = c.queue[:0]
 		for id, os := range c.subs {
 			os.stale = true
-			c.queue = append(c.queue, outItem{section: id, frame: errorFrame(&frameError{
-				code: CodeResync, section: id,
+			c.queue = append(c.queue, outItem{doc: id, frame: errorFrame(&frameError{
+				code: CodeResync, doc: id,
 				message: "Die Verbindung kommt nicht nach – bitte den Abschnitt mit der bekannten Version neu öffnen.",
 			})})
 		}
@@ -72,7 +72,7 @@ func (c *conn) writeBatch(items []outItem) error {
 }
 
 // nextFrame returns the frame for the first of items and how many items it
-// covers: a run of ops of one section is coalesced into one frame of at
+// covers: a run of ops of one document is coalesced into one frame of at
 // most maxOpsPerFrame ops. A run of one item with a ready frame (the frame
 // a room shares among its receivers) is returned as it is; a longer run is
 // encoded anew, so shared frames are never written to.
@@ -82,7 +82,7 @@ func nextFrame(items []outItem) ([]byte, int) {
 		return it.frame, 1
 	}
 	j, n := 1, len(it.entries)
-	for j < len(items) && items[j].entries != nil && items[j].section == it.section && n+len(items[j].entries) <= maxOpsPerFrame {
+	for j < len(items) && items[j].entries != nil && items[j].doc == it.doc && n+len(items[j].entries) <= maxOpsPerFrame {
 		n += len(items[j].entries)
 		j++
 	}
@@ -90,13 +90,13 @@ func nextFrame(items []outItem) ([]byte, int) {
 		if it.frame != nil {
 			return it.frame, 1
 		}
-		return entriesFrame(it.section, it.entries), 1
+		return entriesFrame(it.doc, it.entries), 1
 	}
 	entries := make([][]byte, 0, n)
 	for _, x := range items[:j] {
 		entries = append(entries, x.entries...)
 	}
-	return entriesFrame(it.section, entries), j
+	return entriesFrame(it.doc, entries), j
 }
 
 // write sends one frame. It passes no deadline: a context with one costs

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/realtime"
 )
 
@@ -102,7 +103,7 @@ func TestSlowReaderResyncsOthersUnaffected(t *testing.T) {
 			got++
 		}
 	}
-	if text, dbv := w.dbText(w.section); dbv != v || text != base.Text {
+	if text, dbv := w.dbText(domain.SectionDoc(w.section)); dbv != v || text != base.Text {
 		t.Fatalf("database at v%d", dbv)
 	}
 }

@@ -16,50 +16,79 @@ import (
 	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
-// OpRow is one row of the op log with the code points its op inserted and
-// deleted (stored so that history needs no OT work).
-type OpRow struct {
-	domain.CommittedOp
-	Inserted int
-	Deleted  int
+// docTable says where one kind of live document keeps its head (text and
+// version on the document's own row) and its op log and snapshots, with
+// every statement of the op log's hot path built once.
+type docTable struct {
+	kind     domain.DocKind
+	notFound string // the ENOTFOUND message
+
+	lock, lockPG, head, headText, text   string // read the head row
+	opsSince, findOps, insertOps         string
+	insertSnaps, update, updateIfCurrent string
+	snapshotAt, revisionOps, opColumns   string
+	opsBefore                            string
 }
 
-// OpKey identifies a submitted op across reconnects.
-type OpKey struct {
-	ClientID string
-	Seq      int64
+// newDocTable builds the statements for a head table (with its text and
+// version columns and the SQL condition that marks it final) and its op
+// log and snapshot tables, keyed by keyCol.
+func newDocTable(kind domain.DocKind, head, textCol, versionCol, final, ops, snaps, keyCol, notFound string) *docTable {
+	t := &docTable{kind: kind, notFound: notFound}
+	headCols := fmt.Sprintf("SELECT %s, (%s) FROM %s WHERE id = ?", versionCol, final, head)
+	t.lock = headCols
+	t.lockPG = headCols + " FOR UPDATE"
+	t.head = headCols
+	t.headText = fmt.Sprintf("SELECT %s, (%s), %s FROM %s WHERE id = ?", versionCol, final, textCol, head)
+	t.text = fmt.Sprintf("SELECT %s FROM %s WHERE id = ?", textCol, head)
+	t.opColumns = fmt.Sprintf("SELECT %s, version, op, user_id, client_id, seq, inserted, deleted, created_at FROM %s", keyCol, ops)
+	t.opsSince = t.opColumns + fmt.Sprintf(" WHERE %s = ? AND version >= ? ORDER BY version LIMIT ?", keyCol)
+	t.findOps = t.opColumns + fmt.Sprintf(" WHERE %s = ? AND (client_id, seq) IN (", keyCol)
+	t.insertOps = fmt.Sprintf("INSERT INTO %s (%s, version, op, user_id, client_id, seq, inserted, deleted, created_at)", ops, keyCol)
+	t.insertSnaps = fmt.Sprintf("INSERT INTO %s (%s, version, text, created_at)", snaps, keyCol)
+	t.update = fmt.Sprintf("UPDATE %s SET %s = ?, %s = ?, updated_at = ? WHERE id = ? AND %s = ?", head, textCol, versionCol, versionCol)
+	t.updateIfCurrent = t.update + fmt.Sprintf(" AND NOT (%s) RETURNING id", final)
+	t.snapshotAt = fmt.Sprintf("SELECT version, text FROM %s WHERE %s = ? AND version <= ? ORDER BY version DESC LIMIT 1", snaps, keyCol)
+	t.revisionOps = fmt.Sprintf("SELECT version, user_id, client_id, inserted, deleted, created_at FROM %s WHERE %s = ? AND version < ? ORDER BY version DESC LIMIT ?", ops, keyCol)
+	t.opsBefore = fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s = ? AND created_at < ?", ops, keyCol)
+	return t
 }
 
-// SectionHead is a section's version and status.
-type SectionHead struct {
-	Version int64
-	Status  domain.SectionStatus
+// docTables holds the tables of every kind of live document.
+var docTables = map[domain.DocKind]*docTable{
+	domain.DocSection: newDocTable(domain.DocSection, "sections", "text", "version", "status = 'final'",
+		"ops", "snapshots", "section_id", "Der Abschnitt wurde nicht gefunden."),
+	domain.DocStatement: newDocTable(domain.DocStatement, "statements", "body", "doc_version", "submitted_at IS NOT NULL",
+		"statement_ops", "statement_snapshots", "statement_id", "Die Stellungnahme wurde nicht gefunden."),
 }
 
-// Snapshot is a section's full text at a version.
-type Snapshot struct {
-	Version int64
-	Text    string
+// tableOf returns the tables of doc's kind; ENOTFOUND for an unknown kind.
+func tableOf(doc domain.DocKey) (*docTable, error) {
+	if t := docTables[doc.Kind]; t != nil {
+		return t, nil
+	}
+	return nil, notFound("Dieses Dokument gibt es nicht.")
 }
 
-// OpLogTx is a transaction that holds one section's row lock. Its methods
+// OpLogTx is a transaction that holds one document's row lock. Its methods
 // run on the transaction's connection with plain SQL, bypassing GORM on
 // this hot path.
 type OpLogTx struct {
-	ctx     context.Context
-	pool    gorm.ConnPool
-	pg      bool
-	section int64
+	ctx  context.Context
+	pool gorm.ConnPool
+	pg   bool
+	doc  domain.DocKey
+	tbl  *docTable
 }
 
-// errVersionMoved reports that the section row changed under a commit,
+// errVersionMoved reports that the document's row changed under a commit,
 // which the row lock should make impossible; the commit is retried.
-var errVersionMoved = errors.New("store: section version moved during commit")
+var errVersionMoved = errors.New("store: document version moved during commit")
 
 // IsRetryable reports whether an op-log transaction failed for a reason a
 // retry from a fresh read can fix: a unique violation (another instance
 // committed the same version), a serialisation failure or deadlock on
-// PostgreSQL, a busy SQLite database, or a moved section version.
+// PostgreSQL, a busy SQLite database, or a moved document version.
 func IsRetryable(err error) bool {
 	if err == nil {
 		return false
@@ -79,57 +108,60 @@ func IsRetryable(err error) bool {
 	return false
 }
 
-// LockSectionForOps runs fn in one transaction that holds the section's row
-// lock (SELECT … FOR UPDATE on PostgreSQL; SQLite transactions are
-// IMMEDIATE and so already exclusive). fn's writes commit only if it returns
-// nil. ENOTFOUND if the section does not exist.
-func (db *DB) LockSectionForOps(ctx context.Context, sectionID int64, fn func(tx *OpLogTx, head SectionHead) error) error {
-	err := db.tx(ctx, func(g *gorm.DB) error {
-		t := &OpLogTx{ctx: ctx, pool: g.Statement.ConnPool, pg: db.dialect == DialectPostgres, section: sectionID}
-		q := "SELECT version, status FROM sections WHERE id = ?"
+// LockDoc runs fn in one transaction that holds the document's row lock
+// (SELECT … FOR UPDATE on PostgreSQL; SQLite transactions are IMMEDIATE
+// and so already exclusive). fn's writes commit only if it returns nil.
+// ENOTFOUND if the document does not exist.
+func (db *DB) LockDoc(ctx context.Context, doc domain.DocKey, fn func(tx domain.OpLogTx, head domain.DocHead) error) error {
+	tbl, err := tableOf(doc)
+	if err != nil {
+		return err
+	}
+	err = db.tx(ctx, func(g *gorm.DB) error {
+		t := &OpLogTx{ctx: ctx, pool: g.Statement.ConnPool, pg: db.dialect == DialectPostgres, doc: doc, tbl: tbl}
+		q := tbl.lock
 		if t.pg {
-			q += " FOR UPDATE"
+			q = tbl.lockPG
 		}
-		var head SectionHead
-		err := t.pool.QueryRowContext(ctx, t.sql(q), sectionID).Scan(&head.Version, &head.Status)
+		var head domain.DocHead
+		err := t.pool.QueryRowContext(ctx, t.sql(q), doc.ID).Scan(&head.Version, &head.Final)
 		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("Der Abschnitt wurde nicht gefunden.")
+			return notFound("%s", tbl.notFound)
 		} else if err != nil {
-			return fmt.Errorf("lock section: %w", err)
+			return fmt.Errorf("lock document: %w", err)
 		}
 		return fn(t, head)
 	})
 	if err != nil && domain.ErrorCode(err) == domain.EINTERNAL {
-		return fmt.Errorf("store: op log section %d: %w", sectionID, err)
+		return fmt.Errorf("store: op log %s: %w", doc, err)
 	}
 	return err
 }
 
-// Text returns the section's current text.
+// Text returns the document's current text.
 func (t *OpLogTx) Text() (string, error) {
 	var text string
-	if err := t.pool.QueryRowContext(t.ctx, t.sql("SELECT text FROM sections WHERE id = ?"), t.section).Scan(&text); err != nil {
-		return "", fmt.Errorf("read section text: %w", err)
+	if err := t.pool.QueryRowContext(t.ctx, t.sql(t.tbl.text), t.doc.ID).Scan(&text); err != nil {
+		return "", fmt.Errorf("read document text: %w", err)
 	}
 	return text, nil
 }
 
 // OpsSince returns up to limit ops with version >= from, in version order.
-func (t *OpLogTx) OpsSince(from int64, limit int) ([]*OpRow, error) {
-	return queryOps(t.ctx, t.pool, t.sql(opColumns+" WHERE section_id = ? AND version >= ? ORDER BY version LIMIT ?"),
-		t.section, from, limit)
+func (t *OpLogTx) OpsSince(from int64, limit int) ([]*domain.LoggedOp, error) {
+	return queryOps(t.ctx, t.pool, t.doc.Kind, t.sql(t.tbl.opsSince), t.doc.ID, from, limit)
 }
 
 // FindOps returns the already committed ops among keys.
-func (t *OpLogTx) FindOps(keys []OpKey) (map[OpKey]*OpRow, error) {
-	found := make(map[OpKey]*OpRow)
+func (t *OpLogTx) FindOps(keys []domain.OpKey) (map[domain.OpKey]*domain.LoggedOp, error) {
+	found := make(map[domain.OpKey]*domain.LoggedOp)
 	if len(keys) == 0 {
 		return found, nil
 	}
 	var b strings.Builder
 	args := make([]any, 0, 1+2*len(keys))
-	args = append(args, t.section)
-	b.WriteString(opColumns + " WHERE section_id = ? AND (client_id, seq) IN (")
+	args = append(args, t.doc.ID)
+	b.WriteString(t.tbl.findOps)
 	if !t.pg {
 		b.WriteString("VALUES ") // SQLite wants a subquery on the right of a row-value IN
 	}
@@ -141,53 +173,52 @@ func (t *OpLogTx) FindOps(keys []OpKey) (map[OpKey]*OpRow, error) {
 		args = append(args, k.ClientID, k.Seq)
 	}
 	b.WriteByte(')')
-	rows, err := queryOps(t.ctx, t.pool, t.sql(b.String()), args...)
+	rows, err := queryOps(t.ctx, t.pool, t.doc.Kind, t.sql(b.String()), args...)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
-		found[OpKey{ClientID: r.ClientID, Seq: r.Seq}] = r
+		found[domain.OpKey{ClientID: r.ClientID, Seq: r.Seq}] = r
 	}
 	return found, nil
 }
 
-// AppendOps inserts ops (consecutive versions starting at the section's
-// current version) and snaps, and sets the section's text, version and
+// AppendOps inserts ops (consecutive versions starting at the document's
+// current version) and snaps, and sets the document's text, version and
 // updated_at, all in this transaction.
-func (t *OpLogTx) AppendOps(ops []*OpRow, text string, snaps []Snapshot, now time.Time) error {
+func (t *OpLogTx) AppendOps(ops []*domain.LoggedOp, text string, snaps []domain.DocSnapshot, now time.Time) error {
 	if len(ops) == 0 {
 		return nil
 	}
 	now = utc(now)
 	var stmts []statement
 	var b strings.Builder
-	b.WriteString("INSERT INTO ops (section_id, version, op, user_id, client_id, seq, inserted, deleted, created_at) VALUES ")
+	b.WriteString(t.tbl.insertOps + " VALUES ")
 	args := make([]any, 0, 9*len(ops))
 	for i, o := range ops {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		args = append(args, t.section, o.Version, string(o.Op), o.UserID, o.ClientID, o.Seq, o.Inserted, o.Deleted, utc(o.CreatedAt))
+		args = append(args, t.doc.ID, o.Version, string(o.Op), o.UserID, o.ClientID, o.Seq, o.Inserted, o.Deleted, utc(o.CreatedAt))
 	}
 	stmts = append(stmts, statement{b.String(), args})
 	if len(snaps) > 0 {
 		b.Reset()
 		args = make([]any, 0, 4*len(snaps))
-		b.WriteString("INSERT INTO snapshots (section_id, version, text, created_at) VALUES ")
+		b.WriteString(t.tbl.insertSnaps + " VALUES ")
 		for i, s := range snaps {
 			if i > 0 {
 				b.WriteByte(',')
 			}
 			b.WriteString("(?, ?, ?, ?)")
-			args = append(args, t.section, s.Version, s.Text, now)
+			args = append(args, t.doc.ID, s.Version, s.Text, now)
 		}
 		b.WriteString(" ON CONFLICT DO NOTHING")
 		stmts = append(stmts, statement{b.String(), args})
 	}
 	first, next := ops[0].Version, ops[len(ops)-1].Version+1
-	update := statement{"UPDATE sections SET text = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?",
-		[]any{text, next, now, t.section, first}}
+	update := statement{t.tbl.update, []any{text, next, now, t.doc.ID, first}}
 	if t.pg {
 		// One round trip: data-modifying CTEs all run, in one snapshot.
 		update = withCTEs(stmts, update)
@@ -204,7 +235,7 @@ func (t *OpLogTx) AppendOps(ops []*OpRow, text string, snaps []Snapshot, now tim
 		return fmt.Errorf("append ops: %w", err)
 	}
 	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("update section: %w", err)
+		return fmt.Errorf("update document: %w", err)
 	} else if n != 1 {
 		return errVersionMoved
 	}
@@ -258,21 +289,20 @@ func placeholders(q string, pg bool) string {
 	return b.String()
 }
 
-// opColumns selects every column of OpRow.
-const opColumns = "SELECT section_id, version, op, user_id, client_id, seq, inserted, deleted, created_at FROM ops"
-
-// queryOps runs a query over opColumns and scans the rows.
-func queryOps(ctx context.Context, pool gorm.ConnPool, q string, args ...any) ([]*OpRow, error) {
+// queryOps runs a query over a docTable's opColumns and scans the rows,
+// which belong to documents of kind.
+func queryOps(ctx context.Context, pool gorm.ConnPool, kind domain.DocKind, q string, args ...any) ([]*domain.LoggedOp, error) {
 	rows, err := pool.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query ops: %w", err)
 	}
 	defer rows.Close()
-	var out []*OpRow
+	var out []*domain.LoggedOp
 	for rows.Next() {
-		r := &OpRow{}
+		r := &domain.LoggedOp{}
+		r.Doc.Kind = kind
 		var op string
-		if err := rows.Scan(&r.SectionID, &r.Version, &op, &r.UserID, &r.ClientID, &r.Seq, &r.Inserted, &r.Deleted, &r.CreatedAt); err != nil {
+		if err := rows.Scan(&r.Doc.ID, &r.Version, &op, &r.UserID, &r.ClientID, &r.Seq, &r.Inserted, &r.Deleted, &r.CreatedAt); err != nil {
 			return nil, fmt.Errorf("scan op: %w", err)
 		}
 		r.Op = []byte(op)
@@ -285,15 +315,21 @@ func queryOps(ctx context.Context, pool gorm.ConnPool, q string, args ...any) ([
 	return out, nil
 }
 
-// AppendOpsIfCurrent is AppendOps as one statement with no explicit
+// ConditionalAppend reports whether AppendIfCurrent can write: on
+// PostgreSQL only, which has data-modifying CTEs; on SQLite the locked path
+// costs no round trips anyway.
+func (db *DB) ConditionalAppend() bool { return db.dialect == DialectPostgres }
+
+// AppendIfCurrent is AppendOps as one statement with no explicit
 // transaction, for the common case that this instance's cache is current:
-// it writes only if the section is still at ops[0].Version and not final,
+// it writes only if the document is still at ops[0].Version and not final,
 // and reports whether it wrote. One round trip instead of four (BEGIN,
-// lock, write, COMMIT). PostgreSQL only: SQLite has no data-modifying
-// CTEs, and there the locked path costs no round trips anyway.
-func (db *DB) AppendOpsIfCurrent(ctx context.Context, sectionID int64, ops []*OpRow, text string, snaps []Snapshot, now time.Time) (bool, error) {
-	if db.dialect != DialectPostgres {
-		return false, nil
+// lock, write, COMMIT). Only where ConditionalAppend; elsewhere it writes
+// nothing and reports false.
+func (db *DB) AppendIfCurrent(ctx context.Context, doc domain.DocKey, ops []*domain.LoggedOp, text string, snaps []domain.DocSnapshot, now time.Time) (bool, error) {
+	tbl, err := tableOf(doc)
+	if err != nil || !db.ConditionalAppend() {
+		return false, err
 	}
 	if len(ops) == 0 {
 		return true, nil
@@ -302,27 +338,24 @@ func (db *DB) AppendOpsIfCurrent(ctx context.Context, sectionID int64, ops []*Op
 	first, next := ops[0].Version, ops[len(ops)-1].Version+1
 	var b strings.Builder
 	args := make([]any, 0, 5+9*len(ops)+4*len(snaps))
-	b.WriteString("WITH upd AS (UPDATE sections SET text = ?, version = ?, updated_at = ? " +
-		"WHERE id = ? AND version = ? AND status <> 'final' RETURNING id), " +
-		"new_ops AS (INSERT INTO ops (section_id, version, op, user_id, client_id, seq, inserted, deleted, created_at) " +
-		"SELECT * FROM (VALUES ")
-	args = append(args, text, next, now, sectionID, first)
+	b.WriteString("WITH upd AS (" + tbl.updateIfCurrent + "), new_ops AS (" + tbl.insertOps + " SELECT * FROM (VALUES ")
+	args = append(args, text, next, now, doc.ID, first)
 	for i, o := range ops {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		b.WriteString("(?::bigint, ?::bigint, ?::text, ?::bigint, ?::text, ?::bigint, ?::integer, ?::integer, ?::timestamptz)")
-		args = append(args, sectionID, o.Version, string(o.Op), o.UserID, o.ClientID, o.Seq, o.Inserted, o.Deleted, utc(o.CreatedAt))
+		args = append(args, doc.ID, o.Version, string(o.Op), o.UserID, o.ClientID, o.Seq, o.Inserted, o.Deleted, utc(o.CreatedAt))
 	}
 	b.WriteString(") AS v WHERE EXISTS (SELECT 1 FROM upd))")
 	if len(snaps) > 0 {
-		b.WriteString(", new_snaps AS (INSERT INTO snapshots (section_id, version, text, created_at) SELECT * FROM (VALUES ")
+		b.WriteString(", new_snaps AS (" + tbl.insertSnaps + " SELECT * FROM (VALUES ")
 		for i, s := range snaps {
 			if i > 0 {
 				b.WriteByte(',')
 			}
 			b.WriteString("(?::bigint, ?::bigint, ?::text, ?::timestamptz)")
-			args = append(args, sectionID, s.Version, s.Text, now)
+			args = append(args, doc.ID, s.Version, s.Text, now)
 		}
 		b.WriteString(") AS v WHERE EXISTS (SELECT 1 FROM upd) ON CONFLICT DO NOTHING)")
 	}
@@ -333,7 +366,10 @@ func (db *DB) AppendOpsIfCurrent(ctx context.Context, sectionID int64, ops []*Op
 	}
 	var n int
 	if err := sqlDB.QueryRowContext(ctx, placeholders(b.String(), true), args...).Scan(&n); err != nil {
-		return false, fmt.Errorf("store: op log section %d: append ops: %w", sectionID, err)
+		return false, fmt.Errorf("store: op log %s: append ops: %w", doc, err)
 	}
 	return n == 1, nil
 }
+
+// Retryable is IsRetryable, for the op log's storage interface.
+func (db *DB) Retryable(err error) bool { return IsRetryable(err) }

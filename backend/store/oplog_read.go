@@ -15,54 +15,59 @@ import (
 )
 
 // readTx runs fn in a transaction over plain SQL, so that reads of the
-// section row and its log see one state.
-func (db *DB) readTx(ctx context.Context, sectionID int64, fn func(t *OpLogTx) error) error {
-	err := db.tx(ctx, func(g *gorm.DB) error {
-		return fn(&OpLogTx{ctx: ctx, pool: g.Statement.ConnPool, pg: db.dialect == DialectPostgres, section: sectionID})
+// document's row and its log see one state.
+func (db *DB) readTx(ctx context.Context, doc domain.DocKey, fn func(t *OpLogTx) error) error {
+	tbl, err := tableOf(doc)
+	if err != nil {
+		return err
+	}
+	err = db.tx(ctx, func(g *gorm.DB) error {
+		return fn(&OpLogTx{ctx: ctx, pool: g.Statement.ConnPool, pg: db.dialect == DialectPostgres, doc: doc, tbl: tbl})
 	})
 	if err != nil && domain.ErrorCode(err) == domain.EINTERNAL {
-		return fmt.Errorf("store: op log section %d: %w", sectionID, err)
+		return fmt.Errorf("store: op log %s: %w", doc, err)
 	}
 	return err
 }
 
-// head reads the section's version and status and, if withText, its text.
-func (t *OpLogTx) head(withText bool) (SectionHead, string, error) {
-	var h SectionHead
+// head reads the document's version and final state and, if withText, its
+// text.
+func (t *OpLogTx) head(withText bool) (domain.DocHead, string, error) {
+	var h domain.DocHead
 	var text string
 	var err error
 	if withText {
-		err = t.pool.QueryRowContext(t.ctx, t.sql("SELECT version, status, text FROM sections WHERE id = ?"), t.section).Scan(&h.Version, &h.Status, &text)
+		err = t.pool.QueryRowContext(t.ctx, t.sql(t.tbl.headText), t.doc.ID).Scan(&h.Version, &h.Final, &text)
 	} else {
-		err = t.pool.QueryRowContext(t.ctx, t.sql("SELECT version, status FROM sections WHERE id = ?"), t.section).Scan(&h.Version, &h.Status)
+		err = t.pool.QueryRowContext(t.ctx, t.sql(t.tbl.head), t.doc.ID).Scan(&h.Version, &h.Final)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return h, "", notFound("Der Abschnitt wurde nicht gefunden.")
+		return h, "", notFound("%s", t.tbl.notFound)
 	} else if err != nil {
-		return h, "", fmt.Errorf("read section: %w", err)
+		return h, "", fmt.Errorf("read document: %w", err)
 	}
 	return h, text, nil
 }
 
-// SectionText returns a section's version, status and current text.
+// DocText returns a document's version, final state and current text.
 // ENOTFOUND if it does not exist.
-func (db *DB) SectionText(ctx context.Context, sectionID int64) (SectionHead, string, error) {
+func (db *DB) DocText(ctx context.Context, doc domain.DocKey) (domain.DocHead, string, error) {
 	var (
-		h    SectionHead
+		h    domain.DocHead
 		text string
 	)
-	err := db.readTx(ctx, sectionID, func(t *OpLogTx) (err error) {
+	err := db.readTx(ctx, doc, func(t *OpLogTx) (err error) {
 		h, text, err = t.head(true)
 		return err
 	})
 	return h, text, err
 }
 
-// OpsSince returns up to limit ops of a section with version >= from, in
-// version order. ENOTFOUND if the section does not exist.
-func (db *DB) OpsSince(ctx context.Context, sectionID, from int64, limit int) ([]*OpRow, error) {
-	var ops []*OpRow
-	err := db.readTx(ctx, sectionID, func(t *OpLogTx) (err error) {
+// OpsSince returns up to limit ops of a document with version >= from, in
+// version order. ENOTFOUND if the document does not exist.
+func (db *DB) OpsSince(ctx context.Context, doc domain.DocKey, from int64, limit int) ([]*domain.LoggedOp, error) {
+	var ops []*domain.LoggedOp
+	err := db.readTx(ctx, doc, func(t *OpLogTx) (err error) {
 		if ops, err = t.OpsSince(from, limit); err != nil || len(ops) > 0 {
 			return err
 		}
@@ -74,11 +79,12 @@ func (db *DB) OpsSince(ctx context.Context, sectionID, from int64, limit int) ([
 
 // FindOp returns the op a client submitted with seq. ENOTFOUND if there is
 // none.
-func (db *DB) FindOp(ctx context.Context, sectionID int64, clientID string, seq int64) (*OpRow, error) {
-	var row *OpRow
-	err := db.readTx(ctx, sectionID, func(t *OpLogTx) error {
-		found, err := t.FindOps([]OpKey{{ClientID: clientID, Seq: seq}})
-		row = found[OpKey{ClientID: clientID, Seq: seq}]
+func (db *DB) FindOp(ctx context.Context, doc domain.DocKey, clientID string, seq int64) (*domain.LoggedOp, error) {
+	var row *domain.LoggedOp
+	err := db.readTx(ctx, doc, func(t *OpLogTx) error {
+		key := domain.OpKey{ClientID: clientID, Seq: seq}
+		found, err := t.FindOps([]domain.OpKey{key})
+		row = found[key]
 		return err
 	})
 	if err == nil && row == nil {
@@ -87,26 +93,24 @@ func (db *DB) FindOp(ctx context.Context, sectionID int64, clientID string, seq 
 	return row, err
 }
 
-// TextAt returns a section's text at version v: the nearest snapshot at or
+// TextAt returns a document's text at version v: the nearest snapshot at or
 // below v with the ops after it replayed. EINVALID if v is out of range.
-func (db *DB) TextAt(ctx context.Context, sectionID, v int64) (string, error) {
+func (db *DB) TextAt(ctx context.Context, doc domain.DocKey, v int64) (string, error) {
 	var text string
-	err := db.readTx(ctx, sectionID, func(t *OpLogTx) error {
+	err := db.readTx(ctx, doc, func(t *OpLogTx) error {
 		h, current, err := t.head(true)
 		if err != nil {
 			return err
 		}
 		if v < 0 || v > h.Version {
-			return domain.Invalid("v", fmt.Sprintf("Version %d gibt es nicht; der Abschnitt ist bei Version %d.", v, h.Version))
+			return domain.Invalid("v", fmt.Sprintf("Version %d gibt es nicht; das Dokument ist bei Version %d.", v, h.Version))
 		}
 		if v == h.Version {
 			text = current
 			return nil
 		}
 		var from int64
-		err = t.pool.QueryRowContext(t.ctx, t.sql(
-			"SELECT version, text FROM snapshots WHERE section_id = ? AND version <= ? ORDER BY version DESC LIMIT 1"),
-			t.section, v).Scan(&from, &text)
+		err = t.pool.QueryRowContext(t.ctx, t.sql(t.tbl.snapshotAt), t.doc.ID, v).Scan(&from, &text)
 		if errors.Is(err, sql.ErrNoRows) {
 			return domain.Invalid("v", fmt.Sprintf("Version %d ist nicht gespeichert.", v))
 		} else if err != nil {
@@ -136,14 +140,14 @@ func (db *DB) TextAt(ctx context.Context, sectionID, v int64) (string, error) {
 // revisionPage is how many ops Revisions reads per query while grouping.
 const revisionPage = 500
 
-// Revisions returns up to limit revisions of a section ending at or before
+// Revisions returns up to limit revisions of a document ending at or before
 // version before (0: the current version), newest first. A revision is a
 // run of consecutive ops by one user with no pause longer than gap; a
 // restore is a revision of its own.
-// ENOTFOUND if the section does not exist.
-func (db *DB) Revisions(ctx context.Context, sectionID, before int64, limit int, gap time.Duration) ([]*domain.Revision, error) {
+// ENOTFOUND if the document does not exist.
+func (db *DB) Revisions(ctx context.Context, doc domain.DocKey, before int64, limit int, gap time.Duration) ([]*domain.Revision, error) {
 	var revs []*domain.Revision
-	err := db.readTx(ctx, sectionID, func(t *OpLogTx) error {
+	err := db.readTx(ctx, doc, func(t *OpLogTx) error {
 		h, _, err := t.head(false)
 		if err != nil {
 			return err
@@ -165,9 +169,7 @@ func (t *OpLogTx) groupRevisions(before int64, limit int, gap time.Duration) ([]
 	var revs []*domain.Revision
 	var cur *domain.Revision
 	for before > 0 {
-		rows, err := t.pool.QueryContext(t.ctx, t.sql(
-			"SELECT version, user_id, client_id, inserted, deleted, created_at FROM ops WHERE section_id = ? AND version < ? ORDER BY version DESC LIMIT ?"),
-			t.section, before, revisionPage)
+		rows, err := t.pool.QueryContext(t.ctx, t.sql(t.tbl.revisionOps), t.doc.ID, before, revisionPage)
 		if err != nil {
 			return nil, fmt.Errorf("read ops: %w", err)
 		}

@@ -43,14 +43,14 @@ func oplogUser(t *testing.T, db *store.DB, email, name, org string) *domain.User
 }
 
 // opRow builds a row; ops here are opaque to the store except for replay.
-func opRow(sec int64, v int64, op string, user int64, client string, seq int64, ins, del int, at time.Time) *store.OpRow {
-	return &store.OpRow{CommittedOp: domain.CommittedOp{SectionID: sec, Version: v, Op: []byte(op), UserID: user,
+func opRow(sec int64, v int64, op string, user int64, client string, seq int64, ins, del int, at time.Time) *domain.LoggedOp {
+	return &domain.LoggedOp{CommittedOp: domain.CommittedOp{Doc: domain.SectionDoc(sec), Version: v, Op: []byte(op), UserID: user,
 		ClientID: client, Seq: seq, CreatedAt: at}, Inserted: ins, Deleted: del}
 }
 
 // appendOps commits rows (and snaps) with text as the new section text.
-func appendOps(db *store.DB, sec int64, rows []*store.OpRow, text string, snaps ...store.Snapshot) error {
-	return db.LockSectionForOps(context.Background(), sec, func(tx *store.OpLogTx, _ store.SectionHead) error {
+func appendOps(db *store.DB, sec int64, rows []*domain.LoggedOp, text string, snaps ...domain.DocSnapshot) error {
+	return db.LockDoc(context.Background(), domain.SectionDoc(sec), func(tx domain.OpLogTx, _ domain.DocHead) error {
 		return tx.AppendOps(rows, text, snaps, time.Now())
 	})
 }
@@ -60,26 +60,26 @@ func TestOpLogAppendAndRead(t *testing.T) {
 		c := context.Background()
 		sec, u := oplogSection(t, db, "ab", "HE")
 		at := time.Date(2025, 3, 1, 9, 30, 0, 123456000, time.UTC)
-		err := db.LockSectionForOps(c, sec.ID, func(tx *store.OpLogTx, head store.SectionHead) error {
-			if head.Version != 0 || head.Status != domain.SectionDraft {
+		err := db.LockDoc(c, domain.SectionDoc(sec.ID), func(tx domain.OpLogTx, head domain.DocHead) error {
+			if head.Version != 0 || head.Final {
 				t.Fatalf("head = %+v", head)
 			}
 			if text, err := tx.Text(); err != nil || text != "ab" {
 				t.Fatalf("Text() = %q, %v", text, err)
 			}
-			return tx.AppendOps([]*store.OpRow{
+			return tx.AppendOps([]*domain.LoggedOp{
 				opRow(sec.ID, 0, `[2,"c"]`, u.ID, "c1", 1, 1, 0, at),
 				opRow(sec.ID, 1, `[3,"d"]`, u.ID, "c1", 2, 1, 0, at),
-			}, "abcd", []store.Snapshot{{Version: 0, Text: "ab"}}, at)
+			}, "abcd", []domain.DocSnapshot{{Version: 0, Text: "ab"}}, at)
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		head, text, err := db.SectionText(c, sec.ID)
+		head, text, err := db.DocText(c, domain.SectionDoc(sec.ID))
 		if err != nil || text != "abcd" || head.Version != 2 {
 			t.Fatalf("SectionText = %+v %q %v", head, text, err)
 		}
-		ops, err := db.OpsSince(c, sec.ID, 0, 10)
+		ops, err := db.OpsSince(c, domain.SectionDoc(sec.ID), 0, 10)
 		if err != nil || len(ops) != 2 {
 			t.Fatalf("OpsSince = %d ops, %v", len(ops), err)
 		}
@@ -88,20 +88,20 @@ func TestOpLogAppendAndRead(t *testing.T) {
 			got.ClientID != "c1" || got.Seq != 2 || got.Inserted != 1 || !got.CreatedAt.Equal(at) {
 			t.Fatalf("op 1 = %+v, want %+v", got, want)
 		}
-		if ops, _ := db.OpsSince(c, sec.ID, 1, 10); len(ops) != 1 || ops[0].Version != 1 {
+		if ops, _ := db.OpsSince(c, domain.SectionDoc(sec.ID), 1, 10); len(ops) != 1 || ops[0].Version != 1 {
 			t.Fatalf("OpsSince(1) = %v", ops)
 		}
-		if ops, _ := db.OpsSince(c, sec.ID, 0, 1); len(ops) != 1 {
+		if ops, _ := db.OpsSince(c, domain.SectionDoc(sec.ID), 0, 1); len(ops) != 1 {
 			t.Fatalf("OpsSince limit 1 = %d ops", len(ops))
 		}
-		if op, err := db.FindOp(c, sec.ID, "c1", 2); err != nil || op.Version != 1 {
+		if op, err := db.FindOp(c, domain.SectionDoc(sec.ID), "c1", 2); err != nil || op.Version != 1 {
 			t.Fatalf("FindOp = %+v, %v", op, err)
 		}
-		_, err = db.FindOp(c, sec.ID, "c1", 3)
+		_, err = db.FindOp(c, domain.SectionDoc(sec.ID), "c1", 3)
 		oplogWantCode(t, err, domain.ENOTFOUND)
-		_, err = db.OpsSince(c, sec.ID+99, 0, 10)
+		_, err = db.OpsSince(c, domain.SectionDoc(sec.ID+99), 0, 10)
 		oplogWantCode(t, err, domain.ENOTFOUND)
-		err = db.LockSectionForOps(c, sec.ID+99, func(*store.OpLogTx, store.SectionHead) error { return nil })
+		err = db.LockDoc(c, domain.SectionDoc(sec.ID+99), func(domain.OpLogTx, domain.DocHead) error { return nil })
 		oplogWantCode(t, err, domain.ENOTFOUND)
 	})
 }
@@ -110,10 +110,10 @@ func TestOpLogAppendIsAtomic(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		sec, u := oplogSection(t, db, "", "HB")
 		now := time.Now()
-		if err := appendOps(db, sec.ID, []*store.OpRow{opRow(sec.ID, 0, `["x"]`, u.ID, "a", 1, 1, 0, now)}, "x"); err != nil {
+		if err := appendOps(db, sec.ID, []*domain.LoggedOp{opRow(sec.ID, 0, `["x"]`, u.ID, "a", 1, 1, 0, now)}, "x"); err != nil {
 			t.Fatal(err)
 		}
-		cases := map[string][]*store.OpRow{
+		cases := map[string][]*domain.LoggedOp{
 			"version taken": {opRow(sec.ID, 0, `["y"]`, u.ID, "b", 1, 1, 0, now)},
 			"second op resends (client, seq)": {
 				opRow(sec.ID, 1, `["y"]`, u.ID, "b", 1, 1, 0, now),
@@ -125,8 +125,8 @@ func TestOpLogAppendIsAtomic(t *testing.T) {
 			if err == nil || !store.IsRetryable(err) {
 				t.Fatalf("%s: err = %v, want a retryable error", name, err)
 			}
-			head, text, _ := db.SectionText(context.Background(), sec.ID)
-			ops, _ := db.OpsSince(context.Background(), sec.ID, 0, 10)
+			head, text, _ := db.DocText(context.Background(), domain.SectionDoc(sec.ID))
+			ops, _ := db.OpsSince(context.Background(), domain.SectionDoc(sec.ID), 0, 10)
 			if text != "x" || head.Version != 1 || len(ops) != 1 {
 				t.Fatalf("%s: partial commit: %q at %d with %d ops", name, text, head.Version, len(ops))
 			}
@@ -149,7 +149,7 @@ func TestOpLogLockSerialises(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				errs <- db.LockSectionForOps(context.Background(), sec.ID, func(tx *store.OpLogTx, head store.SectionHead) error {
+				errs <- db.LockDoc(context.Background(), domain.SectionDoc(sec.ID), func(tx domain.OpLogTx, head domain.DocHead) error {
 					text, err := tx.Text()
 					if err != nil {
 						return err
@@ -159,7 +159,7 @@ func TestOpLogLockSerialises(t *testing.T) {
 					if head.Version == 0 {
 						row.Op = []byte(`["x"]`)
 					}
-					return tx.AppendOps([]*store.OpRow{row}, text+"x", nil, time.Now())
+					return tx.AppendOps([]*domain.LoggedOp{row}, text+"x", nil, time.Now())
 				})
 			}()
 		}
@@ -170,7 +170,7 @@ func TestOpLogLockSerialises(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		head, text, _ := db.SectionText(context.Background(), sec.ID)
+		head, text, _ := db.DocText(context.Background(), domain.SectionDoc(sec.ID))
 		if head.Version != n || text != "xxxxxxxx" {
 			t.Fatalf("after %d locked appends: %q at %d", n, text, head.Version)
 		}
@@ -190,29 +190,29 @@ func TestOpLogTextAt(t *testing.T) {
 		}
 		texts := []string{"Bund"}
 		for i, st := range steps {
-			var snaps []store.Snapshot
+			var snaps []domain.DocSnapshot
 			if i == 0 {
-				snaps = append(snaps, store.Snapshot{Version: 0, Text: "Bund"})
+				snaps = append(snaps, domain.DocSnapshot{Version: 0, Text: "Bund"})
 			}
 			if i == 2 { // the snapshot at version 2 is taken before op 2
-				snaps = append(snaps, store.Snapshot{Version: 2, Text: texts[2]})
+				snaps = append(snaps, domain.DocSnapshot{Version: 2, Text: texts[2]})
 			}
-			if err := appendOps(db, sec.ID, []*store.OpRow{opRow(sec.ID, int64(i), st.op, u.ID, "c", int64(i), 0, 0, now)}, st.text, snaps...); err != nil {
+			if err := appendOps(db, sec.ID, []*domain.LoggedOp{opRow(sec.ID, int64(i), st.op, u.ID, "c", int64(i), 0, 0, now)}, st.text, snaps...); err != nil {
 				t.Fatal(err)
 			}
 			texts = append(texts, st.text)
 		}
 		for v, want := range texts {
-			got, err := db.TextAt(c, sec.ID, int64(v))
+			got, err := db.TextAt(c, domain.SectionDoc(sec.ID), int64(v))
 			if err != nil || got != want {
 				t.Fatalf("TextAt(%d) = %q, %v; want %q", v, got, err, want)
 			}
 		}
 		for _, v := range []int64{-1, 5} {
-			_, err := db.TextAt(c, sec.ID, v)
+			_, err := db.TextAt(c, domain.SectionDoc(sec.ID), v)
 			oplogWantCode(t, err, domain.EINVALID)
 		}
-		_, err := db.TextAt(c, sec.ID+99, 0)
+		_, err := db.TextAt(c, domain.SectionDoc(sec.ID+99), 0)
 		oplogWantCode(t, err, domain.ENOTFOUND)
 	})
 }
@@ -230,11 +230,11 @@ func TestOpLogRevisions(t *testing.T) {
 		}{{a, 0, 3}, {a, 1, 2}, {b, 2, 4}, {a, 3, 1}, {a, 30, 5}}
 		for i, x := range authors {
 			row := opRow(sec.ID, int64(i), `["x"]`, x.user.ID, "c", int64(i), x.ins, 1, t0.Add(time.Duration(x.minutes)*time.Minute))
-			if err := appendOps(db, sec.ID, []*store.OpRow{row}, "x"); err != nil {
+			if err := appendOps(db, sec.ID, []*domain.LoggedOp{row}, "x"); err != nil {
 				t.Fatal(err)
 			}
 		}
-		revs, err := db.Revisions(c, sec.ID, 0, 10, 10*time.Minute)
+		revs, err := db.Revisions(c, domain.SectionDoc(sec.ID), 0, 10, 10*time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,11 +257,11 @@ func TestOpLogRevisions(t *testing.T) {
 				t.Fatalf("revision %d = %+v, want %+v", i, got, want[i])
 			}
 		}
-		page, err := db.Revisions(c, sec.ID, 3, 1, 10*time.Minute)
+		page, err := db.Revisions(c, domain.SectionDoc(sec.ID), 3, 1, 10*time.Minute)
 		if err != nil || len(page) != 1 || page[0].FromVersion != 2 {
 			t.Fatalf("page before 3 = %+v, %v", page, err)
 		}
-		_, err = db.Revisions(c, sec.ID+99, 0, 10, time.Minute)
+		_, err = db.Revisions(c, domain.SectionDoc(sec.ID+99), 0, 10, time.Minute)
 		oplogWantCode(t, err, domain.ENOTFOUND)
 	})
 }

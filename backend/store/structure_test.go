@@ -17,14 +17,14 @@ func TestDeleteSectionUnlessUsed(t *testing.T) {
 		c := context.Background()
 		sec, u := oplogSection(t, db, "", "HE")
 		at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-		must(t, appendOps(db, sec.ID, []*store.OpRow{opRow(sec.ID, 0, `["Erster Text"]`, u.ID, "c1", 1, 11, 0, at)}, "Erster Text"))
+		must(t, appendOps(db, sec.ID, []*domain.LoggedOp{opRow(sec.ID, 0, `["Erster Text"]`, u.ID, "c1", 1, 11, 0, at)}, "Erster Text"))
 		other := &domain.Section{StrategyID: sec.StrategyID, Part: domain.PartDach, Title: "Zweiter"}
 		must(t, db.CreateSection(c, other))
 
 		// Version 1: still unused; a copy is deleted, the original gets a second op.
 		copySec := &domain.Section{StrategyID: sec.StrategyID, Part: domain.PartDach, Title: "Kopie"}
 		must(t, db.CreateSection(c, copySec))
-		must(t, appendOps(db, copySec.ID, []*store.OpRow{opRow(copySec.ID, 0, `["x"]`, u.ID, "c2", 1, 1, 0, at)}, "x"))
+		must(t, appendOps(db, copySec.ID, []*domain.LoggedOp{opRow(copySec.ID, 0, `["x"]`, u.ID, "c2", 1, 1, 0, at)}, "x"))
 		used, err := db.DeleteSectionUnlessUsed(c, copySec.ID)
 		if err != nil || used {
 			t.Fatalf("one op: used=%v, %v; want deleted", used, err)
@@ -32,7 +32,7 @@ func TestDeleteSectionUnlessUsed(t *testing.T) {
 		_, err = db.FindSectionByID(c, copySec.ID)
 		wantCode(t, err, domain.ENOTFOUND)
 
-		must(t, appendOps(db, sec.ID, []*store.OpRow{opRow(sec.ID, 1, `[11,"!"]`, u.ID, "c1", 2, 1, 0, at)}, "Erster Text!"))
+		must(t, appendOps(db, sec.ID, []*domain.LoggedOp{opRow(sec.ID, 1, `[11,"!"]`, u.ID, "c1", 2, 1, 0, at)}, "Erster Text!"))
 		used, err = db.DeleteSectionUnlessUsed(c, sec.ID)
 		if err != nil || !used {
 			t.Fatalf("two ops: used=%v, %v; want kept", used, err)

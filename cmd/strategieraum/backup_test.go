@@ -84,7 +84,7 @@ func TestBackupWhileWritingAndRestore(t *testing.T) {
 	go func() {
 		v := sections[edited].Version
 		for seq := int64(1); ; seq++ {
-			res, err := ops.Submit(ctx, domain.SubmitRequest{SectionID: sections[edited].ID, BaseVersion: v,
+			res, err := ops.Submit(ctx, domain.SubmitRequest{Doc: domain.SectionDoc(sections[edited].ID), BaseVersion: v,
 				Op: json.RawMessage(`["x"]`), UserID: land.ID, ClientID: "backup-test", Seq: seq})
 			if err != nil {
 				stopped <- err
@@ -130,11 +130,11 @@ func TestBackupWhileWritingAndRestore(t *testing.T) {
 	defer rdb.Close()
 
 	for i, sec := range sections {
-		live, err := db.OpsSince(ctx, sec.ID, 0, 1<<20)
+		live, err := db.OpsSince(ctx, domain.SectionDoc(sec.ID), 0, 1<<20)
 		if err != nil {
 			t.Fatal(err)
 		}
-		copied, err := rdb.OpsSince(ctx, sec.ID, 0, 1<<20)
+		copied, err := rdb.OpsSince(ctx, domain.SectionDoc(sec.ID), 0, 1<<20)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,11 +144,11 @@ func TestBackupWhileWritingAndRestore(t *testing.T) {
 		if i == edited && len(copied) < 20 {
 			t.Fatalf("section %d: backup has %d ops, the 20 written before it started are missing", sec.ID, len(copied))
 		}
-		head, text, err := rdb.SectionText(ctx, sec.ID)
+		head, text, err := rdb.DocText(ctx, domain.SectionDoc(sec.ID))
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := db.TextAt(ctx, sec.ID, head.Version)
+		want, err := db.TextAt(ctx, domain.SectionDoc(sec.ID), head.Version)
 		if err != nil {
 			t.Fatal(err)
 		}

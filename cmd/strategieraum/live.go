@@ -59,6 +59,7 @@ func newLive(ctx context.Context, c serveConfig, db *store.DB, logger *slog.Logg
 	hub := realtime.NewHub(realtime.HubConfig{}, realtime.Deps{
 		OpLog:      ops,
 		Strategies: db,
+		Statements: db,
 		Broker:     broker,
 		Logger:     logger,
 		Metrics:    reg,

@@ -1,5 +1,5 @@
 // Package redisbroker implements realtime.Broker with Redis pub/sub, so that
-// several instances serve the same sections. Presence lives in keys that
+// several instances serve the same documents. Presence lives in keys that
 // expire, so the users of an instance that dies disappear on their own.
 package redisbroker
 
@@ -16,12 +16,13 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/realtime"
 )
 
 var _ realtime.Broker = (*Broker)(nil)
 
-// Broker is a realtime.Broker on Redis. Each section is one pub/sub channel
+// Broker is a realtime.Broker on Redis. Each document is one pub/sub channel
 // "<prefix>sec:<id>"; presence is a sorted set "<prefix>pres:<id>" of
 // instances (scored by expiry) plus one expiring key per instance.
 type Broker struct {
@@ -31,7 +32,7 @@ type Broker struct {
 
 	mu       sync.Mutex
 	ps       *redis.PubSub
-	sections map[int64]bool
+	channels map[string]bool
 }
 
 // New returns a Broker on an existing client. prefix is put before every
@@ -41,7 +42,7 @@ func New(rdb *redis.Client, prefix string, log *slog.Logger) *Broker {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Broker{rdb: rdb, prefix: prefix, log: log, sections: map[int64]bool{}}
+	return &Broker{rdb: rdb, prefix: prefix, log: log, channels: map[string]bool{}}
 }
 
 // Open connects to a redis:// URL and returns a Broker; Close closes the
@@ -60,13 +61,14 @@ func (b *Broker) Close() error { return b.rdb.Close() }
 // Ping reports whether Redis is reachable.
 func (b *Broker) Ping(ctx context.Context) error { return b.rdb.Ping(ctx).Err() }
 
-func (b *Broker) channel(section int64) string {
-	return b.prefix + "sec:" + strconv.FormatInt(section, 10)
+// redisChannel is the Redis name of a broker channel.
+func (b *Broker) redisChannel(channel string) string {
+	return b.prefix + "ch:" + channel
 }
 
-func (b *Broker) section(channel string) (int64, bool) {
-	id, err := strconv.ParseInt(strings.TrimPrefix(channel, b.prefix+"sec:"), 10, 64)
-	return id, err == nil
+// channel is the broker channel of a Redis channel name.
+func (b *Broker) channel(name string) (string, bool) {
+	return strings.CutPrefix(name, b.prefix+"ch:")
 }
 
 func (b *Broker) pubsub(ctx context.Context) *redis.PubSub {
@@ -115,13 +117,14 @@ func (b *Broker) Run(ctx context.Context, handle func(*realtime.Message)) error 
 		backoff = 50 * time.Millisecond
 		switch m := msg.(type) {
 		case *redis.Subscription:
-			if id, ok := b.section(m.Channel); ok && m.Kind == "subscribe" {
-				handle(&realtime.Message{Kind: realtime.KindResync, Section: id})
+			ch, ok := b.channel(m.Channel)
+			if doc, err := domain.ParseDocKey(ch); ok && err == nil && m.Kind == "subscribe" {
+				handle(&realtime.Message{Kind: realtime.KindResync, Doc: doc})
 			}
 		case *redis.Message:
 			var rm realtime.Message
-			id, ok := b.section(m.Channel)
-			if !ok || json.Unmarshal([]byte(m.Payload), &rm) != nil || rm.Section != id || rm.Kind == realtime.KindResync {
+			ch, ok := b.channel(m.Channel)
+			if !ok || json.Unmarshal([]byte(m.Payload), &rm) != nil || rm.Channel() != ch || rm.Kind == realtime.KindResync {
 				b.log.Warn("ignoring malformed broker message", "channel", m.Channel)
 				continue
 			}
@@ -137,32 +140,32 @@ func (b *Broker) Publish(ctx context.Context, m *realtime.Message) error {
 	if err != nil {
 		return fmt.Errorf("redisbroker: encode: %w", err)
 	}
-	return b.rdb.Publish(ctx, b.channel(m.Section), data).Err()
+	return b.rdb.Publish(ctx, b.redisChannel(m.Channel()), data).Err()
 }
 
 // Subscribe implements realtime.Broker.
-func (b *Broker) Subscribe(ctx context.Context, section int64) error {
+func (b *Broker) Subscribe(ctx context.Context, channel string) error {
 	b.mu.Lock()
-	b.sections[section] = true
+	b.channels[channel] = true
 	b.mu.Unlock()
-	return b.pubsub(ctx).Subscribe(ctx, b.channel(section))
+	return b.pubsub(ctx).Subscribe(ctx, b.redisChannel(channel))
 }
 
 // Unsubscribe implements realtime.Broker.
-func (b *Broker) Unsubscribe(ctx context.Context, section int64) error {
+func (b *Broker) Unsubscribe(ctx context.Context, channel string) error {
 	b.mu.Lock()
-	delete(b.sections, section)
+	delete(b.channels, channel)
 	b.mu.Unlock()
-	return b.pubsub(ctx).Unsubscribe(ctx, b.channel(section))
+	return b.pubsub(ctx).Unsubscribe(ctx, b.redisChannel(channel))
 }
 
-func (b *Broker) presenceKey(section int64) string {
-	return b.prefix + "pres:" + strconv.FormatInt(section, 10)
+func (b *Broker) presenceKey(channel string) string {
+	return b.prefix + "pres:" + channel
 }
 
 // SetPresence implements realtime.Broker.
-func (b *Broker) SetPresence(ctx context.Context, instance string, section int64, entries []*realtime.Presence, ttl time.Duration) error {
-	set, key := b.presenceKey(section), b.presenceKey(section)+":"+instance
+func (b *Broker) SetPresence(ctx context.Context, instance string, channel string, entries []*realtime.Presence, ttl time.Duration) error {
+	set, key := b.presenceKey(channel), b.presenceKey(channel)+":"+instance
 	pipe := b.rdb.TxPipeline()
 	if len(entries) == 0 {
 		pipe.Del(ctx, key)
@@ -183,8 +186,8 @@ func (b *Broker) SetPresence(ctx context.Context, instance string, section int64
 
 // Presence implements realtime.Broker. Instances whose entry has expired are
 // left out and pruned from the set.
-func (b *Broker) Presence(ctx context.Context, section int64) ([]*realtime.Presence, error) {
-	set := b.presenceKey(section)
+func (b *Broker) Presence(ctx context.Context, channel string) ([]*realtime.Presence, error) {
+	set := b.presenceKey(channel)
 	now := strconv.FormatInt(time.Now().UnixMilli(), 10)
 	instances, err := b.rdb.ZRangeByScore(ctx, set, &redis.ZRangeBy{Min: "(" + now, Max: "+inf"}).Result()
 	if err != nil || len(instances) == 0 {

@@ -76,20 +76,20 @@ func TestPublishReachesSubscribersOnly(t *testing.T) {
 	a, b := open(t, prefix), open(t, prefix)
 	ma, mb := running(t, a), running(t, b)
 	ctx := context.Background()
-	if err := a.Subscribe(ctx, 7); err != nil {
+	if err := a.Subscribe(ctx, domain.SectionDoc(7).String()); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Subscribe(ctx, 8); err != nil {
+	if err := b.Subscribe(ctx, "section:8"); err != nil {
 		t.Fatal(err)
 	}
 	next(t, ma, realtime.KindResync) // the subscription is confirmed
 	next(t, mb, realtime.KindResync)
-	op := &domain.CommittedOp{SectionID: 7, Version: 3, Op: []byte(`[1,"ä😀"]`), UserID: 2, ClientID: "c", Seq: 4}
-	if err := b.Publish(ctx, &realtime.Message{Kind: realtime.KindOp, Section: 7, Instance: "b", Op: op}); err != nil {
+	op := &domain.CommittedOp{Doc: domain.SectionDoc(7), Version: 3, Op: []byte(`[1,"ä😀"]`), UserID: 2, ClientID: "c", Seq: 4}
+	if err := b.Publish(ctx, &realtime.Message{Kind: realtime.KindOp, Doc: domain.SectionDoc(7), Instance: "b", Op: op}); err != nil {
 		t.Fatal(err)
 	}
 	m := next(t, ma, realtime.KindOp)
-	if m.Section != 7 || m.Instance != "b" || m.Op.Version != 3 || string(m.Op.Op) != `[1,"ä😀"]` || m.Op.ClientID != "c" {
+	if m.Doc != domain.SectionDoc(7) || m.Instance != "b" || m.Op.Version != 3 || string(m.Op.Op) != `[1,"ä😀"]` || m.Op.ClientID != "c" {
 		t.Fatalf("got %+v %+v", m, m.Op)
 	}
 	select {
@@ -105,7 +105,7 @@ func TestResubscribesAfterTheConnectionIsKilled(t *testing.T) {
 	b := openNamed(t, prefix, name)
 	msgs := running(t, b)
 	ctx := context.Background()
-	if err := b.Subscribe(ctx, 9); err != nil {
+	if err := b.Subscribe(ctx, "section:9"); err != nil {
 		t.Fatal(err)
 	}
 	next(t, msgs, realtime.KindResync)
@@ -132,7 +132,7 @@ func TestResubscribesAfterTheConnectionIsKilled(t *testing.T) {
 		t.Fatalf("killed %d pub/sub connections named %s, want 1", killed, name)
 	}
 	next(t, msgs, realtime.KindResync) // reported after resubscribing
-	if err := b.Publish(ctx, &realtime.Message{Kind: realtime.KindCursor, Section: 9, Instance: "x", Cursor: &realtime.Presence{Conn: "x.1"}}); err != nil {
+	if err := b.Publish(ctx, &realtime.Message{Kind: realtime.KindCursor, Doc: domain.SectionDoc(9), Instance: "x", Cursor: &realtime.Presence{Conn: "x.1"}}); err != nil {
 		t.Fatal(err)
 	}
 	if m := next(t, msgs, realtime.KindCursor); m.Cursor.Conn != "x.1" {
@@ -146,25 +146,25 @@ func TestPresenceExpiresAndIsRemoved(t *testing.T) {
 	ctx := context.Background()
 	p1 := &realtime.Presence{Conn: "a.1", User: 1, Name: "Erika", Org: "HE", Color: "#1f5fa8", Ranges: [][2]int{{1, 2}}}
 	p2 := &realtime.Presence{Conn: "b.1", User: 2, Name: "Max", Org: "BY", Color: "#b3261e"}
-	if err := b.SetPresence(ctx, "a", 5, []*realtime.Presence{p1}, 300*time.Millisecond); err != nil {
+	if err := b.SetPresence(ctx, "a", "section:5", []*realtime.Presence{p1}, 300*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.SetPresence(ctx, "b", 5, []*realtime.Presence{p2}, time.Minute); err != nil {
+	if err := b.SetPresence(ctx, "b", "section:5", []*realtime.Presence{p2}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	ps, err := b.Presence(ctx, 5)
+	ps, err := b.Presence(ctx, "section:5")
 	if err != nil || len(ps) != 2 {
 		t.Fatalf("presence %v %v", ps, err)
 	}
 	time.Sleep(400 * time.Millisecond)
-	ps, err = b.Presence(ctx, 5)
+	ps, err = b.Presence(ctx, "section:5")
 	if err != nil || len(ps) != 1 || ps[0].Conn != "b.1" || ps[0].Org != "BY" {
 		t.Fatalf("after a's ttl: %v %v", ps, err)
 	}
-	if err := b.SetPresence(ctx, "b", 5, nil, time.Minute); err != nil {
+	if err := b.SetPresence(ctx, "b", "section:5", nil, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	if ps, err = b.Presence(ctx, 5); err != nil || len(ps) != 0 {
+	if ps, err = b.Presence(ctx, "section:5"); err != nil || len(ps) != 0 {
 		t.Fatalf("after removal: %v %v", ps, err)
 	}
 }

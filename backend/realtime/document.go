@@ -6,64 +6,15 @@ import (
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 	"github.com/strategieraum/strategieraum/backend/ot"
-	"github.com/strategieraum/strategieraum/backend/policy"
 )
 
-// serviceTimeout bounds each database call made for one frame.
-const serviceTimeout = 10 * time.Second
-
-// authorize checks action on section id for the connection's user.
-func (c *conn) authorize(ctx context.Context, id int64, a policy.Action) error {
-	res, err := c.hub.resource(ctx, id)
-	if err != nil {
-		return err
-	}
-	return policy.Check(c.user(), a, res, time.Now())
-}
-
-// resource loads section id with its strategy. Both are kept for
-// PermissionTTL and shared by all connections: a busy section with hundreds
-// of editors would otherwise cost two queries per editor and PermissionTTL.
-func (h *Hub) resource(ctx context.Context, id int64) (policy.Resource, error) {
-	h.resMu.Lock()
-	e, ok := h.resources[id]
-	h.resMu.Unlock()
-	if ok && time.Since(e.at) < h.cfg.PermissionTTL {
-		return e.res, nil
-	}
-	s, err := h.deps.Strategies.FindSectionByID(ctx, id)
-	if err != nil {
-		return policy.Resource{}, err
-	}
-	st, err := h.deps.Strategies.FindStrategyByID(ctx, s.StrategyID)
-	if err != nil {
-		return policy.Resource{}, err
-	}
-	res := policy.Resource{Strategy: st, Section: s}
-	h.resMu.Lock()
-	for k, old := range h.resources {
-		if time.Since(old.at) >= h.cfg.PermissionTTL {
-			delete(h.resources, k) // keeps the map as small as the set of busy sections
-		}
-	}
-	h.resources[id] = cachedResource{res: res, at: time.Now()}
-	h.resMu.Unlock()
-	return res, nil
-}
-
-// cachedResource is a section and its strategy as loaded at a time.
-type cachedResource struct {
-	res policy.Resource
-	at  time.Time
-}
-
-// open subscribes the connection to a section. Without from it sends a
+// open subscribes the connection to a document. Without from it sends a
 // snapshot; with from it sends every op since from in one "ops" frame (the
 // client keeps its text and pending ops). Either is followed by live ops.
-func (c *conn) open(ctx context.Context, id int64, from *int64) *frameError {
+func (c *conn) open(ctx context.Context, id domain.DocKey, from *int64) *frameError {
 	ctx, cancel := context.WithTimeout(ctx, serviceTimeout)
 	defer cancel()
-	if err := c.authorize(ctx, id, policy.ReadSection); err != nil {
+	if err := c.authorize(ctx, id, toRead); err != nil {
 		if domain.ErrorCode(err) == domain.EFORBIDDEN {
 			c.hub.auditDenied(c, "open", id, err)
 		}
@@ -76,7 +27,7 @@ func (c *conn) open(ctx context.Context, id int64, from *int64) *frameError {
 	if from != nil && *from > v {
 		return &frameError{code: CodeVersionAhead, message: "Die angegebene Version ist neuer als der Abschnitt."}
 	}
-	c.closeSection(id) // re-opening starts afresh
+	c.closeDoc(id) // re-opening starts afresh
 	r, err := c.hub.acquireRoom(ctx, id)
 	if err != nil {
 		return errorFromDomain(err, false)
@@ -98,7 +49,7 @@ func (c *conn) open(ctx context.Context, id int64, from *int64) *frameError {
 		start = *from
 	} else {
 		all := r.presenceList()
-		c.enqueue(s, outItem{section: id, frame: mustJSON(snapshotOut{T: typeSnapshot, Section: id, V: v,
+		c.enqueue(s, outItem{doc: id, frame: mustJSON(snapshotOut{T: typeSnapshot, docRef: refOf(id), V: v,
 			Text: text, Presence: othersOf(all, c.id), Count: len(all)})})
 	}
 	// The room may be ahead of the snapshot (ops delivered meanwhile) and
@@ -124,12 +75,12 @@ func (c *conn) open(ctx context.Context, id int64, from *int64) *frameError {
 		}
 		for len(entries) > 0 {
 			n := min(len(entries), maxOpsPerFrame)
-			c.enqueue(s, outItem{section: id, frame: opsFrame(id, entries[:n])})
+			c.enqueue(s, outItem{doc: id, frame: opsFrame(id, entries[:n])})
 			entries, start, sentOps = entries[n:], start+int64(n), true
 		}
 	}
 	if from != nil && !sentOps {
-		c.enqueue(s, outItem{section: id, frame: opsFrame(id, nil)})
+		c.enqueue(s, outItem{doc: id, frame: opsFrame(id, nil)})
 	}
 	s.next = max(r.next, start)
 	s.self.V = s.next
@@ -141,7 +92,7 @@ func (c *conn) open(ctx context.Context, id int64, from *int64) *frameError {
 }
 
 // catchUp reads the ops [from, to) from the log as op entries.
-func (c *conn) catchUp(ctx context.Context, id, from, to int64) ([][]byte, *frameError) {
+func (c *conn) catchUp(ctx context.Context, id domain.DocKey, from, to int64) ([][]byte, *frameError) {
 	var entries [][]byte
 	for from < to {
 		ops, err := c.hub.deps.OpLog.OpsSince(ctx, id, from, int(min(to-from, repairPage)))
@@ -162,8 +113,8 @@ func (c *conn) catchUp(ctx context.Context, id, from, to int64) ([][]byte, *fram
 	return entries, nil
 }
 
-// closeSection leaves a section; closing one that is not open does nothing.
-func (c *conn) closeSection(id int64) {
+// closeDoc leaves a document; closing one that is not open does nothing.
+func (c *conn) closeDoc(id domain.DocKey) {
 	c.mu.Lock()
 	s := c.subs[id]
 	delete(c.subs, id)
@@ -188,7 +139,7 @@ func (c *conn) closeSection(id int64) {
 // submit hands an op to the op log. Its ack travels through the room like
 // every op, so the sender has every earlier op before the ack.
 func (c *conn) submit(ctx context.Context, f *inFrame) *frameError {
-	s := c.subs[f.Section]
+	s := c.subs[f.doc]
 	if s == nil {
 		return badRequest("Der Abschnitt ist auf dieser Verbindung nicht geöffnet.")
 	}
@@ -198,16 +149,16 @@ func (c *conn) submit(ctx context.Context, f *inFrame) *frameError {
 	ctx, cancel := context.WithTimeout(ctx, serviceTimeout)
 	defer cancel()
 	if gen := c.access.gen.Load(); time.Since(s.editChecked) > c.hub.cfg.PermissionTTL || s.editGen != gen {
-		s.editErr = c.authorize(ctx, f.Section, policy.EditSection)
+		s.editErr = c.authorize(ctx, f.doc, toEdit)
 		s.editChecked, s.editGen = time.Now(), gen
 	}
 	if s.editErr != nil {
 		if domain.ErrorCode(s.editErr) == domain.EFORBIDDEN {
-			c.hub.auditDenied(c, "op", f.Section, s.editErr)
+			c.hub.auditDenied(c, "op", f.doc, s.editErr)
 		}
 		return errorFromDomain(s.editErr, true)
 	}
-	r := c.hub.findRoom(f.Section)
+	r := c.hub.findRoom(f.doc)
 	if r == nil {
 		return &frameError{code: CodeResync, message: "Der Abschnitt ist nicht mehr geöffnet."}
 	}
@@ -218,7 +169,7 @@ func (c *conn) submit(ctx context.Context, f *inFrame) *frameError {
 	r.mu.Unlock()
 	began := time.Now()
 	res, err := c.hub.submitOp(ctx, domain.SubmitRequest{
-		SectionID: f.Section, BaseVersion: *f.V, Op: f.Op,
+		Doc: f.doc, BaseVersion: *f.V, Op: f.Op,
 		UserID: c.userID, ClientID: f.Client, Seq: f.Seq,
 	})
 	c.hub.metrics.submitTime.Observe(time.Since(began).Seconds())
@@ -232,7 +183,7 @@ func (c *conn) submit(ctx context.Context, f *inFrame) *frameError {
 	// went out as a plain op (a resubmission after reconnecting); ack it
 	// now. Later ones are acked, or will be, by the room.
 	if committed.Version < s.next && committed.Version < s.clients[f.Client] {
-		c.enqueue(s, outItem{section: f.Section, frame: ackFrame(f.Section, committed.Version, committed.Seq)})
+		c.enqueue(s, outItem{doc: f.doc, frame: ackFrame(f.doc, committed.Version, committed.Seq)})
 	}
 	return nil
 }
