@@ -187,6 +187,8 @@ export async function typeStatement(page, text) {
   await page.locator('#st-body .cm-content').focus();
   await page.keyboard.press('Control+End');
   await page.keyboard.type(text);
+  // The editor takes typed input a moment later; only then is "saved" about it.
+  await page.waitForFunction((t) => document.querySelector('#st-body .cm-content')?.cmTile?.root?.view?.state.doc.toString().endsWith(t) ?? true, text);
   await waitSaved(page);
 }
 

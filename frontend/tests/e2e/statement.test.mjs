@@ -202,7 +202,7 @@ describe('Stellungnahme', { timeout: 180_000 }, () => {
     await a.page.getByText('verbunden', { exact: true }).waitFor({ timeout: 30_000 });
     await waitSaved(a.page, 30_000);
     text = await converged([a.page, b.page]);
-    for (const part of [A, B, OFF, ON]) assert.equal(text.split(part).length, 2, `exactly once: ${part}`);
+    for (const part of [A, B, OFF, ON]) assert.equal(text.split(part).length, 2, `exactly once: ${part} in ${JSON.stringify(text)}`);
 
     // Another Land can neither read the draft nor open its live text.
     const he = await newPage(env.browser, env.server.base);

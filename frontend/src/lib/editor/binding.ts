@@ -56,7 +56,6 @@ export class LiveEditor {
   readonly client: OTClient;
   private editable = new Compartment();
   private mode = new Compartment();
-  private attrs = new Compartment();
   private unsubscribe: () => void;
   private cursorTimer: ReturnType<typeof setTimeout> | null = null;
   private cursorDirty = false;
@@ -105,7 +104,7 @@ export class LiveEditor {
           remoteCursors(),
           threadMarks,
           this.editable.of(this.editableExt(false)),
-          this.attrs.of(this.attrsExt(null)),
+          EditorView.contentAttributes.of({ 'aria-label': opts.label, 'aria-describedby': opts.describedBy }),
           EditorView.updateListener.of((u) => {
             for (const tr of u.transactions) if (tr.docChanged && !tr.annotation(remote)) this.local(tr);
             if (u.selectionSet || u.docChanged) this.scheduleCursor();
@@ -139,7 +138,14 @@ export class LiveEditor {
 
   /** Marks the text invalid and describes it by the message errorId too; null clears the mark. */
   setInvalid(errorId: string | null): void {
-    if (!this.destroyed) this.view.dispatch({ effects: this.attrs.reconfigure(this.attrsExt(errorId)) });
+    // Set on the element directly rather than by a transaction, which could
+    // come in the middle of typing; CodeMirror leaves attributes it did not
+    // change alone.
+    if (this.destroyed) return;
+    const el = this.view.contentDOM;
+    el.setAttribute('aria-describedby', errorId ? `${this.opts.describedBy} ${errorId}`.trim() : this.opts.describedBy);
+    if (errorId) el.setAttribute('aria-invalid', 'true');
+    else el.removeAttribute('aria-invalid');
   }
 
   /** Switches between the formatted text and the plain Markdown. */
@@ -188,15 +194,6 @@ export class LiveEditor {
     this.client.stop();
     this.unsubscribe();
     this.view.destroy();
-  }
-
-  private attrsExt(errorId: string | null) {
-    const describedBy = errorId ? `${this.opts.describedBy} ${errorId}`.trim() : this.opts.describedBy;
-    return EditorView.contentAttributes.of({
-      'aria-label': this.opts.label,
-      'aria-describedby': describedBy,
-      ...(errorId ? { 'aria-invalid': 'true' } : {}),
-    });
   }
 
   private editableExt(on: boolean) {
