@@ -153,7 +153,9 @@ export async function screenshot(page, name) {
 }
 
 /** A live editor's current text (the section's, or the one in host), read from the CodeMirror view behind the DOM. */
-export function editorText(page, host = '#section-editor') {
+export function editorText(page, host) {
+  // Called as pages.map(editorText) too: the index is no host.
+  if (typeof host !== 'string') host = '#section-editor';
   return page.evaluate((host) => {
     const content = document.querySelector(`${host} .cm-content`);
     const view = content?.cmTile?.root?.view;
