@@ -208,15 +208,21 @@ describe('Stellungnahme', { timeout: 180_000 }, () => {
     const he = await newPage(env.browser, env.server.base);
     await login(he.page, env.server.base, 'beteiligung@he.example');
     const heGet = await he.page.request.get(`${env.server.base}/api/strategies/1/statements/${me.org_id}`);
-    assert.ok([403, 404].includes(heGet.status()), `GET by another Land: ${heGet.status()}`);
+    if (heGet.status() === 200) {
+      // Published statements: another Land sees the last submitted Fassung, never the draft.
+      const seen = await heGet.json();
+      assert.notEqual(seen.id, draft.id, 'another Land does not see the draft');
+      assert.ok(seen.submitted_at);
+      assert.ok(!seen.body.includes(A) && !seen.body.includes(B));
+    } else assert.ok([403, 404].includes(heGet.status()), `GET by another Land: ${heGet.status()}`);
     assert.equal(await openOver(he.page, `statement:${draft.id}`), 'forbidden');
 
     // Florian chooses the position (a form with the revision check); Anna's page takes it and she submits.
-    await a.page.locator('label[for="pos-zustimmung_mit_aenderungen"]').click();
+    await a.page.locator('label[for="pos-zustimmung"]').click();
     await a.page.getByRole('button', { name: 'Gesamtposition speichern' }).click();
     await a.page.locator('#st-status', { hasText: 'Gesamtposition gespeichert.' }).waitFor();
     assert.equal(await a.page.evaluate(() => document.activeElement?.id), 'st-status');
-    await b.page.waitForFunction(() => document.querySelector('#pos-zustimmung_mit_aenderungen')?.checked);
+    await b.page.waitForFunction(() => document.querySelector('#pos-zustimmung')?.checked);
     await b.page.getByRole('button', { name: 'Einreichen', exact: true }).click();
     await b.page.getByRole('button', { name: 'Ja, einreichen' }).click();
     await b.page.locator('#st-status', { hasText: 'eingereicht' }).waitFor();
