@@ -1,18 +1,21 @@
-// The one owner of the websocket to /api/ws. Sections subscribe a channel;
-// the connection routes frames to it by section, re-opens the socket with
+// The one owner of the websocket to /api/ws. Live documents (a section's
+// text, a Stellungnahme) subscribe a channel; the connection routes frames to
+// it by document key ("section:12"), re-opens the socket with
 // exponential backoff when it is lost, and tells every channel when it is
 // back so each can catch up from its last version. A heartbeat (ping every
 // few seconds, the server answers pong) notices a socket that is open on
 // paper but carries nothing, as when the network drops without a close.
+// Feed frames (notifications, statements, Beschlüsse) reach every signed-in
+// connection without a channel; keepOpen() holds the socket open for them.
 // Components never touch the socket directly.
-import { parseServerFrame, type ClientFrame, type ServerFrame } from './protocol';
+import { frameDoc, parseServerFrame, type ClientFrame, type DocKey, type ServerFrame } from './protocol';
 
 /** Where the socket is: open, trying to (re)connect, or stopped. */
 export type ConnState = 'connecting' | 'open' | 'closed';
 
-/** A section's receiver of frames and connection events. */
+/** A live document's receiver of frames and connection events. */
 export interface Channel {
-  section: number;
+  doc: DocKey;
   connected(): void;
   disconnected(): void;
   receive(frame: ServerFrame): void;
@@ -41,7 +44,7 @@ export interface ConnectionOptions {
    * 2.5 of them is given up and re-dialled. 0 turns the heartbeat off.
    */
   heartbeat?: number;
-  /** Receives frames without a section (connection-level errors). */
+  /** Receives frames about no document (feed frames, connection-level errors). */
   onGlobal?: (frame: ServerFrame) => void;
 }
 
@@ -58,13 +61,15 @@ function defaultUrl(): string {
   return `${l.protocol === 'https:' ? 'wss:' : 'ws:'}//${l.host}/api/ws`;
 }
 
-/** Connection owns one websocket shared by all open sections. */
+/** Connection owns one websocket shared by all open documents. */
 export class Connection {
   state: ConnState = 'closed';
   /** Consecutive failed attempts; drives the backoff. */
   attempts = 0;
   private socket: SocketLike | null = null;
-  private channels = new Map<number, Set<Channel>>();
+  private channels = new Map<DocKey, Set<Channel>>();
+  /** How many holders keep the socket open without a document (the feed). */
+  private holds = 0;
   private listeners = new Set<(s: ConnState) => void>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private beat: ReturnType<typeof setInterval> | null = null;
@@ -87,21 +92,41 @@ export class Connection {
 
   /** Adds a channel and opens the socket if needed; returns the unsubscribe function. */
   subscribe(ch: Channel): () => void {
-    let set = this.channels.get(ch.section);
-    if (!set) this.channels.set(ch.section, (set = new Set()));
+    let set = this.channels.get(ch.doc);
+    if (!set) this.channels.set(ch.doc, (set = new Set()));
     set.add(ch);
     if (this.stopped) this.start();
     else if (this.state === 'open') ch.connected();
     return () => {
-      const s = this.channels.get(ch.section);
+      const s = this.channels.get(ch.doc);
       if (!s?.delete(ch)) return;
       if (s.size === 0) {
-        this.channels.delete(ch.section);
-        // Section 0 is no section: it only keeps the socket open for the feed.
-        if (ch.section > 0) this.send({ t: 'close', section: ch.section });
+        this.channels.delete(ch.doc);
+        this.send({ t: 'close', doc: ch.doc });
       }
-      if (this.channels.size === 0) this.stop();
+      this.stopIfUnused();
     };
+  }
+
+  /**
+   * Keeps the socket open with no document subscribed, so that feed frames
+   * arrive; returns the release function (counted: the socket closes when
+   * no holder and no channel is left).
+   */
+  keepOpen(): () => void {
+    this.holds++;
+    if (this.stopped) this.start();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.stopIfUnused();
+    };
+  }
+
+  private stopIfUnused(): void {
+    if (this.channels.size === 0 && this.holds === 0) this.stop();
   }
 
   /** Sends a frame if the socket is open; returns whether it was sent. */
@@ -169,14 +194,14 @@ export class Connection {
       this.lastFrame = Date.now();
       const f = parseServerFrame(ev.data);
       if (!f || f.t === 'pong') return;
-      const section = 'section' in f ? f.section : undefined;
-      const set = section ? this.channels.get(section) : undefined;
+      const doc = frameDoc(f);
+      const set = doc ? this.channels.get(doc) : undefined;
       if (set) for (const ch of set) ch.receive(f);
       else {
         this.opts.onGlobal?.(f);
         // An error about the connection as a whole (rate_limited, a revoked
-        // session) concerns every section on it.
-        if (f.t === 'error' && section === undefined) for (const s of this.channels.values()) for (const ch of s) ch.receive(f);
+        // session) concerns every document on it.
+        if (f.t === 'error' && doc === undefined) for (const s of this.channels.values()) for (const ch of s) ch.receive(f);
       }
     };
     s.onclose = () => {

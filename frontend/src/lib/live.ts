@@ -39,5 +39,5 @@ addEventListener('online', () => connection.reconnectNow());
  * Returns the function that releases it (at sign-out).
  */
 export function keepOpenForFeed(): () => void {
-  return connection.subscribe({ section: 0, connected() {}, disconnected() {}, receive() {} });
+  return connection.keepOpen();
 }

@@ -1,4 +1,4 @@
-// The client side of operational transformation for one section: the
+// The client side of operational transformation for one live document: the
 // classic three-state machine (synchronised, awaiting ack, awaiting ack with
 // a buffer). The server owns the version; this class keeps the text the
 // server confirmed (`base`) and the local text (`doc` = base + inflight +
@@ -6,7 +6,7 @@
 // after a reconnect resubmits the unacknowledged op with the same client id
 // and seq so the server's op log can drop a duplicate.
 import { type } from 'ot-text-unicode';
-import type { ClientFrame, CommittedOp, ErrorFrame, PresenceUser, Range, ServerFrame, TextOp } from './protocol';
+import type { ClientFrame, CommittedOp, DocKey, ErrorFrame, PresenceUser, Range, ServerFrame, TextOp } from './protocol';
 import { diffOp } from './diff';
 
 /** Callbacks from an OTClient to its editor binding and the connection. */
@@ -23,14 +23,14 @@ export interface OTClientHost {
 
 type Inflight = { op: TextOp; seq: number };
 
-/** Why a section cannot be edited (from the server's error code). */
+/** Why a document cannot be edited (from the server's error code; section_locked: it is final). */
 export type LockReason = 'forbidden' | 'section_locked' | null;
 
 function isNoop(op: TextOp): boolean {
   return op.length === 0 || (op.length === 1 && typeof op[0] === 'number');
 }
 
-/** Creates a client id that is unique per page load and section. */
+/** Creates a client id that is unique per page load and document. */
 export function newClientId(): string {
   const c = globalThis.crypto;
   if (c && 'randomUUID' in c) return c.randomUUID();
@@ -53,7 +53,7 @@ export interface RetryOptions {
   random?: () => number;
 }
 
-/** OTClient keeps one section's text in step with the server. */
+/** OTClient keeps one document's text in step with the server. */
 export class OTClient {
   version: number | null = null;
   base = '';
@@ -78,7 +78,8 @@ export class OTClient {
   private recent: { v0: number; ops: TextOp[] } = { v0: 0, ops: [] };
 
   constructor(
-    readonly section: number,
+    /** The document, e.g. "section:12". (doc is the local text.) */
+    readonly key: DocKey,
     private host: OTClientHost,
     readonly clientId: string = newClientId(),
     retry: RetryOptions = {},
@@ -97,7 +98,7 @@ export class OTClient {
     return this.inflight !== null || this.buffer !== null;
   }
 
-  /** Called by the connection whenever a socket opens: (re-)open the section. */
+  /** Called by the connection whenever a socket opens: (re-)open the document. */
   connected(): void {
     this.opened = false;
     this.clearTimers();
@@ -125,7 +126,7 @@ export class OTClient {
   private sendOpen(): void {
     if (this.openTimer) clearTimeout(this.openTimer);
     this.openTimer = null;
-    const frame: ClientFrame = this.version === null ? { t: 'open', section: this.section } : { t: 'open', section: this.section, v: this.version };
+    const frame: ClientFrame = this.version === null ? { t: 'open', doc: this.key } : { t: 'open', doc: this.key, v: this.version };
     if (!this.host.send(frame)) return; // connected() sends it when the socket is back
     this.openTimer = setTimeout(() => {
       this.openTimer = null;
@@ -163,7 +164,7 @@ export class OTClient {
     this.host.changed();
   }
 
-  /** Handles one server frame addressed to this section. */
+  /** Handles one server frame addressed to this document. */
   receive(f: ServerFrame): void {
     switch (f.t) {
       case 'snapshot':
@@ -196,13 +197,13 @@ export class OTClient {
   /** The local selection as protocol ranges, or null while ops are pending. */
   cursorFrame(ranges: Range[]): ClientFrame | null {
     if (this.version === null || this.pending || !this.opened) return null;
-    return { t: 'cursor', section: this.section, v: this.version, ranges };
+    return { t: 'cursor', doc: this.key, v: this.version, ranges };
   }
 
   private sendInflight(): void {
     if (!this.inflight || this.version === null || !this.opened || this.lock) return;
     const seq = this.inflight.seq;
-    if (!this.host.send({ t: 'op', section: this.section, v: this.version, op: this.inflight.op, client: this.clientId, seq })) return;
+    if (!this.host.send({ t: 'op', doc: this.key, v: this.version, op: this.inflight.op, client: this.clientId, seq })) return;
     // An op that is never answered (a frame lost on the way) must not
     // leave the editor waiting for ever: re-open, which resends it.
     if (this.ackTimer) clearTimeout(this.ackTimer);

@@ -5,7 +5,7 @@
 // axe-core and stay within the CSP.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, editorText, login, newPage, screenshot, sectionId, useServer, waitSaved } from './harness.mjs';
+import { axe, editorText, login, newPage, screenshot, sectionId, typeStatement, useServer, waitSaved } from './harness.mjs';
 
 const SECTION_TITLE = 'Zielbild: Datennutzung';
 const env = useServer();
@@ -277,10 +277,12 @@ describe('consultation', { timeout: 400_000 }, () => {
     await login(page, env.server.base, 'beteiligung@by.example');
     await page.getByRole('link', { name: 'Stellungnahme' }).click();
     await page.getByRole('heading', { level: 1, name: 'Stellungnahme' }).waitFor();
+    await page.getByRole('button', { name: 'Entwurf beginnen' }).click();
+    await page.getByLabel('Text der Stellungnahme (Markdown)').waitFor();
     await page.getByLabel('Zustimmung mit Änderungen').check();
-    await page.getByLabel('Text der Stellungnahme (Markdown)').fill('Bayern stimmt dem Zielbild **mit Änderungen** zu.');
-    await page.getByRole('button', { name: 'Entwurf speichern' }).click();
-    await notice(page, 'Entwurf gespeichert.');
+    await typeStatement(page, 'Bayern stimmt dem Zielbild **mit Änderungen** zu.');
+    await page.getByRole('button', { name: 'Gesamtposition speichern' }).click();
+    await notice(page, 'Gesamtposition gespeichert.');
     assert.deepEqual(await axe(page), []);
     await screenshot(page, 'consult-statement-draft');
     await page.getByRole('button', { name: 'Einreichen' }).click();
@@ -294,9 +296,15 @@ describe('consultation', { timeout: 400_000 }, () => {
     await page.getByRole('row', { name: /BY/ }).filter({ hasText: 'Zustimmung mit Änderungen' }).waitFor();
     assert.deepEqual(await axe(page), []);
     await screenshot(page, 'consult-statement-submitted');
-    // A new version: edit, submit again; both versions are listed, the first unchanged.
+    // A new version: it starts with the submitted text; rewritten and submitted again, both versions are listed, the first unchanged.
     await page.getByRole('button', { name: 'Neue Fassung beginnen' }).click();
-    await page.getByLabel('Text der Stellungnahme (Markdown)').fill('Bayern stimmt zu.');
+    await page.getByLabel('Text der Stellungnahme (Markdown)').waitFor();
+    await waitSaved(page);
+    assert.equal(await editorText(page, '#st-body'), 'Bayern stimmt dem Zielbild **mit Änderungen** zu.');
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('#st-body') !== null), true, 'focus in the new text');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('Bayern stimmt zu.');
+    await waitSaved(page);
     await page.getByLabel('Zustimmung', { exact: true }).check();
     await page.getByRole('button', { name: 'Einreichen' }).click();
     await page.getByRole('button', { name: 'Ja, einreichen' }).click();
@@ -324,48 +332,59 @@ describe('consultation', { timeout: 400_000 }, () => {
     await context.close();
   });
 
-  test('statement: members see each other\'s saves live; a save on an older draft is refused and names who saved', async () => {
+  test('statement: members write the text together and see each other\'s saves live; a position saved on an older revision is refused and names who saved', async () => {
     const a = await open();
     const b = await open();
     const c = await open();
     for (const { page } of [a, b, c]) {
       await login(page, env.server.base, 'beteiligung@ni.example');
       await page.getByRole('link', { name: 'Stellungnahme' }).click();
-      await page.getByLabel('Text der Stellungnahme (Markdown)').waitFor();
+      await page.getByRole('heading', { level: 1, name: 'Stellungnahme' }).waitFor();
     }
-    const text = (p) => p.getByLabel('Text der Stellungnahme (Markdown)');
-    // b has begun typing, c has not; a saves first.
-    await text(b.page).fill('Niedersachsen: Fassung aus Tab B.');
-    await text(a.page).fill('Niedersachsen: Fassung aus Tab A.');
-    await a.page.getByRole('button', { name: 'Entwurf speichern' }).click();
-    await notice(a.page, 'Entwurf gespeichert.');
-    // c had nothing unsaved: it shows the new text at once.
-    await until(async () => (await text(c.page).inputValue()) === 'Niedersachsen: Fassung aus Tab A.', 'c to take the saved text');
+    // a begins the draft: the others' pages open it at once.
+    await a.page.getByRole('button', { name: 'Entwurf beginnen' }).click();
+    for (const { page } of [a, b, c]) {
+      await page.getByLabel('Text der Stellungnahme (Markdown)').waitFor();
+      await waitSaved(page);
+    }
+    await typeStatement(a.page, 'Niedersachsen: gemeinsam geschrieben.');
+    for (const { page } of [b, c]) await until(async () => (await editorText(page, '#st-body')) === 'Niedersachsen: gemeinsam geschrieben.', 'the text to arrive');
+
+    // b has chosen a position, c has not; a saves first.
+    await b.page.getByLabel('Ablehnung').check();
+    await a.page.getByLabel('Zustimmung', { exact: true }).check();
+    await a.page.getByRole('button', { name: 'Gesamtposition speichern' }).click();
+    await notice(a.page, 'Gesamtposition gespeichert.');
+    // c had nothing unsaved: it shows the new position at once.
+    await until(async () => await c.page.getByLabel('Zustimmung', { exact: true }).isChecked(), 'c to take the saved position');
     await notice(c.page, 'hat den Entwurf soeben gespeichert.');
-    // b is told live, keeps its own text, and is refused if it saves anyway.
-    const choice = b.page.getByRole('group', { name: 'Entwurf wurde inzwischen geändert' });
-    await choice.filter({ hasText: 'hat den Entwurf soeben gespeichert. Ihre Änderungen hier sind noch nicht gespeichert.' }).waitFor();
-    assert.equal(await text(b.page).inputValue(), 'Niedersachsen: Fassung aus Tab B.', 'own text kept');
-    await b.page.getByRole('button', { name: 'Entwurf speichern' }).click();
+    // b is told live, keeps its own choice, and is refused if it saves anyway.
+    const choice = b.page.getByRole('group', { name: 'Gesamtposition wurde inzwischen geändert' });
+    await choice.filter({ hasText: 'hat den Entwurf soeben gespeichert. Ihre Auswahl der Gesamtposition hier ist noch nicht gespeichert.' }).waitFor();
+    assert.equal(await b.page.getByLabel('Ablehnung').isChecked(), true, 'own choice kept');
+    await b.page.getByRole('button', { name: 'Gesamtposition speichern' }).click();
     await b.page.getByRole('alert').filter({ hasText: /hat die Stellungnahme am .* geändert/ }).waitFor();
     assert.equal(await choice.evaluate((el) => el === document.activeElement), true, 'focus on the choice');
-    assert.equal(await text(b.page).inputValue(), 'Niedersachsen: Fassung aus Tab B.', 'own text still kept');
+    assert.equal(await b.page.getByLabel('Ablehnung').isChecked(), true, 'own choice still kept');
     assert.deepEqual(await axe(b.page), []);
     await screenshot(b.page, 'consult-statement-stale');
-    await choice.getByRole('button', { name: /Aktuellen Stand laden/ }).click();
+    await choice.getByRole('button', { name: /Gespeicherte Gesamtposition laden/ }).click();
     await notice(b.page, 'Aktueller Stand geladen.');
-    assert.equal(await text(b.page).inputValue(), 'Niedersachsen: Fassung aus Tab A.');
-    // a starts typing; b saves on the current text; a keeps its own on purpose.
-    await text(a.page).fill('Niedersachsen: nur A.');
-    await text(b.page).fill('Niedersachsen: A und B.');
-    await b.page.getByRole('button', { name: 'Entwurf speichern' }).click();
-    await notice(b.page, 'Entwurf gespeichert.');
-    const keep = a.page.getByRole('group', { name: 'Entwurf wurde inzwischen geändert' }).getByRole('button', { name: 'Meine Fassung trotzdem speichern' });
+    assert.equal(await b.page.getByLabel('Zustimmung', { exact: true }).isChecked(), true);
+    assert.equal(await editorText(b.page, '#st-body'), 'Niedersachsen: gemeinsam geschrieben.', 'the text is untouched');
+    // a chooses again; b saves on the current revision; a keeps its own on purpose.
+    await a.page.getByLabel('Enthaltung').check();
+    await b.page.getByLabel('Ablehnung').check();
+    await b.page.getByRole('button', { name: 'Gesamtposition speichern' }).click();
+    await notice(b.page, 'Gesamtposition gespeichert.');
+    const keep = a.page.getByRole('group', { name: 'Gesamtposition wurde inzwischen geändert' }).getByRole('button', { name: 'Meine Auswahl trotzdem speichern' });
     await keep.click();
-    await notice(a.page, 'Entwurf gespeichert.');
+    await notice(a.page, 'Gesamtposition gespeichert.');
     const org = await a.page.evaluate(async () => (await (await fetch('/api/me')).json()).org_id);
     const res = await a.page.request.get(`${env.server.base}/api/strategies/1/statements/${org}`);
-    assert.equal((await res.json()).body, 'Niedersachsen: nur A.');
+    const stored = await res.json();
+    assert.equal(stored.position, 'enthaltung');
+    assert.equal(stored.body, 'Niedersachsen: gemeinsam geschrieben.');
     for (const p of [a, b, c]) {
       clean(p.page);
       await p.context.close();

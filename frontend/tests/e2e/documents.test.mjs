@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { axe, login, newPage, useServer } from './harness.mjs';
+import { axe, login, newPage, openStatement, typeStatement, useServer } from './harness.mjs';
 
 const env = useServer();
 
@@ -68,10 +68,9 @@ describe('Office documents', { timeout: 180_000 }, () => {
   test('the receipt of a submitted statement as a document', async () => {
     const { context, page } = await newPage(env.browser, env.server.base, { acceptDownloads: true });
     await login(page, env.server.base, 'beteiligung@hb.example');
-    await page.locator('header a[href="/stellungnahme"]').click();
-    await page.locator('#st-body').waitFor();
+    await openStatement(page);
     await page.locator('label[for="pos-zustimmung"]').click();
-    await page.locator('#st-body').fill('Bremen stimmt zu – „gern“.');
+    await typeStatement(page, 'Bremen stimmt zu – „gern“.');
     await page.getByRole('button', { name: 'Einreichen', exact: true }).click();
     await page.getByRole('button', { name: 'Ja, einreichen' }).click();
     const receipt = page.locator('section.receipt');

@@ -1,10 +1,10 @@
-// Browser tests that nothing typed is lost: the Stellungnahme and a new
-// discussion survive in-app navigation (after a warning), a reload, and a
-// session ended on the server (save → login page → text back); signing out
-// deletes the drafts.
+// Browser tests that nothing typed is lost: the Stellungnahme (its live text
+// on the server, its unsaved position in the tab) and a new discussion
+// survive in-app navigation (after a warning), a reload, and a session ended
+// on the server (login page → input back); signing out deletes the drafts.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, axe, login, newPage, pageApi, screenshot, sectionId, useServer, waitSaved } from './harness.mjs';
+import { PASSWORD, axe, editorText, login, newPage, openStatement, pageApi, screenshot, sectionId, typeStatement, useServer, waitSaved } from './harness.mjs';
 
 const env = useServer();
 
@@ -24,24 +24,25 @@ async function open(email) {
 const TEXT = 'Der Freistaat Bayern begrüßt die Strategie. Zu Z. 12: bitte Register nennen.';
 
 describe('drafts', { timeout: 240_000 }, () => {
-  test('Stellungnahme survives in-app navigation, reload and an ended session', async () => {
+  test('Stellungnahme: the live text and an unsaved position survive in-app navigation, reload and an ended session', async () => {
     const { context, page } = await open('beteiligung@by.example');
-    await page.locator('header a[href="/stellungnahme"]').click();
+    await openStatement(page);
+    await typeStatement(page, TEXT);
     await page.locator('#pos-ablehnung').check();
-    await page.locator('#st-body').fill(TEXT);
 
-    // Leaving by an in-app link asks; staying keeps the page.
+    // Leaving by an in-app link asks (the position is not saved); staying keeps the page.
     page.answer = false;
     await page.locator('header a[href="/sitzungen"]').click();
     assert.deepEqual(page.dialogs, ['confirm']);
     assert.equal(new URL(page.url()).pathname, '/stellungnahme');
-    // Leaving anyway keeps the text as a draft.
+    // Leaving anyway keeps the position as a draft; the text is on the server.
     page.answer = true;
     await page.locator('header a[href="/sitzungen"]').click();
     await page.waitForURL(/\/sitzungen$/);
     await page.locator('header a[href="/stellungnahme"]').click();
     await page.locator('p.notice', { hasText: 'Entwurf wurde wiederhergestellt' }).waitFor();
-    assert.equal(await page.locator('#st-body').inputValue(), TEXT);
+    await waitSaved(page);
+    assert.equal(await editorText(page, '#st-body'), TEXT);
     assert.equal(await page.locator('#pos-ablehnung').isChecked(), true);
     assert.equal(
       await page.evaluate(() => {
@@ -56,7 +57,8 @@ describe('drafts', { timeout: 240_000 }, () => {
     // A reload restores it too.
     await page.reload();
     await page.locator('p.notice', { hasText: 'Entwurf wurde wiederhergestellt' }).waitFor();
-    assert.equal(await page.locator('#st-body').inputValue(), TEXT);
+    await waitSaved(page);
+    assert.equal(await editorText(page, '#st-body'), TEXT);
 
     // The session ends on the server (ended from another device).
     const other = await open('beteiligung@by.example');
@@ -67,27 +69,28 @@ describe('drafts', { timeout: 240_000 }, () => {
       const r = await other.page.evaluate((id) => fetch(`/api/me/sessions/${id}`, { method: 'DELETE' }).then((x) => x.status), s.id);
       assert.equal(r, 204);
     }
-    await page.locator('#st-body').fill(TEXT + ' Ergänzt.');
-    await page.getByRole('button', { name: 'Entwurf speichern' }).click();
-    await page.waitForURL(/\/anmelden\?zurueck=/);
+    await page.waitForURL(/\/anmelden\?zurueck=/, { timeout: 45_000 });
     await page.getByLabel('E-Mail-Adresse').fill('beteiligung@by.example');
     await page.getByLabel('Passwort').fill(PASSWORD);
     await page.getByRole('button', { name: 'Anmelden' }).click();
     await page.waitForURL(/\/stellungnahme$/);
     await page.locator('p.notice', { hasText: 'Entwurf wurde wiederhergestellt' }).waitFor();
-    assert.equal(await page.locator('#st-body').inputValue(), TEXT + ' Ergänzt.');
+    await waitSaved(page);
+    assert.equal(await editorText(page, '#st-body'), TEXT);
+    assert.equal(await page.locator('#pos-ablehnung').isChecked(), true);
     assert.deepEqual(await axe(page), [], 'statement page with a restored draft');
     await screenshot(page, 'drafts-restored');
 
     // Saved: the draft is gone and leaving does not ask.
-    await page.getByRole('button', { name: 'Entwurf speichern' }).click();
-    await page.locator('#st-status', { hasText: 'Entwurf gespeichert.' }).waitFor();
+    await page.getByRole('button', { name: 'Gesamtposition speichern' }).click();
+    await page.locator('#st-status', { hasText: 'Gesamtposition gespeichert.' }).waitFor();
     const asked = page.dialogs.length;
     await page.reload();
-    await page.waitForFunction(() => document.querySelector('#st-body')?.value);
-    assert.equal(await page.locator('#st-body').inputValue(), TEXT + ' Ergänzt.');
+    await waitSaved(page);
+    assert.equal(await editorText(page, '#st-body'), TEXT);
+    assert.equal(await page.locator('#pos-ablehnung').isChecked(), true);
     assert.equal(await page.locator('p.notice', { hasText: 'wiederhergestellt' }).count(), 0);
-    assert.equal(page.dialogs.length, asked, 'no warning without unsaved text');
+    assert.equal(page.dialogs.length, asked, 'no warning without unsaved input');
     await context.close();
     await other.context.close();
   });

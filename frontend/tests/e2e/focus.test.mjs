@@ -80,14 +80,16 @@ describe('focus after every action', { timeout: 180_000 }, () => {
     await press(page.locator('#bell-panel li button.link').first());
     await focusedOn(page, `article[data-thread="${threadId}"] .thread-title`, 'opening a notification');
 
-    // The Stellungnahme: save and submit by keyboard.
+    // The Stellungnahme: begin, write, save the position and submit by keyboard.
     await press(page.locator('header a[href="/stellungnahme"]'));
     await focusedOn(page, 'main h1', 'opening the Stellungnahme');
-    await press(page.locator('#pos-zustimmung'), 'Space');
-    await page.locator('#st-body').focus();
+    await press(page.getByRole('button', { name: 'Entwurf beginnen' }));
+    await focusedOn(page, '#st-body .cm-content', 'beginning the draft');
     await page.keyboard.type('Der Freistaat Bayern stimmt zu.');
-    await press(page.getByRole('button', { name: 'Entwurf speichern' }));
-    await focusedOn(page, '#st-status', 'saving the draft');
+    await waitSaved(page);
+    await press(page.locator('#pos-zustimmung'), 'Space');
+    await press(page.getByRole('button', { name: 'Gesamtposition speichern' }));
+    await focusedOn(page, '#st-status', 'saving the position');
     await press(page.getByRole('button', { name: 'Einreichen', exact: true }));
     await focusedOn(page, '[role=alertdialog] button.primary', 'asking to submit');
     await page.keyboard.press('Enter');

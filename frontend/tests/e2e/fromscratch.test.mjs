@@ -10,9 +10,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import {
-  PASSWORD, axe, changeDeadline, execFileSync, localValue, newPage, pageApi, repoRoot, sectionId, useServer,
-} from './harness.mjs';
+import { PASSWORD, axe, changeDeadline, execFileSync, localValue, newPage, openStatement, pageApi, repoRoot, sectionId, typeStatement, useServer } from './harness.mjs';
 
 const env = useServer(undefined, { demo: false });
 const testdata = join(repoRoot, 'backend', 'importdoc', 'testdata');
@@ -127,10 +125,9 @@ describe('a consultation round from an empty installation', { timeout: 300_000 }
 
     // The moderation extends the deadline; Bayern submits; the moderation shortens it.
     await changeDeadline(mod.page, new Date(closes.getTime() + 7 * 24 * 3600 * 1000), 'Wunsch mehrerer Länder');
-    await by.page.locator('header a[href="/stellungnahme"]').click();
-    await by.page.locator('#st-body').waitFor();
+    await openStatement(by.page);
     await by.page.locator('label[for="pos-zustimmung"]').click();
-    await by.page.locator('#st-body').fill('Bayern stimmt dem Entwurf zu.');
+    await typeStatement(by.page, 'Bayern stimmt dem Entwurf zu.');
     await by.page.getByRole('button', { name: 'Einreichen', exact: true }).click();
     await by.page.getByRole('button', { name: 'Ja, einreichen' }).click();
     await by.page.locator('#st-status', { hasText: 'eingereicht' }).waitFor();

@@ -152,20 +152,46 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
 }
 
-/** The editor's current text, read from the CodeMirror view behind the DOM. */
-export function editorText(page) {
-  return page.evaluate(() => {
-    const content = document.querySelector('#section-editor .cm-content');
+/** A live editor's current text (the section's, or the one in host), read from the CodeMirror view behind the DOM. */
+export function editorText(page, host) {
+  // Called as pages.map(editorText) too: the index is no host.
+  if (typeof host !== 'string') host = '#section-editor';
+  return page.evaluate((host) => {
+    const content = document.querySelector(`${host} .cm-content`);
     const view = content?.cmTile?.root?.view;
     if (view) return view.state.doc.toString();
-    return [...document.querySelectorAll('#section-editor .cm-line')]
+    return [...document.querySelectorAll(`${host} .cm-line`)]
       .map((l) => {
         const c = l.cloneNode(true);
         c.querySelectorAll('.cm-remote-caret, .cm-widgetBuffer').forEach((x) => x.remove());
         return c.textContent;
       })
       .join('\n');
-  });
+  }, host);
+}
+
+/**
+ * Opens the Stellungnahme page from the header, begins the draft when the
+ * organisation has none, and waits until its live text is open and saved.
+ */
+export async function openStatement(page) {
+  await page.locator('header a[href="/stellungnahme"]').click();
+  const begin = page.getByRole('button', { name: 'Entwurf beginnen' });
+  const text = page.locator('#st-body .cm-content');
+  await begin.or(text).first().waitFor();
+  if (await begin.isVisible()) await begin.click();
+  await text.waitFor();
+  await waitSaved(page);
+}
+
+/** Types text at the end of the Stellungnahme's live text and waits until the server has it. */
+export async function typeStatement(page, text) {
+  await page.locator('#st-body .cm-content').focus();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(text);
+  // The editor takes typed input a moment later; only then is "saved" about it.
+  await page.waitForFunction((t) => document.querySelector('#st-body .cm-content')?.cmTile?.root?.view?.state.doc.toString().endsWith(t) ?? true, text);
+  await waitSaved(page);
 }
 
 /** Waits until the editor shows "Alle Änderungen gespeichert". */

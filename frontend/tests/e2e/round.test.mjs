@@ -6,7 +6,7 @@
 // keyboard-operable, axe-clean and fits 320 px.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, changeDeadline, login, newPage, screenshot, sectionId, useServer } from './harness.mjs';
+import { axe, changeDeadline, login, newPage, openStatement, screenshot, sectionId, typeStatement, useServer } from './harness.mjs';
 
 const env = useServer();
 
@@ -54,10 +54,9 @@ describe('consultation round', { timeout: 180_000 }, () => {
     await by.page.goto(`${env.server.base}/abschnitte/${secId}`);
     await by.page.locator(`article[data-thread="${thread.id}"] .lines`, { hasText: `Z. ${line}` }).waitFor();
 
-    await by.page.locator('header a[href="/stellungnahme"]').click();
-    await by.page.locator('#st-body').waitFor();
+    await openStatement(by.page);
     await by.page.locator('label[for="pos-zustimmung"]').click();
-    await by.page.locator('#st-body').fill('Bayern stimmt zu.');
+    await typeStatement(by.page, 'Bayern stimmt zu.');
     await by.page.getByRole('button', { name: 'Einreichen', exact: true }).click();
     await by.page.getByRole('button', { name: 'Ja, einreichen' }).click();
     await by.page.locator('#st-status', { hasText: 'eingereicht' }).waitFor();

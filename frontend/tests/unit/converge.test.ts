@@ -5,10 +5,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type } from 'ot-text-unicode';
 import { Connection } from '../../src/lib/connection';
 import { OTClient } from '../../src/lib/otclient';
-import type { TextOp } from '../../src/lib/protocol';
+import type { DocKey, TextOp } from '../../src/lib/protocol';
 import { FakeServer } from './fakeserver';
 
-const SECTION = 3;
+const SECTION: DocKey = 'statement:3';
 const ALPHABET = ['a', 'ö', 'ß', '😀', ' ', '\n', '🇩🇪', 'Z'];
 
 function rng(seed: number) {
@@ -31,7 +31,7 @@ class Editor {
       changed: () => {},
     });
     this.conn.subscribe({
-      section: SECTION,
+      doc: SECTION,
       connected: () => this.client.connected(),
       disconnected: () => this.client.disconnected(),
       receive: (f) => this.client.receive(f),

@@ -1,9 +1,9 @@
-// An in-memory server for one section that follows docs/protocol.md: it
+// An in-memory server for one live document that follows docs/protocol.md: it
 // transforms each submitted op against everything committed since its base
 // version (incoming on side "left"), drops duplicates by (client, seq), and
 // answers "open" with v by sending the ops since v.
 import { type } from 'ot-text-unicode';
-import type { ClientFrame, CommittedOp, ServerFrame } from '../../src/lib/protocol';
+import { parseDocKey, type ClientFrame, type CommittedOp, type DocKey, type ServerFrame } from '../../src/lib/protocol';
 import type { SocketLike } from '../../src/lib/connection';
 
 export class FakeServer {
@@ -24,11 +24,16 @@ export class FakeServer {
   received: ClientFrame[] = [];
 
   constructor(
-    readonly section: number,
+    readonly doc: DocKey,
     initial = '',
   ) {
     this.text = initial;
+    const key = parseDocKey(doc);
+    // Frames about a section also carry its id, as the server sends them.
+    this.about = key?.kind === 'section' ? { doc, section: key.id } : { doc };
   }
+
+  private about: { doc: DocKey; section?: number };
 
   get version(): number {
     return this.log.length;
@@ -59,10 +64,10 @@ export class FakeServer {
       if (!this.silent) from.push({ t: 'pong' });
       return;
     }
-    if (this.silent || f.section !== this.section) return;
+    if (this.silent || f.doc !== this.doc) return;
     if (f.t === 'op') this.received.push(f);
     if (this.unavailable && (f.t === 'open' || f.t === 'op')) {
-      from.push({ t: 'error', code: 'unavailable', message: 'Datenbank nicht erreichbar', section: this.section, seq: f.t === 'op' ? f.seq : undefined });
+      from.push({ t: 'error', code: 'unavailable', message: 'Datenbank nicht erreichbar', ...this.about, seq: f.t === 'op' ? f.seq : undefined });
       return;
     }
     if (f.t === 'open' && this.dropOpens > 0) {
@@ -71,17 +76,17 @@ export class FakeServer {
     }
     switch (f.t) {
       case 'open':
-        if (f.v === undefined) from.push({ t: 'snapshot', section: this.section, v: this.version, text: this.text, presence: [] });
-        else from.push({ t: 'ops', section: this.section, ops: this.log.slice(f.v) });
+        if (f.v === undefined) from.push({ t: 'snapshot', ...this.about, v: this.version, text: this.text, presence: [] });
+        else from.push({ t: 'ops', ...this.about, ops: this.log.slice(f.v) });
         return;
       case 'op': {
         const dup = this.log.find((c) => c.client === f.client && c.seq === f.seq);
         if (dup) {
-          from.push({ t: 'ack', section: this.section, v: dup.v, seq: f.seq });
+          from.push({ t: 'ack', ...this.about, v: dup.v, seq: f.seq });
           return;
         }
         if (f.v > this.version) {
-          from.push({ t: 'error', code: 'version_ahead', message: 'Version voraus', section: this.section, seq: f.seq });
+          from.push({ t: 'error', code: 'version_ahead', message: 'Version voraus', ...this.about, seq: f.seq });
           return;
         }
         let op = f.op;
@@ -90,14 +95,14 @@ export class FakeServer {
         this.text = type.apply(this.text, op);
         this.log.push(committed);
         for (const s of this.sockets) {
-          if (s !== from) s.push({ t: 'op', section: this.section, ...committed });
+          if (s !== from) s.push({ t: 'op', ...this.about, ...committed });
         }
         if (this.dropNextAck) {
           this.dropNextAck = false;
           from.serverClose();
           return;
         }
-        from.push({ t: 'ack', section: this.section, v: committed.v, seq: f.seq });
+        from.push({ t: 'ack', ...this.about, v: committed.v, seq: f.seq });
         return;
       }
       default:

@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type } from 'ot-text-unicode';
 import { Connection } from '../../src/lib/connection';
 import { OTClient } from '../../src/lib/otclient';
-import type { ClientFrame, TextOp } from '../../src/lib/protocol';
+import type { ClientFrame, DocKey, TextOp } from '../../src/lib/protocol';
 import { FakeServer } from './fakeserver';
 
-const SECTION = 7;
+const SECTION: DocKey = 'section:7';
 
 /** One browser: a connection, an OT client and the text its editor shows. */
 class Peer {
@@ -31,7 +31,7 @@ class Peer {
       clientId,
     );
     this.conn.subscribe({
-      section: SECTION,
+      doc: SECTION,
       connected: () => this.client.connected(),
       disconnected: () => this.client.disconnected(),
       receive: (f) => this.client.receive(f),
@@ -159,9 +159,9 @@ describe('OTClient', () => {
     b.type(3, 'd');
     await settle();
     a.sent = [];
-    a.client.receive({ t: 'error', code: 'resync', message: 'Bitte neu laden', section: SECTION });
+    a.client.receive({ t: 'error', code: 'resync', message: 'Bitte neu laden', doc: SECTION });
     await vi.advanceTimersByTimeAsync(300);
-    expect(a.sent[0]).toEqual({ t: 'open', section: SECTION, v: 1 });
+    expect(a.sent[0]).toEqual({ t: 'open', doc: SECTION, v: 1 });
     expect(a.editor).toBe('abcd');
   });
 
@@ -171,7 +171,7 @@ describe('OTClient', () => {
     await settle();
     a.client.opened = false; // hold the op back so the refusal can be injected first
     a.type(4, 'x');
-    a.client.receive({ t: 'error', code: 'forbidden', message: 'Keine Berechtigung', section: SECTION, seq: 1 });
+    a.client.receive({ t: 'error', code: 'forbidden', message: 'Keine Berechtigung', doc: SECTION, seq: 1 });
     expect(a.client.lock).toBe('forbidden');
     expect(a.client.pending).toBe(false);
     expect(a.editor).toBe('fest');
@@ -179,10 +179,10 @@ describe('OTClient', () => {
 
   it('rebases pending edits on a snapshot that skips versions', async () => {
     const a = new OTClient(SECTION, { send: () => true, remoteOp: () => {}, changed: () => {} }, 'c1');
-    a.receive({ t: 'snapshot', section: SECTION, v: 3, text: 'Hallo Welt', presence: [] });
+    a.receive({ t: 'snapshot', doc: SECTION, v: 3, text: 'Hallo Welt', presence: [] });
     a.opened = false;
     a.applyLocal([5, ' schöne']);
-    a.receive({ t: 'snapshot', section: SECTION, v: 9, text: 'Hallo neue Welt!', presence: [] });
+    a.receive({ t: 'snapshot', doc: SECTION, v: 9, text: 'Hallo neue Welt!', presence: [] });
     expect(a.version).toBe(9);
     expect(a.doc).toBe('Hallo schöne neue Welt!');
     expect(a.inflight?.op).toEqual([5, ' schöne']);
@@ -207,7 +207,7 @@ describe('Connection', () => {
       minDelay: 100,
       maxDelay: 1000,
     });
-    conn.subscribe({ section: SECTION, connected: () => {}, disconnected: () => {}, receive: () => {} });
+    conn.subscribe({ doc: SECTION, connected: () => {}, disconnected: () => {}, receive: () => {} });
     await vi.advanceTimersByTimeAsync(5000);
     const gaps = dials.slice(1).map((t, i) => t - dials[i]);
     expect(gaps.slice(0, 5)).toEqual([100, 200, 400, 800, 1000]);
@@ -224,7 +224,7 @@ describe('outages', () => {
     const a = new Peer(server);
     await settle();
     a.sent = [];
-    for (let i = 0; i < 20; i++) a.client.receive({ t: 'error', code: 'resync', message: 'Bitte neu laden', section: SECTION });
+    for (let i = 0; i < 20; i++) a.client.receive({ t: 'error', code: 'resync', message: 'Bitte neu laden', doc: SECTION });
     await settle();
     expect(a.sent.filter((f) => f.t === 'open')).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(20_000);
@@ -285,14 +285,14 @@ describe('OTClient remote cursors', () => {
   it('moves a cursor sent at an older version over the ops committed since, and skips what it cannot place', () => {
     const got: number[][][] = [];
     const c = new OTClient(SECTION, { send: () => true, remoteOp: () => {}, changed: () => {}, cursor: (_u, _c, r) => got.push(r) });
-    c.receive({ t: 'snapshot', section: SECTION, v: 3, text: 'Hallo Welt', presence: [] });
-    c.receive({ t: 'op', section: SECTION, v: 3, op: ['X'], user: 2, client: 'b', seq: 1 });
-    c.receive({ t: 'op', section: SECTION, v: 4, op: [5, 'Y'], user: 2, client: 'b', seq: 2 });
+    c.receive({ t: 'snapshot', doc: SECTION, v: 3, text: 'Hallo Welt', presence: [] });
+    c.receive({ t: 'op', doc: SECTION, v: 3, op: ['X'], user: 2, client: 'b', seq: 1 });
+    c.receive({ t: 'op', doc: SECTION, v: 4, op: [5, 'Y'], user: 2, client: 'b', seq: 2 });
     expect(c.doc).toBe('XHallYo Welt');
-    c.receive({ t: 'cursor', section: SECTION, v: 3, user: 3, conn: 'x', ranges: [[6, 6]] }); // before "W" at version 3
-    c.receive({ t: 'cursor', section: SECTION, v: 5, user: 3, conn: 'x', ranges: [[0, 2]] }); // current
-    c.receive({ t: 'cursor', section: SECTION, v: 2, user: 3, conn: 'x', ranges: [[1, 1]] }); // before the snapshot: unknown
-    c.receive({ t: 'cursor', section: SECTION, v: 6, user: 3, conn: 'x', ranges: [[1, 1]] }); // not here yet
+    c.receive({ t: 'cursor', doc: SECTION, v: 3, user: 3, conn: 'x', ranges: [[6, 6]] }); // before "W" at version 3
+    c.receive({ t: 'cursor', doc: SECTION, v: 5, user: 3, conn: 'x', ranges: [[0, 2]] }); // current
+    c.receive({ t: 'cursor', doc: SECTION, v: 2, user: 3, conn: 'x', ranges: [[1, 1]] }); // before the snapshot: unknown
+    c.receive({ t: 'cursor', doc: SECTION, v: 6, user: 3, conn: 'x', ranges: [[1, 1]] }); // not here yet
     expect(got).toEqual([[[8, 8]], [[0, 2]]]);
     expect(c.doc.slice(8, 9)).toBe('W');
   });

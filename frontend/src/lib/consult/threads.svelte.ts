@@ -4,7 +4,7 @@
 // bring in other people's threads. The server pushes a "threads" frame when
 // a thread of the section changes; polling covers frames lost on the way.
 import { api, call, type Thread } from '../api/client';
-import type { SectionEditor } from '../editor/binding';
+import type { LiveEditor } from '../editor/binding';
 import type { TextOp } from '../protocol';
 import { transformAnchor, type LocalAnchor } from './anchors';
 import { focusSoon } from '../focus';
@@ -19,7 +19,7 @@ export class ThreadPanel {
   selected = $state<number | null>(null);
   loaded = $state(false);
   error = $state('');
-  editor: SectionEditor | null = null;
+  editor: LiveEditor | null = null;
   /** Called with threads that appeared since the last load (not on the first). */
   onNew: ((list: Thread[]) => void) | null = null;
   /** Called with threads whose status changed since the last load. */

@@ -8,7 +8,7 @@ import { markdown } from '@codemirror/lang-markdown';
 import { syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
 import type { Connection } from '../connection';
 import { OTClient } from '../otclient';
-import type { PresenceUser, Range, TextOp } from '../protocol';
+import type { DocKey, PresenceUser, Range, TextOp } from '../protocol';
 import { changesToOp, cpToUtf16, opToChanges, utf16ToCp, type Utf16Change } from '../unicode';
 import { remoteCursors, setRemoteCursors, PALETTE_SIZE, type RemoteCursor } from './cursors';
 import { applyFormat, type FormatKind } from './format';
@@ -19,9 +19,10 @@ import { isStartThreadKey } from './shortcuts';
 
 const remote = Annotation.define<boolean>();
 
-/** Options of a SectionEditor. */
-export interface SectionEditorOptions {
-  section: number;
+/** Options of a LiveEditor. */
+export interface LiveEditorOptions {
+  /** The live document, e.g. "section:12" or "statement:42". */
+  doc: DocKey;
   connection: Connection;
   editable: boolean;
   label: string;
@@ -31,7 +32,7 @@ export interface SectionEditorOptions {
   /** Show the plain Markdown instead of the formatted text. */
   raw?: boolean;
   /** Called after any change of text, version, presence or error. */
-  onChange(editor: SectionEditor): void;
+  onChange(editor: LiveEditor): void;
   /** Called for each remote op with the author's user id. */
   onRemoteEdit?(user: number): void;
   /** Called with every op on the local text (local edits and remote ones), in code points. */
@@ -40,7 +41,7 @@ export interface SectionEditorOptions {
   onThreadsAt?(ids: number[]): void;
   /** Called by the start-thread shortcut (see shortcuts.ts). */
   onStartThread?(): void;
-  /** Called when the server reports a changed discussion thread of the section. */
+  /** Called when the server reports a changed discussion thread of the document. */
   onThreadsChanged?(): void;
 }
 
@@ -49,8 +50,8 @@ export function colourOf(user: number): number {
   return ((user % PALETTE_SIZE) + PALETTE_SIZE) % PALETTE_SIZE;
 }
 
-/** SectionEditor is one live-edited section in one CodeMirror view. */
-export class SectionEditor {
+/** LiveEditor is one live-edited document (a section's text, a Stellungnahme) in one CodeMirror view. */
+export class LiveEditor {
   readonly view: EditorView;
   readonly client: OTClient;
   private editable = new Compartment();
@@ -62,9 +63,9 @@ export class SectionEditor {
   private destroyed = false;
   private cursors = new Map<string, { user: number; ranges: Range[] }>();
 
-  constructor(parent: HTMLElement, private opts: SectionEditorOptions) {
+  constructor(parent: HTMLElement, private opts: LiveEditorOptions) {
     adoptEditorStyles();
-    this.client = new OTClient(opts.section, {
+    this.client = new OTClient(opts.doc, {
       send: (f) => opts.connection.send(f),
       remoteOp: (op, from) => this.applyRemote(op, from?.user),
       changed: () => this.changed(),
@@ -117,7 +118,7 @@ export class SectionEditor {
       }),
     });
     this.unsubscribe = opts.connection.subscribe({
-      section: opts.section,
+      doc: opts.doc,
       connected: () => this.client.connected(),
       disconnected: () => this.client.disconnected(),
       receive: (f) => (f.t === 'threads' ? opts.onThreadsChanged?.() : this.client.receive(f)),
@@ -133,6 +134,18 @@ export class SectionEditor {
   format(kind: FormatKind): void {
     applyFormat(this.view, kind, this.opts.linkText);
     this.view.focus();
+  }
+
+  /** Marks the text invalid and describes it by the message errorId too; null clears the mark. */
+  setInvalid(errorId: string | null): void {
+    // Set on the element directly rather than by a transaction, which could
+    // come in the middle of typing; CodeMirror leaves attributes it did not
+    // change alone.
+    if (this.destroyed) return;
+    const el = this.view.contentDOM;
+    el.setAttribute('aria-describedby', errorId ? `${this.opts.describedBy} ${errorId}`.trim() : this.opts.describedBy);
+    if (errorId) el.setAttribute('aria-invalid', 'true');
+    else el.removeAttribute('aria-invalid');
   }
 
   /** Switches between the formatted text and the plain Markdown. */
@@ -174,7 +187,7 @@ export class SectionEditor {
     this.view.focus();
   }
 
-  /** Closes the section and removes the view. */
+  /** Closes the document and removes the view. */
   destroy(): void {
     if (this.cursorTimer) clearTimeout(this.cursorTimer);
     this.destroyed = true;
