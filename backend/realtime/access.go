@@ -114,6 +114,7 @@ func (h *Hub) recheck(conns []*conn) {
 		cancel()
 		switch code := domain.ErrorCode(err); code {
 		case "":
+			h.metrics.accessChecks.Inc()
 		case domain.EUNAUTHORIZED:
 			c.revoke(domain.ErrorMessage(err))
 		case domain.EUNAVAILABLE:
@@ -228,16 +229,17 @@ func (h *Hub) checkDocs(ctx context.Context, c *conn, old, u *domain.User) error
 		} else if err != nil {
 			return err
 		}
-		if err := policy.Check(u, policy.ReadSection, res, now); err != nil {
+		rules := docRules[id.Kind]
+		if err := policy.Check(u, rules[toRead], res, now); err != nil {
 			c.sendError(&frameError{code: CodeForbidden, message: domain.ErrorMessage(err), doc: id})
 			c.access.revoked.Store(true)
 			c.closeWith(websocket.StatusPolicyViolation, "access changed")
 			return nil
 		}
-		editErr := policy.Check(u, policy.EditSection, res, now)
+		editErr := policy.Check(u, rules[toEdit], res, now)
 		had, known := c.access.mayEdit[id]
 		if !known {
-			had = policy.Check(old, policy.EditSection, res, now) == nil
+			had = policy.Check(old, rules[toEdit], res, now) == nil
 		}
 		c.access.mayEdit[id] = editErr == nil
 		if had && editErr != nil {

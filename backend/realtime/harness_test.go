@@ -169,7 +169,7 @@ func (w *world) start(cfg realtime.HubConfig, broker realtime.Broker) *instance 
 	t := w.t
 	db := openStore(t, w.url)
 	in := &instance{svc: collab.New(db, collab.Options{Logger: quietLog}), reg: prometheus.NewRegistry(), done: make(chan struct{})}
-	in.hub = realtime.NewHub(cfg, realtime.Deps{OpLog: in.svc, Strategies: db, Statements: db, Broker: broker, Logger: quietLog, Metrics: in.reg, Observe: in.svc.Observe})
+	in.hub = realtime.NewHub(cfg, realtime.Deps{OpLog: in.svc, Strategies: db, Statements: db, Users: db, Broker: broker, Logger: quietLog, Metrics: in.reg, Observe: in.svc.Observe})
 	in.svc.OnCommit(in.hub.Committed)
 	// The shim stands in for the HTTP layer's authentication: ?as=<user id>.
 	in.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {

@@ -16,6 +16,7 @@ type metrics struct {
 
 	forwarded        prometheus.Counter
 	forwardFallbacks prometheus.Counter
+	accessChecks     prometheus.Counter
 }
 
 // latencyBuckets span 1 ms to about 4 s.
@@ -45,9 +46,11 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Submits committed by the instance that commits to their document, on this instance's behalf."}),
 		forwardFallbacks: prometheus.NewCounter(prometheus.CounterOpts{Name: "strategieraum_ws_submit_forward_fallbacks_total",
 			Help: "Forwarded submits committed here after all, because the other instance did not answer in time or could not commit."}),
+		accessChecks: prometheus.NewCounter(prometheus.CounterOpts{Name: "strategieraum_ws_access_checks_total",
+			Help: "Open connections whose credential and rights in every open document were checked again."}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.resyncs, m.revoked, m.gapsRepaired, m.brokerDropped, m.submitTime, m.sendDelay, m.forwarded, m.forwardFallbacks)
+		reg.MustRegister(m.connections, m.framesIn, m.framesOut, m.resyncs, m.revoked, m.gapsRepaired, m.brokerDropped, m.submitTime, m.sendDelay, m.forwarded, m.forwardFallbacks, m.accessChecks)
 	}
 	return m
 }

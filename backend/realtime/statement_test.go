@@ -34,6 +34,17 @@ func TestStatementTextIsTheOrganisations(t *testing.T) {
 		if f := colleague.next("op", "ops"); f.Doc != w.statement.String() || f.Client != "he" {
 			t.Fatalf("the colleague got %+v", f)
 		}
+		// Re-checking the rights of open connections (after a change of
+		// rights, or the periodic sweep) judges a statement by the rules of
+		// statements: HE's colleague keeps writing.
+		const checks = "strategieraum_ws_access_checks_total"
+		before := in.metric(t, checks)
+		in.hub.AccessChanged(w.landHE[1].ID)
+		in.waitMetric(t, checks, before+1)
+		if ack := colleague.submitDoc(w.statement, 1, []any{"Ja. "}, "co", 1); ack.V != 1 {
+			t.Fatalf("the colleague's ack after the re-check: %+v", ack)
+		}
+		he.next("op", "ops")
 
 		by := dialRaw(t, in, w.reader.ID)
 		for _, doc := range []domain.DocKey{w.statement} {
@@ -52,7 +63,7 @@ func TestStatementTextIsTheOrganisations(t *testing.T) {
 		pate := dialRaw(t, in, w.editors[0].ID) // HE, but a Themenpate
 		pate.send(map[string]any{"t": "open", "doc": w.statement.String()})
 		pate.expectError(realtime.CodeForbidden)
-		if text, v := w.dbText(w.statement); text != "Kurz: "+body || v != 1 {
+		if text, v := w.dbText(w.statement); text != "Ja. Kurz: "+body || v != 2 {
 			t.Fatalf("statement is %q at v%d", text, v)
 		}
 
@@ -61,7 +72,7 @@ func TestStatementTextIsTheOrganisations(t *testing.T) {
 		if _, err := w.db.SubmitStatement(ctx, w.phase, w.landHE[0].OrgID, w.landHE[0].ID, time.Now()); err != nil {
 			t.Fatal(err)
 		}
-		he.opDoc(w.statement, 1, []any{"Nachtrag "}, "he", 2)
+		he.opDoc(w.statement, 2, []any{"Nachtrag "}, "he", 2)
 		he.expectError(realtime.CodeSectionLocked)
 		by.send(map[string]any{"t": "open", "doc": w.statement.String()})
 		by.expectError(realtime.CodeForbidden)
@@ -76,12 +87,12 @@ func TestStatementTextIsTheOrganisations(t *testing.T) {
 			read = by.next("snapshot", "error")
 			return read.T == "snapshot"
 		})
-		if read.Text != "Kurz: "+body || read.V != 1 {
+		if read.Text != "Ja. Kurz: "+body || read.V != 2 {
 			t.Fatalf("BY reads %q at v%d", read.Text, read.V)
 		}
-		by.opDoc(w.statement, 1, []any{"x"}, "by", 2)
+		by.opDoc(w.statement, 2, []any{"x"}, "by", 2)
 		by.expectError(realtime.CodeForbidden)
-		if text, v := w.dbText(w.statement); text != "Kurz: "+body || v != 1 {
+		if text, v := w.dbText(w.statement); text != "Ja. Kurz: "+body || v != 2 {
 			t.Fatalf("submitted statement changed: %q at v%d", text, v)
 		}
 	})

@@ -159,7 +159,7 @@ const de = {
   'editor.present': 'Anwesend ({n})',
   'editor.presentNone': 'Niemand sonst ist anwesend.',
   'editor.you': '(Sie)',
-  'editor.saved': 'Alle Änderungen gespeichert (Fassung {v})',
+  'editor.saved': 'Alle Änderungen gespeichert (Stand {v})',
   'editor.unsaved': 'Ungespeicherte Änderungen',
   'editor.threads': 'Diskussionen',
   'editor.threadsSoon': 'Diskussionen zu Textstellen erscheinen hier.',
