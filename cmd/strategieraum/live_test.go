@@ -101,6 +101,37 @@ func TestLiveThreadsAndNotifications(t *testing.T) {
 	}
 }
 
+// --connections-per-user sets the cap on one account's live connections
+// (the default is 20).
+func TestConnectionsPerUserFlag(t *testing.T) {
+	const pw = "demo-passwort-fuer-tests"
+	vars := map[string]string{
+		"STRATEGIERAUM_DATABASE_URL":  filepath.Join(t.TempDir(), "live.db"),
+		"STRATEGIERAUM_DEMO_PASSWORD": pw,
+	}
+	base, _ := startServe(t, vars, "--demo", "--connections-per-user", "22")
+	land := login(t, base, "beteiligung@by.example", pw)
+	ctx := context.Background()
+	url := "ws" + strings.TrimPrefix(base, "http") + "/api/ws"
+	for i := range 23 {
+		ws, resp, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPClient: land})
+		if i < 22 {
+			if err != nil {
+				t.Fatalf("connection %d refused: %v", i+1, err)
+			}
+			defer ws.CloseNow()
+			continue
+		}
+		if err == nil {
+			ws.CloseNow()
+			t.Fatal("a 23rd connection was accepted with --connections-per-user 22")
+		}
+		if resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("23rd connection: %v, want 429", err)
+		}
+	}
+}
+
 func jsonInt(v int64) string { b, _ := json.Marshal(v); return string(b) }
 
 // TestUserCommandClosesLiveConnection disables an account on the command

@@ -218,6 +218,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		// A second factor for the roles the operator names.
 		RequireSecondFactor:    c.RequireSecondFactor,
 		ContributionsPerMinute: contributionCap(c.ContributionsPerMinute),
+		WebsocketsPerUser:      c.ConnectionsPerUser,
 	}, httpapi.Deps{
 		Users:      db,
 		Sessions:   db,
