@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/coder/websocket"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
 // client is one websocket client. Every client reads every frame. Sampled
@@ -33,6 +35,7 @@ type client struct {
 	cfg     *config
 	stats   *stats
 	url     string
+	doc     domain.DocKey // the document this client opens
 	id      string
 	index   int  // position among the editors, or -1
 	sampled bool // decodes frames and records delivery latency
@@ -75,7 +78,7 @@ func (c *client) connect(ctx context.Context) error {
 		return err
 	}
 	ws.SetReadLimit(8 << 20)
-	open := fmt.Sprintf(`{"t":"open","doc":%q}`, c.cfg.doc)
+	open := fmt.Sprintf(`{"t":"open","doc":%q}`, c.doc)
 	if err := c.write(ctx, ws, []byte(open)); err != nil {
 		ws.CloseNow()
 		return err
@@ -281,7 +284,7 @@ func (c *client) sendLoop(ctx context.Context) {
 		if pos := rand.IntN(c.textLen + 1); pos > 0 {
 			op = `[` + strconv.Itoa(pos) + `,"` + strings.Repeat("x", n) + `"]`
 		}
-		msg := fmt.Sprintf(`{"t":"op","doc":%q,"v":%d,"op":%s,"client":%q,"seq":%d}`, c.cfg.doc, v, op, c.id, seq)
+		msg := fmt.Sprintf(`{"t":"op","doc":%q,"v":%d,"op":%s,"client":%q,"seq":%d}`, c.doc, v, op, c.id, seq)
 		c.stats.submit(c.index, seq, time.Now())
 		if err := c.write(ctx, c.ws, []byte(msg)); err != nil && ctx.Err() == nil && !c.ending.Load() {
 			c.error("write failed")

@@ -1,7 +1,8 @@
 // Command loadgen puts live-editing load on one or more Strategieraum
 // instances: N websocket clients open one document (-doc, e.g. section:3 or
-// statement:42; -section 3 is short for -doc section:3), E of them type at a given
-// rate, and it reports edit-to-delivery latency (at a sample of the
+// statement:42; -section 3 is short for -doc section:3) or are spread over
+// several (-docs section:1-50,statement:7: client i opens the i-th modulo
+// their number), E of them type at a given rate, and it reports edit-to-delivery latency (at a sample of the
 // clients: -sample), submit-to-ack latency, committed ops per second,
 // errors and, with -pids, the CPU the server processes used.
 //
@@ -44,7 +45,7 @@ type config struct {
 	token           string
 	email, password string
 	section         int64
-	doc             domain.DocKey // the document to open: -doc, or -section
+	docs            []domain.DocKey // the documents to open: -docs, -doc or -section
 	clients         int
 	editors         int
 	rate            float64
@@ -64,6 +65,7 @@ func parseFlags(args []string, getenv func(string) string) (*config, error) {
 	fs.StringVar(&c.password, "password", getenv("STRATEGIERAUM_PASSWORD"), "password for -email (default $STRATEGIERAUM_PASSWORD)")
 	fs.Int64Var(&c.section, "section", 0, "section id to open (or -doc)")
 	docFlag := fs.String("doc", "", "document to open, e.g. section:3 or statement:42 (or -section)")
+	docsFlag := fs.String("docs", "", "documents to spread the clients over, e.g. section:1-50,statement:7 (client i opens the i-th modulo their number; editors too)")
 	fs.IntVar(&c.clients, "clients", 50, "websocket clients in total")
 	fs.IntVar(&c.editors, "editors", 5, "how many of the clients type")
 	fs.Float64Var(&c.rate, "rate", 5, "keystrokes per second per editor")
@@ -89,20 +91,27 @@ func parseFlags(args []string, getenv func(string) string) (*config, error) {
 	if len(c.editorURLs) == 0 {
 		c.editorURLs = c.urls
 	}
-	if *docFlag != "" {
+	switch {
+	case *docsFlag != "":
+		docs, err := parseDocs(*docsFlag)
+		if err != nil {
+			return nil, fmt.Errorf("-docs: %w", err)
+		}
+		c.docs = docs
+	case *docFlag != "":
 		doc, err := domain.ParseDocKey(*docFlag)
 		if err != nil {
 			return nil, fmt.Errorf("-doc: %s", domain.ErrorMessage(err))
 		}
-		c.doc = doc
-	} else if c.section > 0 {
-		c.doc = domain.SectionDoc(c.section)
+		c.docs = []domain.DocKey{doc}
+	case c.section > 0:
+		c.docs = []domain.DocKey{domain.SectionDoc(c.section)}
 	}
 	switch {
 	case len(c.urls) == 0:
 		return nil, errors.New("-url is empty")
-	case c.doc.IsZero():
-		return nil, errors.New("-doc or -section is required")
+	case len(c.docs) == 0:
+		return nil, errors.New("-docs, -doc or -section is required")
 	case c.clients < 1 || c.editors < 0 || c.editors > c.clients:
 		return nil, errors.New("need 1 <= -clients and 0 <= -editors <= -clients")
 	case c.rate <= 0:
@@ -113,6 +122,47 @@ func parseFlags(args []string, getenv func(string) string) (*config, error) {
 		return nil, errors.New("give -token (or $STRATEGIERAUM_TOKEN) or -email and -password")
 	}
 	return &c, nil
+}
+
+// maxDocs bounds the documents of one run, so that a typo in a range does
+// not make a list of billions.
+const maxDocs = 100000
+
+// parseDocs reads a comma-separated list of documents, each a key
+// (section:3) or a range of ids of one kind (section:1-50).
+func parseDocs(s string) ([]domain.DocKey, error) {
+	var out []domain.DocKey
+	for _, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		kind, ids, _ := strings.Cut(item, ":")
+		first, last, isRange := strings.Cut(ids, "-")
+		from, err := domain.ParseDocKey(kind + ":" + first)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %s", item, domain.ErrorMessage(err))
+		}
+		to := from
+		if isRange {
+			if to, err = domain.ParseDocKey(kind + ":" + last); err != nil {
+				return nil, fmt.Errorf("%q: %s", item, domain.ErrorMessage(err))
+			}
+			if to.ID < from.ID {
+				return nil, fmt.Errorf("%q: the range ends before it begins", item)
+			}
+		}
+		if int64(len(out))+to.ID-from.ID+1 > maxDocs {
+			return nil, fmt.Errorf("more than %d documents", maxDocs)
+		}
+		for id := from.ID; id <= to.ID; id++ {
+			out = append(out, domain.DocKey{Kind: from.Kind, ID: id})
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no document given")
+	}
+	return out, nil
 }
 
 func splitURLs(s string) []string {
@@ -140,7 +190,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	var ids []string
 	run := time.Now().UnixNano() % 1e6
 	for i := range clients {
-		c := &client{cfg: cfg, url: cfg.urls[i%len(cfg.urls)], index: -1, id: fmt.Sprintf("lg%d-%d", run, i)}
+		c := &client{cfg: cfg, url: cfg.urls[i%len(cfg.urls)], doc: cfg.docs[i%len(cfg.docs)], index: -1, id: fmt.Sprintf("lg%d-%d", run, i)}
 		if i < cfg.editors {
 			c.url = cfg.editorURLs[i%len(cfg.editorURLs)]
 			c.index, c.wake = len(editors), make(chan struct{}, 1)
@@ -183,7 +233,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			connected++
 		}
 	}
-	fmt.Fprintf(stdout, "%d of %d clients connected to %d instance(s)\n", connected, len(clients), len(cfg.urls))
+	fmt.Fprintf(stdout, "%d of %d clients connected to %d instance(s), %d document(s)\n", connected, len(clients), len(cfg.urls), len(cfg.docs))
 	if connected == 0 {
 		return errors.New("no client could connect")
 	}

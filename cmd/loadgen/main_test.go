@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -19,8 +20,9 @@ import (
 )
 
 // serve starts a hub on a fresh database whose handler accepts the bearer
-// token "geheim" for a Themenpate, and returns its URL and section.
-func serve(t *testing.T) (string, int64) {
+// token "geheim" for a Themenpate, and returns its URL and the Themenpate's
+// two sections.
+func serve(t *testing.T) (string, []int64) {
 	ctx := context.Background()
 	db := storetest.Open(t)
 	he, err := db.FindOrganisationByCode(ctx, "HE")
@@ -35,9 +37,13 @@ func serve(t *testing.T) (string, int64) {
 	if err := db.CreateTopic(ctx, topic); err != nil {
 		t.Fatal(err)
 	}
-	sec := &domain.Section{StrategyID: st.ID, TopicID: &topic.ID, Part: domain.PartSchwerpunkt, Title: "Zielbild", Text: "Glasfaser."}
-	if err := db.CreateSection(ctx, sec); err != nil {
-		t.Fatal(err)
+	var secs []int64
+	for _, title := range []string{"Zielbild", "Maßnahmen"} {
+		sec := &domain.Section{StrategyID: st.ID, TopicID: &topic.ID, Part: domain.PartSchwerpunkt, Title: title, Text: "Glasfaser."}
+		if err := db.CreateSection(ctx, sec); err != nil {
+			t.Fatal(err)
+		}
+		secs = append(secs, sec.ID)
 	}
 	u := &domain.User{Email: "pate@hessen.example", Name: "Pate", OrgID: he.ID, Roles: []domain.Role{domain.RoleThemenpate}, TopicIDs: []int64{topic.ID}}
 	if err := db.CreateUser(ctx, u, "x"); err != nil {
@@ -55,13 +61,13 @@ func serve(t *testing.T) (string, int64) {
 		hub.Handler().ServeHTTP(w, r)
 	}))
 	t.Cleanup(func() { srv.CloseClientConnections(); hub.Close(); srv.Close(); cancel() })
-	return srv.URL, sec.ID
+	return srv.URL, secs
 }
 
 func TestRunMeasuresLatencies(t *testing.T) {
-	url, section := serve(t)
+	url, secs := serve(t)
 	var out bytes.Buffer
-	args := []string{"-url", url, "-section", strconv.FormatInt(section, 10), "-clients", "6", "-editors", "2", "-rate", "40", "-duration", "1s"}
+	args := []string{"-url", url, "-section", strconv.FormatInt(secs[0], 10), "-clients", "6", "-editors", "2", "-rate", "40", "-duration", "1s"}
 	getenv := func(k string) string { return map[string]string{"STRATEGIERAUM_TOKEN": "geheim"}[k] }
 	if err := run(context.Background(), args, getenv, &out); err != nil {
 		t.Fatal(err)
@@ -85,6 +91,58 @@ func TestRunMeasuresLatencies(t *testing.T) {
 	}
 }
 
+// With -docs the clients are spread over the documents, each op reaches
+// only the clients of its document, and the expected deliveries count per
+// document.
+func TestRunSpreadsOverDocuments(t *testing.T) {
+	url, secs := serve(t)
+	var out bytes.Buffer
+	docs := fmt.Sprintf("section:%d-%d", secs[0], secs[1])
+	args := []string{"-url", url, "-docs", docs, "-clients", "6", "-editors", "2", "-rate", "40", "-duration", "1s"}
+	getenv := func(k string) string { return map[string]string{"STRATEGIERAUM_TOKEN": "geheim"}[k] }
+	if err := run(context.Background(), args, getenv, &out); err != nil {
+		t.Fatal(err)
+	}
+	report := out.String()
+	t.Log(report)
+	if !strings.Contains(report, "6 of 6 clients connected to 1 instance(s), 2 document(s)") || !strings.Contains(report, "errors          none") {
+		t.Fatalf("report:\n%s", report)
+	}
+	m := regexp.MustCompile(`(\d+) ops submitted, (\d+) acknowledged`).FindStringSubmatch(report)
+	if m == nil || m[1] != m[2] || m[1] == "0" {
+		t.Fatalf("submitted and acknowledged differ or are zero:\n%s", report)
+	}
+	acked, _ := strconv.Atoi(m[2])
+	// One editor per document; each op reaches the 2 other clients of its
+	// document, not the 3 of the other one.
+	d := regexp.MustCompile(`edit→delivery   n=(\d+) .*; (\d+) deliveries expected`).FindStringSubmatch(report)
+	if d == nil {
+		t.Fatalf("no delivery latencies:\n%s", report)
+	}
+	if n, _ := strconv.Atoi(d[1]); n != acked*2 || d[2] != strconv.Itoa(acked*2) {
+		t.Fatalf("%s deliveries measured and %s expected, want %d (every op at the 2 other clients of its document)", d[1], d[2], acked*2)
+	}
+}
+
+func TestParseDocs(t *testing.T) {
+	docs, err := parseDocs("section:3-5, statement:7,section:9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range docs {
+		got = append(got, d.String())
+	}
+	if want := "section:3 section:4 section:5 statement:7 section:9"; strings.Join(got, " ") != want {
+		t.Fatalf("got %v, want %s", got, want)
+	}
+	for _, bad := range []string{"", " , ", "section:5-3", "section:0-3", "section:1-x", "notify", "section:1-200000", "thing:1-2"} {
+		if _, err := parseDocs(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
+
 func TestBadFlags(t *testing.T) {
 	env := func(string) string { return "" }
 	for _, args := range [][]string{
@@ -92,6 +150,7 @@ func TestBadFlags(t *testing.T) {
 		{"-token", "x"},   // no section
 		{"-token", "x", "-doc", "notify"},
 		{"-token", "x", "-doc", "statement:0"},
+		{"-token", "x", "-docs", "section:9-2"},
 		{"-token", "x", "-section", "1", "-clients", "2", "-editors", "3"},
 		{"-token", "x", "-section", "1", "-url", " , "},
 	} {

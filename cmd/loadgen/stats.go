@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
 // stats holds the submit times of all editors' ops. It is written by each
@@ -58,7 +60,6 @@ type result struct {
 
 func gather(clients []*client) *result {
 	r := &result{errors: map[string]int{}}
-	sampledEditors := 0
 	for _, c := range clients {
 		c.mu.Lock()
 		r.submitted += int(c.seq)
@@ -70,18 +71,23 @@ func gather(clients []*client) *result {
 		c.mu.Unlock()
 		if c.sampled {
 			r.sampled++
-			if c.index >= 0 {
-				sampledEditors++
-			}
 		}
 	}
-	// Each acked op reaches every sampled client but its sender.
-	r.expected = len(r.ack) * r.sampled
-	if r.sampled > 0 {
-		for _, c := range clients {
-			if c.sampled && c.index >= 0 {
-				r.expected -= len(c.ack)
-			}
+	// Each acked op reaches every sampled client of its document but its
+	// sender.
+	acks, sampled := map[domain.DocKey]int{}, map[domain.DocKey]int{}
+	for _, c := range clients {
+		acks[c.doc] += len(c.ack)
+		if c.sampled {
+			sampled[c.doc]++
+		}
+	}
+	for doc, n := range acks {
+		r.expected += n * sampled[doc]
+	}
+	for _, c := range clients {
+		if c.sampled && c.index >= 0 {
+			r.expected -= len(c.ack)
 		}
 	}
 	return r
