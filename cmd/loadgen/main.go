@@ -1,8 +1,8 @@
 // Command loadgen puts live-editing load on one or more Strategieraum
 // instances: N websocket clients open one document (-doc, e.g. section:3 or
 // statement:42; -section 3 is short for -doc section:3) or are spread over
-// several (-docs section:1-50,statement:7: client i opens the i-th modulo
-// their number), E of them type at a given rate, and it reports edit-to-delivery latency (at a sample of the
+// several (-docs section:1-50,statement:7: clients i·u … i·u+u-1 for u
+// instances open the i-th modulo their number, one on each instance), E of them type at a given rate, and it reports edit-to-delivery latency (at a sample of the
 // clients: -sample), submit-to-ack latency, committed ops per second,
 // errors and, with -pids, the CPU the server processes used.
 //
@@ -65,7 +65,7 @@ func parseFlags(args []string, getenv func(string) string) (*config, error) {
 	fs.StringVar(&c.password, "password", getenv("STRATEGIERAUM_PASSWORD"), "password for -email (default $STRATEGIERAUM_PASSWORD)")
 	fs.Int64Var(&c.section, "section", 0, "section id to open (or -doc)")
 	docFlag := fs.String("doc", "", "document to open, e.g. section:3 or statement:42 (or -section)")
-	docsFlag := fs.String("docs", "", "documents to spread the clients over, e.g. section:1-50,statement:7 (client i opens the i-th modulo their number; editors too)")
+	docsFlag := fs.String("docs", "", "documents to spread the clients over, e.g. section:1-50,statement:7 (in turn, one client per instance each; editors too)")
 	fs.IntVar(&c.clients, "clients", 50, "websocket clients in total")
 	fs.IntVar(&c.editors, "editors", 5, "how many of the clients type")
 	fs.Float64Var(&c.rate, "rate", 5, "keystrokes per second per editor")
@@ -190,7 +190,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	var ids []string
 	run := time.Now().UnixNano() % 1e6
 	for i := range clients {
-		c := &client{cfg: cfg, url: cfg.urls[i%len(cfg.urls)], doc: cfg.docs[i%len(cfg.docs)], index: -1, id: fmt.Sprintf("lg%d-%d", run, i)}
+		// Consecutive clients alternate between the instances and take
+		// the same document in turns of one per instance, so that every
+		// document has clients (and editors) on every instance.
+		c := &client{cfg: cfg, url: cfg.urls[i%len(cfg.urls)], doc: cfg.docs[i/len(cfg.urls)%len(cfg.docs)], index: -1, id: fmt.Sprintf("lg%d-%d", run, i)}
 		if i < cfg.editors {
 			c.url = cfg.editorURLs[i%len(cfg.editorURLs)]
 			c.index, c.wake = len(editors), make(chan struct{}, 1)
