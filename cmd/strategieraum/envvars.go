@@ -40,6 +40,7 @@ var envDocs = []envDoc{
 	{"STRATEGIERAUM_NOTIFICATION_RETENTION", "how long notifications are kept (default 90d); 0: forever", false},
 	{"STRATEGIERAUM_LOG_FORMAT", "text or json (default text)", false},
 	{"STRATEGIERAUM_LOG_LEVEL", "debug, info, warn or error (default info)", false},
+	{"STRATEGIERAUM_DEBUG_ADDR", "loopback address serving the Go runtime's profiles under /debug/pprof/, e.g. 127.0.0.1:6060; empty: off", false},
 	{"STRATEGIERAUM_SMTP_URL", "SMTP server for mails, smtp://user:password@host:587 (STARTTLS) or smtps://…:465 (TLS); ?tls=none for a local relay, ?from=… the sender; empty (and no STRATEGIERAUM_SMTP_HOST): no mails are queued or sent", true},
 	{"STRATEGIERAUM_SMTP_HOST", "SMTP server host (instead of or over STRATEGIERAUM_SMTP_URL)", false},
 	{"STRATEGIERAUM_SMTP_PORT", "SMTP port (default 587 with starttls, 465 with tls, 25 with none)", false},
@@ -57,7 +58,7 @@ var (
 		"STRATEGIERAUM_METRICS_TOKEN", "STRATEGIERAUM_OIDC_ISSUER", "STRATEGIERAUM_OIDC_CLIENT_ID",
 		"STRATEGIERAUM_OIDC_CLIENT_SECRET", "STRATEGIERAUM_OIDC_ORG_CLAIM", "STRATEGIERAUM_OIDC_CREATE_USERS",
 		"STRATEGIERAUM_LEGAL_DIR", "STRATEGIERAUM_AUDIT_RETENTION", "STRATEGIERAUM_NOTIFICATION_RETENTION",
-		"STRATEGIERAUM_LOG_FORMAT", "STRATEGIERAUM_LOG_LEVEL",
+		"STRATEGIERAUM_LOG_FORMAT", "STRATEGIERAUM_LOG_LEVEL", "STRATEGIERAUM_DEBUG_ADDR",
 		"STRATEGIERAUM_REQUIRE_2FA"}, smtpEnv...)
 	databaseEnv = []string{"STRATEGIERAUM_DATABASE_URL", "STRATEGIERAUM_DATABASE_PASSWORD"}
 	addrEnv     = []string{"STRATEGIERAUM_ADDR"}

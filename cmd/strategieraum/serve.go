@@ -45,9 +45,12 @@ type serveConfig struct {
 	// 0 turns the cap off.
 	ContributionsPerMinute int
 	MetricsToken           string
-	OIDC                   httpapi.OIDCConfig
-	Retention              retention.Periods
-	LegalDir               string
+	// DebugAddr is a loopback address for the runtime's profiles; empty
+	// turns them off.
+	DebugAddr string
+	OIDC      httpapi.OIDCConfig
+	Retention retention.Periods
+	LegalDir  string
 	// RequireSecondFactor are the roles that must use a second factor.
 	RequireSecondFactor []domain.Role
 	SMTP                mail.SMTPConfig
@@ -75,6 +78,8 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	require2FA := fs.String("require-2fa", e.get("STRATEGIERAUM_REQUIRE_2FA", ""),
 		"comma-separated roles whose local accounts must use a TOTP second factor, e.g. admin,moderator (env STRATEGIERAUM_REQUIRE_2FA)")
 	fs.StringVar(&c.LogFormat, "log-format", e.get("STRATEGIERAUM_LOG_FORMAT", "text"), "log format: text or json (env STRATEGIERAUM_LOG_FORMAT)")
+	fs.StringVar(&c.DebugAddr, "debug-addr", e.get("STRATEGIERAUM_DEBUG_ADDR", ""),
+		"loopback address that serves the Go runtime's profiles under /debug/pprof/, off when empty (env STRATEGIERAUM_DEBUG_ADDR)")
 	fs.StringVar(&c.LogLevel, "log-level", e.get("STRATEGIERAUM_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env STRATEGIERAUM_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -88,6 +93,9 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	}
 	var err error
 	if c.TrustedProxies, err = parsePrefixes(*proxies); err != nil {
+		return c, err
+	}
+	if err = checkDebugAddr(c.DebugAddr); err != nil {
 		return c, err
 	}
 	c.LegalDir = e.getenv("STRATEGIERAUM_LEGAL_DIR")
@@ -264,7 +272,22 @@ func runServe(ctx context.Context, args []string, e env) error {
 
 	go every(ctx, 5*time.Minute, logger, "retention sweep failed", retention.New(db, c.Retention, logger, nil).Sweep)
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	if c.DebugAddr != "" {
+		dln, err := net.Listen("tcp", c.DebugAddr)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		dbg := debugServer(c.DebugAddr)
+		defer dbg.Close()
+		logger.Info("runtime profiles", "addr", dln.Addr().String())
+		go func() {
+			if err := dbg.Serve(dln); !errors.Is(err, http.ErrServerClosed) {
+				errc <- err
+			}
+		}()
+	}
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:

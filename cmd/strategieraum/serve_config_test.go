@@ -2,6 +2,8 @@ package main
 
 import (
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"slices"
 	"strings"
@@ -61,5 +63,37 @@ func TestServeContributionsPerMinute(t *testing.T) {
 		if _, err := parse(map[string]string{"STRATEGIERAUM_CONTRIBUTIONS_PER_MINUTE": bad}); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+// TestServeDebugAddr: the runtime's profiles are off by default, served
+// only on a loopback address, and answer there.
+func TestServeDebugAddr(t *testing.T) {
+	parse := func(args ...string) (serveConfig, error) {
+		return parseServe(args, env{getenv: testEnv(nil), stdout: io.Discard, stderr: io.Discard})
+	}
+	if c, err := parse(); err != nil || c.DebugAddr != "" {
+		t.Fatalf("default %q, %v; want off", c.DebugAddr, err)
+	}
+	for _, ok := range []string{"127.0.0.1:6060", "[::1]:6060", "localhost:6060"} {
+		if c, err := parse("--debug-addr", ok); err != nil || c.DebugAddr != ok {
+			t.Errorf("%q: %q, %v", ok, c.DebugAddr, err)
+		}
+	}
+	for _, bad := range []string{":6060", "0.0.0.0:6060", "10.0.0.5:6060", "example.org:6060", "127.0.0.1"} {
+		if _, err := parse("--debug-addr", bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	srv := httptest.NewServer(debugServer("").Handler)
+	defer srv.Close()
+	res, err := http.Get(srv.URL + "/debug/pprof/goroutine?debug=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "goroutine profile") {
+		t.Fatalf("profile: %d %.200s", res.StatusCode, body)
 	}
 }
