@@ -239,6 +239,15 @@ func (s *Service) build(w *work, batch []*pending, known map[domain.OpKey]*domai
 	return outs, rows, snaps, nil
 }
 
+// maxLen is the cap on the text of a document of kind k: the engine's, or
+// the kind's own where that is smaller (a Stellungnahme's).
+func (s *Service) maxLen(k domain.DocKind) int {
+	if m := k.MaxLen(); m > 0 && m < s.opts.MaxTextLen {
+		return m
+	}
+	return s.opts.MaxTextLen
+}
+
 // transformApply transforms p's op past everything committed since its base
 // version (the incoming op on side left, as ShareDB does), applies it and
 // returns the row to insert at w's next version.
@@ -281,9 +290,9 @@ func (s *Service) transformApply(w *work, p *pending, now time.Time) (*domain.Lo
 		return nil, invalidOp(err)
 	}
 	ins, del := op.Stats()
-	if n := w.doc.Len() + ins - del; ins > del && n > s.opts.MaxTextLen && !p.restore {
+	if limit := s.maxLen(p.req.Doc.Kind); ins > del && w.doc.Len()+ins-del > limit && !p.restore {
 		return nil, &domain.Error{Code: domain.ETOOLARGE, Fields: map[string]string{"op": "too_large"},
-			Message: fmt.Sprintf("Der Text darf höchstens %d Zeichen lang sein; die Änderung wurde nicht übernommen.", s.opts.MaxTextLen)}
+			Message: fmt.Sprintf("Der Text darf höchstens %d Zeichen lang sein; die Änderung wurde nicht übernommen.", limit)}
 	}
 	version := w.version
 	if err := w.apply(op, ins-del); err != nil {

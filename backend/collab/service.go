@@ -87,7 +87,8 @@ type Options struct {
 	MaxDocs int
 	// MaxTextLen caps a document's text, in code points: an op that would
 	// make the text longer is refused with ETOOLARGE (one that shortens an
-	// over-long text is still taken).
+	// over-long text is still taken). A kind with a smaller cap of its own
+	// (domain.DocKind.MaxLen) keeps that.
 	MaxTextLen int
 	// Logger receives commit failures; nil discards them.
 	Logger *slog.Logger

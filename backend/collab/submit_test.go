@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/strategieraum/strategieraum/backend/collab"
 	"github.com/strategieraum/strategieraum/backend/domain"
@@ -304,6 +306,32 @@ func TestSubmitTextCap(t *testing.T) {
 		f.submit(t, s, f.anna, "a", 3, 2, `[{"d": 6}]`)
 		if text, v := f.snapshot(t, s); text != "fürx" || v != 3 {
 			t.Fatalf("text %q at %d", text, v)
+		}
+	})
+}
+
+// TestSubmitKindCap: a Stellungnahme is capped at its own length
+// (domain.MaxStatementLen) live as over REST; a section at the engine's.
+func TestSubmitKindCap(t *testing.T) {
+	eachDoc(t, "", func(t *testing.T, f *fixture) {
+		s := collab.New(f.store, collab.Options{})
+		defer s.Close()
+		f.submit(t, s, f.anna, "a", 0, 0, `["`+strings.Repeat("ä", domain.MaxStatementLen)+`"]`)
+		_, err := s.Submit(context.Background(), f.req(f.anna, "a", 1, 1, `["!"]`))
+		if f.doc.Kind == domain.DocStatement {
+			if domain.ErrorCode(err) != domain.ETOOLARGE || !strings.Contains(err.Error(), "100000 Zeichen") {
+				t.Fatalf("a statement grew past %d: %v", domain.MaxStatementLen, err)
+			}
+			f.submit(t, s, f.anna, "a", 2, 1, `[{"d": 1}, "x"]`) // same length
+		} else if err != nil {
+			t.Fatalf("a section refused at %d: %v", domain.MaxStatementLen, err)
+		}
+		want := domain.MaxStatementLen + 1 // the section took the "!"
+		if f.doc.Kind == domain.DocStatement {
+			want = domain.MaxStatementLen
+		}
+		if text, v := f.snapshot(t, s); utf8.RuneCountInString(text) != want || v != 2 {
+			t.Fatalf("%d code points at %d, want %d at 2", utf8.RuneCountInString(text), v, want)
 		}
 	})
 }

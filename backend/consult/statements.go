@@ -246,8 +246,9 @@ func (s *Service) staleStatement(ctx context.Context, phaseID, orgID int64, stal
 	return e
 }
 
-// MaxStatementLen bounds a statement's body in code points.
-const MaxStatementLen = 100000
+// MaxStatementLen bounds a statement's body in code points, typed live or
+// sent over REST.
+const MaxStatementLen = domain.MaxStatementLen
 
 // SubmitStatement freezes the draft of u's organisation's statement as it
 // is now; see SubmitStatementAt.

@@ -18,6 +18,18 @@ const (
 // Known reports whether k is a kind of document the engine serves.
 func (k DocKind) Known() bool { return k == DocSection || k == DocStatement }
 
+// MaxStatementLen bounds the text of a Stellungnahme, in code points.
+const MaxStatementLen = 100000
+
+// MaxLen is the longest text a document of kind k may hold, in code
+// points; 0 leaves only the engine's own cap.
+func (k DocKind) MaxLen() int {
+	if k == DocStatement {
+		return MaxStatementLen
+	}
+	return 0
+}
+
 // DocKey identifies one live document. The zero key is no document.
 type DocKey struct {
 	Kind DocKind
