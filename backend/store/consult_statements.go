@@ -32,10 +32,22 @@ type statementRow struct {
 
 func (statementRow) TableName() string { return "statements" }
 
+// statementsFrom turns rows into statements with their organisations'
+// codes, loading only the organisations the rows name.
 func (db *DB) statementsFrom(tx *gorm.DB, rows []statementRow) ([]*domain.Statement, error) {
 	codes := map[int64]string{}
+	ids := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		if _, seen := codes[r.OrgID]; !seen {
+			codes[r.OrgID] = ""
+			ids = append(ids, r.OrgID)
+		}
+	}
+	if len(ids) == 0 {
+		return []*domain.Statement{}, nil
+	}
 	var orgs []orgCode
-	if err := tx.Table("organisations").Select("id, code").Scan(&orgs).Error; err != nil {
+	if err := tx.Table("organisations").Select("id, code").Where("id IN ?", ids).Scan(&orgs).Error; err != nil {
 		return nil, fmt.Errorf("load organisations: %w", err)
 	}
 	for _, o := range orgs {
