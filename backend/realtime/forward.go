@@ -27,7 +27,9 @@ import (
 // among those seen committing to it in the last HubConfig.CommitterWindow, so instances
 // agree without talking about it; with none but itself an instance commits
 // on its own. A forwarded submit that is not answered within
-// HubConfig.ForwardTimeout is committed here after all, and that instance is
+// HubConfig.ForwardTimeout, while the committer has not committed anything
+// to the document in that time either (a busy committer is waited for, up
+// to serviceTimeout), is committed here after all, and that instance is
 // not forwarded to for this document for a while (an instance shutting down
 // says so with KindLeaving, so that nobody waits for it): the op log's UNIQUE
 // (document, client, seq) makes sure that an op committed by both counts once
@@ -136,6 +138,14 @@ func (f *forwarder) committer(doc domain.DocKey, self string, now time.Time) str
 	return best
 }
 
+// committedSince reports whether instance was seen committing an op to
+// document after t.
+func (f *forwarder) committedSince(doc domain.DocKey, instance string, t time.Time) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.committers[doc][instance].After(t)
+}
+
 // gone forgets that instance commits to document (it is shutting down).
 func (f *forwarder) gone(doc domain.DocKey, instance string) {
 	f.mu.Lock()
@@ -232,24 +242,36 @@ func (h *Hub) forward(ctx context.Context, to string, req domain.SubmitRequest) 
 	defer h.fwd.forget(k, ch)
 	h.publish(&Message{Kind: KindSubmit, Doc: req.Doc, Instance: h.cfg.Instance, To: to,
 		Submit: &ForwardedSubmit{V: req.BaseVersion, Op: req.Op, User: req.UserID, Client: req.ClientID, Seq: req.Seq}})
+	sent := time.Now()
 	t := time.NewTimer(h.cfg.ForwardTimeout)
 	defer t.Stop()
-	select {
-	case r := <-ch:
-		if code := domain.ErrorCode(r.err); code == domain.EUNAVAILABLE || code == domain.EINTERNAL {
-			h.fwd.leaveOut(req.Doc, to, time.Now())
+	for {
+		select {
+		case r := <-ch:
+			if code := domain.ErrorCode(r.err); code == domain.EUNAVAILABLE || code == domain.EINTERNAL {
+				h.fwd.leaveOut(req.Doc, to, time.Now())
+				h.metrics.forwardFallbacks.Inc()
+				return nil, nil, false
+			}
+			h.metrics.forwarded.Inc()
+			return r.res, r.err, true
+		case now := <-t.C:
+			// A committer that committed to the document within the last
+			// timeout is alive and busy: the submit waits in its queue,
+			// and committing it here as well would only make two
+			// instances race for the document when the machine is
+			// already saturated.
+			if now.Sub(sent) < serviceTimeout && h.fwd.committedSince(req.Doc, to, now.Add(-h.cfg.ForwardTimeout)) {
+				t.Reset(h.cfg.ForwardTimeout)
+				continue
+			}
+			h.fwd.leaveOut(req.Doc, to, now)
 			h.metrics.forwardFallbacks.Inc()
+			h.log.Debug("forwarded submit unanswered; committing here", "doc", req.Doc, "to", to)
 			return nil, nil, false
+		case <-ctx.Done():
+			return nil, ctx.Err(), true
 		}
-		h.metrics.forwarded.Inc()
-		return r.res, r.err, true
-	case <-t.C:
-		h.fwd.leaveOut(req.Doc, to, time.Now())
-		h.metrics.forwardFallbacks.Inc()
-		h.log.Debug("forwarded submit unanswered; committing here", "doc", req.Doc, "to", to)
-		return nil, nil, false
-	case <-ctx.Done():
-		return nil, ctx.Err(), true
 	}
 }
 

@@ -52,3 +52,25 @@ func TestForwarderResolvesEveryWaiter(t *testing.T) {
 		}
 	}
 }
+
+// A committer counts as busy, not gone, while it has committed to the
+// document within the last timeout; only to that document, and only ops
+// seen after the given time.
+func TestForwarderTellsABusyCommitterFromAGoneOne(t *testing.T) {
+	f := newForwarder(time.Minute)
+	doc, other := domain.SectionDoc(7), domain.StatementDoc(7)
+	t0 := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	if f.committedSince(doc, "a", t0.Add(-time.Hour)) {
+		t.Fatal("an instance never seen counts as committing")
+	}
+	f.seen(doc, "a", t0)
+	if !f.committedSince(doc, "a", t0.Add(-time.Second)) {
+		t.Error("an op seen within the timeout does not count")
+	}
+	if f.committedSince(doc, "a", t0) || f.committedSince(doc, "a", t0.Add(time.Second)) {
+		t.Error("an op seen before the timeout began counts")
+	}
+	if f.committedSince(other, "a", t0.Add(-time.Second)) || f.committedSince(doc, "b", t0.Add(-time.Second)) {
+		t.Error("an op to another document, or by another instance, counts")
+	}
+}
