@@ -145,6 +145,9 @@ type StrategyService interface {
 	FindSections(ctx context.Context, strategyID int64) ([]*Section, error)
 	// FindSectionByID returns a section with its text, or ENOTFOUND.
 	FindSectionByID(ctx context.Context, id int64) (*Section, error)
+	// FindSectionMeta returns a section without its text (for checks that
+	// need only its place and state), or ENOTFOUND.
+	FindSectionMeta(ctx context.Context, id int64) (*Section, error)
 	// UpdateSection applies upd and returns the new state.
 	UpdateSection(ctx context.Context, id int64, upd SectionUpdate) (*Section, error)
 	// ReorderSections sets positions 1..n in the order of ids, which must

@@ -12,6 +12,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/strategieraum/strategieraum/backend/domain"
 )
@@ -61,6 +62,7 @@ type Hub struct {
 	connSeq   atomic.Int64
 	resMu     sync.Mutex
 	resources map[domain.DocKey]cachedResource // document → document and strategy, see resource
+	resLoads  singleflight.Group               // loads of resources under way, by document key
 	fwd       *forwarder
 	sweeping  atomic.Bool // an access check of every connection is running
 	auditMu   sync.Mutex

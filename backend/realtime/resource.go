@@ -48,25 +48,47 @@ func (c *conn) authorize(ctx context.Context, id domain.DocKey, what intent) err
 // busy document with hundreds of editors would otherwise cost two queries
 // per editor and PermissionTTL.
 func (h *Hub) resource(ctx context.Context, id domain.DocKey) (policy.Resource, error) {
-	h.resMu.Lock()
-	e, ok := h.resources[id]
-	h.resMu.Unlock()
-	if ok && time.Since(e.at) < h.cfg.PermissionTTL {
-		return e.res, nil
+	if res, ok := h.freshResource(id); ok {
+		return res, nil
 	}
-	res, err := h.loadResource(ctx, id)
+	// Connections that ask at once share one load: when the entry runs
+	// out, every editor's next op and every reader's re-check would
+	// otherwise each query the database, all of them while it is slowest.
+	// The load looks at the cache again, so that a caller that missed it
+	// just before the previous load stored its result does not load again.
+	v, err, _ := h.resLoads.Do(id.String(), func() (any, error) {
+		if res, ok := h.freshResource(id); ok {
+			return res, nil
+		}
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), serviceTimeout)
+		defer cancel()
+		res, err := h.loadResource(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		h.resMu.Lock()
+		for k, old := range h.resources {
+			if time.Since(old.at) >= h.cfg.PermissionTTL {
+				delete(h.resources, k) // keeps the map as small as the set of busy documents
+			}
+		}
+		h.resources[id] = cachedResource{res: res, at: time.Now()}
+		h.resMu.Unlock()
+		return res, nil
+	})
 	if err != nil {
 		return policy.Resource{}, err
 	}
+	return v.(policy.Resource), nil
+}
+
+// freshResource returns document id's resource if it is younger than
+// PermissionTTL.
+func (h *Hub) freshResource(id domain.DocKey) (policy.Resource, bool) {
 	h.resMu.Lock()
-	for k, old := range h.resources {
-		if time.Since(old.at) >= h.cfg.PermissionTTL {
-			delete(h.resources, k) // keeps the map as small as the set of busy documents
-		}
-	}
-	h.resources[id] = cachedResource{res: res, at: time.Now()}
-	h.resMu.Unlock()
-	return res, nil
+	defer h.resMu.Unlock()
+	e, ok := h.resources[id]
+	return e.res, ok && time.Since(e.at) < h.cfg.PermissionTTL
 }
 
 // loadResource reads document id's resource from the services.
@@ -75,7 +97,7 @@ func (h *Hub) loadResource(ctx context.Context, id domain.DocKey) (policy.Resour
 	var strategyID int64
 	switch id.Kind {
 	case domain.DocSection:
-		s, err := h.deps.Strategies.FindSectionByID(ctx, id.ID)
+		s, err := h.deps.Strategies.FindSectionMeta(ctx, id.ID)
 		if err != nil {
 			return res, err
 		}

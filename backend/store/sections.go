@@ -96,6 +96,15 @@ func (db *DB) FindSectionByID(ctx context.Context, id int64) (*domain.Section, e
 	return row.domain(), nil
 }
 
+// FindSectionMeta returns a section without its text, or ENOTFOUND.
+func (db *DB) FindSectionMeta(ctx context.Context, id int64) (*domain.Section, error) {
+	row, err := findSection(db.conn(ctx).Select(sectionMeta), id)
+	if err != nil {
+		return nil, fmt.Errorf("find section %d: %w", id, err)
+	}
+	return row.domain(), nil
+}
+
 // UpdateSection applies upd to a section's metadata and returns the new
 // state; ENOTFOUND, or EINVALID as for CreateSection.
 func (db *DB) UpdateSection(ctx context.Context, id int64, upd domain.SectionUpdate) (*domain.Section, error) {

@@ -26,6 +26,15 @@ func TestSectionCRUD(t *testing.T) {
 		if *got != *sec {
 			t.Errorf("FindSectionByID = %+v, want %+v", got, sec)
 		}
+		meta, err := db.FindSectionMeta(ctx, sec.ID)
+		must(t, err)
+		noText := *sec
+		noText.Text = ""
+		if *meta != noText {
+			t.Errorf("FindSectionMeta = %+v, want the section without its text", meta)
+		}
+		_, err = db.FindSectionMeta(ctx, 12)
+		wantCode(t, err, domain.ENOTFOUND)
 		_, err = db.FindSectionByID(ctx, 12)
 		wantCode(t, err, domain.ENOTFOUND)
 		if msg := domain.ErrorMessage(err); msg != "Abschnitt 12 nicht gefunden." {
