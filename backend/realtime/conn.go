@@ -25,9 +25,9 @@ type outItem struct {
 	frame   []byte   // the complete frame, or nil to build it from entries
 }
 
-// conn is one websocket connection. The read loop runs in the handler's
-// goroutine; a writer goroutine exists only while frames are queued, so an
-// idle connection costs one goroutine.
+// conn is one websocket connection. The read loop runs in a goroutine of
+// its own (readLoop); a writer goroutine exists only while frames are
+// queued, so an idle connection costs one goroutine.
 type conn struct {
 	hub    *Hub
 	ws     *websocket.Conn
@@ -63,7 +63,7 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Bitte melden Sie sich an.", http.StatusUnauthorized)
 		return
 	}
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	ws, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{
 		OriginPatterns:  h.cfg.OriginPatterns,
 		CompressionMode: websocket.CompressionDisabled,
 	})
@@ -92,57 +92,76 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 	// runs on a fresh goroutine whose stack is not grown by the HTTP server's
 	// frames, and the request's memory is freed. That keeps an idle
 	// connection small.
-	go func() {
-		defer func() {
+	go c.readLoop(end)
+}
+
+// readLoop reads and handles the client's frames until the connection
+// ends, then cleans up and calls end. After a frame that did real work
+// (open, op, cursor, close: database queries, JSON) the loop goes on in a
+// fresh goroutine and this one ends: the stack that work has grown is
+// freed at once rather than kept while the connection waits for its next
+// frame, which is most of the time. A new goroutine costs far less than
+// the frame's work.
+func (c *conn) readLoop(end func()) {
+	for {
+		more, worked := c.readFrame(context.Background())
+		if !more {
 			c.cleanup()
+			h := c.hub
 			h.mu.Lock()
 			delete(h.conns, c)
 			h.mu.Unlock()
 			h.metrics.connections.Dec()
 			end()
-		}()
-		c.readLoop(context.Background())
-	}()
-}
-
-func (c *conn) readLoop(ctx context.Context) {
-	for {
-		typ, data, err := c.ws.Read(ctx)
-		if err != nil {
-			return // closed, timed out or too large (Read has sent 1009)
+			return
 		}
-		c.hub.metrics.framesIn.Inc()
-		if c.access.revoked.Load() {
-			continue // closing: nothing more is handled
-		}
-		if !c.allow() {
-			if c.denied > c.hub.cfg.RateBurst {
-				c.closeSync(websocket.StatusPolicyViolation, "Zu viele Nachrichten")
-				return
-			}
-			if c.denied == 1 {
-				c.sendError(&frameError{code: CodeRateLimited, message: "Zu viele Nachrichten – bitte langsamer senden."})
-			}
-			continue
-		}
-		if typ != websocket.MessageText {
-			c.sendError(badRequest("Nur Textnachrichten (JSON) sind erlaubt."))
-			continue
-		}
-		f, ferr := decodeFrame(data)
-		if ferr != nil {
-			c.sendError(ferr)
-			continue
-		}
-		if f.T == typePing {
-			c.enqueue(nil, outItem{frame: pongFrame})
-			continue
-		}
-		c.access.active.Store(true) // live editing keeps the session alive
-		if ferr := c.handle(ctx, f); ferr != nil {
-			c.sendError(ferr)
+		if worked {
+			go c.readLoop(end)
+			return
 		}
 	}
+}
+
+// readFrame reads and handles one frame. It reports whether the
+// connection goes on and whether the frame was handled beyond a ping or a
+// refusal.
+func (c *conn) readFrame(ctx context.Context) (more, worked bool) {
+	typ, data, err := c.ws.Read(ctx)
+	if err != nil {
+		return false, false // closed, timed out or too large (Read has sent 1009)
+	}
+	c.hub.metrics.framesIn.Inc()
+	if c.access.revoked.Load() {
+		return true, false // closing: nothing more is handled
+	}
+	if !c.allow() {
+		if c.denied > c.hub.cfg.RateBurst {
+			c.closeSync(websocket.StatusPolicyViolation, "Zu viele Nachrichten")
+			return false, false
+		}
+		if c.denied == 1 {
+			c.sendError(&frameError{code: CodeRateLimited, message: "Zu viele Nachrichten – bitte langsamer senden."})
+		}
+		return true, false
+	}
+	if typ != websocket.MessageText {
+		c.sendError(badRequest("Nur Textnachrichten (JSON) sind erlaubt."))
+		return true, false
+	}
+	f, ferr := decodeFrame(data)
+	if ferr != nil {
+		c.sendError(ferr)
+		return true, false
+	}
+	if f.T == typePing {
+		c.enqueue(nil, outItem{frame: pongFrame})
+		return true, false
+	}
+	c.access.active.Store(true) // live editing keeps the session alive
+	if ferr := c.handle(ctx, f); ferr != nil {
+		c.sendError(ferr)
+	}
+	return true, true
 }
 
 // allow takes a token from the connection's bucket.

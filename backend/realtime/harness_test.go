@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -43,6 +44,11 @@ type world struct {
 	// the users who do: the section and its Themenpaten unless onStatement.
 	doc        domain.DocKey
 	docEditors []*domain.User
+	// sendBuffer, if set, fixes the socket send buffer of the connections
+	// instances accept, so that a peer that stops reading blocks the
+	// server's writes after a known amount of data rather than after
+	// whatever the kernel's buffer autotuning allows (megabytes).
+	sendBuffer int
 }
 
 // onStatement makes the convergence tests type into HE's statement, as
@@ -172,12 +178,20 @@ func (w *world) start(cfg realtime.HubConfig, broker realtime.Broker) *instance 
 	in.hub = realtime.NewHub(cfg, realtime.Deps{OpLog: in.svc, Strategies: db, Statements: db, Users: db, Broker: broker, Logger: quietLog, Metrics: in.reg, Observe: in.svc.Observe})
 	in.svc.OnCommit(in.hub.Committed)
 	// The shim stands in for the HTTP layer's authentication: ?as=<user id>.
-	in.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+	in.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		if id, err := strconv.ParseInt(r.URL.Query().Get("as"), 10, 64); err == nil && w.users[id] != nil {
 			r = r.WithContext(domain.WithUser(r.Context(), w.users[id]))
 		}
 		in.hub.Handler().ServeHTTP(rw, r)
 	}))
+	if w.sendBuffer > 0 {
+		in.srv.Config.ConnState = func(c net.Conn, s http.ConnState) {
+			if tc, ok := c.(*net.TCPConn); ok && s == http.StateNew {
+				tc.SetWriteBuffer(w.sendBuffer)
+			}
+		}
+	}
+	in.srv.Start()
 	ctx, cancel := context.WithCancel(context.Background())
 	in.cancel = cancel
 	go func() {
