@@ -2,7 +2,6 @@ package realtime_test
 
 import (
 	"bufio"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -14,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/strategieraum/strategieraum/backend/realtime"
 )
 
 // idleConn opens a websocket by hand and sends one "open" frame; it keeps
@@ -24,25 +25,23 @@ func idleConn(b *testing.B, addr, path string, open []byte) net.Conn {
 		b.Errorf("dial: %v", err)
 		return nil
 	}
-	fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", path, addr)
+	fmt.Fprint(c, upgradeRequest(path, addr))
 	resp, err := http.ReadResponse(bufio.NewReaderSize(c, 512), nil)
 	if err != nil || resp.StatusCode != http.StatusSwitchingProtocols {
 		b.Errorf("handshake: %v %v", resp, err)
 		return c
 	}
-	// A masked text frame, as clients must send.
-	frame := []byte{0x81, 0x80 | byte(len(open))}
-	var mask [4]byte
-	rand.Read(mask[:])
-	frame = append(frame, mask[:]...)
-	for i, x := range open {
-		frame = append(frame, x^mask[i%4])
-	}
+	frame := realtime.MaskedFrame(0x1, open) // a text frame, masked as clients must send
 	if _, err := c.Write(frame); err != nil {
 		b.Error(err)
 	}
 	return c
+}
+
+// upgradeRequest is a websocket handshake request.
+func upgradeRequest(path, addr string) string {
+	return "GET " + path + " HTTP/1.1\r\nHost: " + addr + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
 }
 
 // BenchmarkIdleConnections reports the server's memory (heap and goroutine

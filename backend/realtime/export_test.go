@@ -12,3 +12,7 @@ import (
 func Committer(h *Hub, doc domain.DocKey) string {
 	return h.fwd.committer(doc, h.cfg.Instance, time.Now())
 }
+
+// MaskedFrame is a client frame (opcode op, masked) for tests that speak
+// the protocol by hand.
+var MaskedFrame = maskedFrame

@@ -2,7 +2,6 @@ package realtime_test
 
 import (
 	"bufio"
-	"crypto/rand"
 	"encoding/json"
 	"io"
 	"net"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/strategieraum/strategieraum/backend/realtime"
 )
 
 // A client may send its first frame in the same packet as the handshake;
@@ -25,15 +26,8 @@ func TestFrameWithHandshakeIsAnswered(t *testing.T) {
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(time.Minute)) // bounds a broken run only
 	ping, _ := json.Marshal(map[string]string{"t": "ping"})
-	frame := []byte{0x81, 0x80 | byte(len(ping))}
-	var mask [4]byte
-	rand.Read(mask[:])
-	frame = append(frame, mask[:]...)
-	for i, x := range ping {
-		frame = append(frame, x^mask[i%4])
-	}
-	req := "GET /api/ws?as=" + itoa(w.editors[0].ID) + " HTTP/1.1\r\nHost: " + addr + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+	req := upgradeRequest("/api/ws?as="+itoa(w.editors[0].ID), addr)
+	frame := realtime.MaskedFrame(0x1, ping)
 	if _, err := c.Write(append([]byte(req), frame...)); err != nil {
 		t.Fatal(err)
 	}
