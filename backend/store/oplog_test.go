@@ -51,7 +51,7 @@ func opRow(sec int64, v int64, op string, user int64, client string, seq int64, 
 // appendOps commits rows (and snaps) with text as the new section text.
 func appendOps(db *store.DB, sec int64, rows []*domain.LoggedOp, text string, snaps ...domain.DocSnapshot) error {
 	return db.LockDoc(context.Background(), domain.SectionDoc(sec), func(tx domain.OpLogTx, _ domain.DocHead) error {
-		return tx.AppendOps(rows, text, snaps, time.Now())
+		return tx.AppendOps(rows, &text, snaps, time.Now())
 	})
 }
 
@@ -70,7 +70,7 @@ func TestOpLogAppendAndRead(t *testing.T) {
 			return tx.AppendOps([]*domain.LoggedOp{
 				opRow(sec.ID, 0, `[2,"c"]`, u.ID, "c1", 1, 1, 0, at),
 				opRow(sec.ID, 1, `[3,"d"]`, u.ID, "c1", 2, 1, 0, at),
-			}, "abcd", []domain.DocSnapshot{{Version: 0, Text: "ab"}}, at)
+			}, ptr("abcd"), []domain.DocSnapshot{{Version: 0, Text: "ab"}}, at)
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -159,7 +159,7 @@ func TestOpLogLockSerialises(t *testing.T) {
 					if head.Version == 0 {
 						row.Op = []byte(`["x"]`)
 					}
-					return tx.AppendOps([]*domain.LoggedOp{row}, text+"x", nil, time.Now())
+					return tx.AppendOps([]*domain.LoggedOp{row}, ptr(text+"x"), nil, time.Now())
 				})
 			}()
 		}

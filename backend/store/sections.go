@@ -18,11 +18,14 @@ type sectionRow struct {
 	Part       string
 	Position   int
 	Title      string
-	Text       string
+	Text       string // as of TextVersion, which may lag behind Version
 	Version    int64
-	Status     string
-	UpdatedAt  time.Time
-	ArchivedAt *time.Time
+	// TextVersion is the version Text is current at; readers go through
+	// sectionAt, which rebuilds the text at Version.
+	TextVersion int64
+	Status      string
+	UpdatedAt   time.Time
+	ArchivedAt  *time.Time
 }
 
 func (sectionRow) TableName() string { return "sections" }
@@ -89,9 +92,21 @@ func (db *DB) FindSections(ctx context.Context, strategyID int64) ([]*domain.Sec
 
 // FindSectionByID returns a section with its text, or ENOTFOUND.
 func (db *DB) FindSectionByID(ctx context.Context, id int64) (*domain.Section, error) {
-	row, err := findSection(db.conn(ctx), id)
+	s, err := db.sectionAt(db.conn(ctx), id)
 	if err != nil {
 		return nil, fmt.Errorf("find section %d: %w", id, err)
+	}
+	return s, nil
+}
+
+// sectionAt reads a section with its text at its current version.
+func (db *DB) sectionAt(g *gorm.DB, id int64) (*domain.Section, error) {
+	row, err := findSection(g, id)
+	if err != nil {
+		return nil, err
+	}
+	if row.Text, err = db.headText(g, domain.SectionDoc(id), row.Version, row.TextVersion, row.Text); err != nil {
+		return nil, err
 	}
 	return row.domain(), nil
 }
@@ -132,12 +147,8 @@ func (db *DB) UpdateSection(ctx context.Context, id int64, upd domain.SectionUpd
 				return mapConstraint(err, "topic_id", "Konflikt beim Speichern des Abschnitts.", "Ungültiger Abschnitt.")
 			}
 		}
-		row, err := findSection(tx, id)
-		if err != nil {
-			return err
-		}
-		out = row.domain()
-		return nil
+		out, err = db.sectionAt(tx, id)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update section %d: %w", id, err)
