@@ -111,10 +111,14 @@ func (s *Service) flushIdle(d *document) {
 	defer s.flushes.Done()
 
 	d.mu.Lock()
-	if d.running || !d.dirty || !d.cache.loaded {
-		// A running committer arms the timer again when it stops; a
-		// dropped cache has nothing to write (readers rebuild the text).
-		d.dirty = d.dirty && d.cache.loaded
+	if d.running || !d.dirty {
+		d.mu.Unlock()
+		return // a running committer arms the timer again when it stops
+	}
+	if !d.cache.loaded {
+		// A failed commit dropped the cache: nothing to write from
+		// here, and readers rebuild the text anyway.
+		d.dirty = false
 		d.mu.Unlock()
 		return
 	}
