@@ -36,7 +36,7 @@ type statementRow struct {
 // current sets r.Body to the text at r.DocVersion, rebuilding it when the
 // stored body is older; g is what r was read with.
 func (db *DB) current(g *gorm.DB, r *statementRow) error {
-	body, err := db.headText(g, domain.StatementDoc(r.ID), r.DocVersion, r.BodyVersion, r.Body)
+	body, err := db.headText(g, domain.StatementDoc(r.ID), r.DocVersion, r.BodyVersion, &r.Body)
 	if err != nil {
 		return err
 	}

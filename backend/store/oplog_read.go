@@ -101,34 +101,43 @@ func (t *OpLogTx) replay(base string, from, v int64) (string, error) {
 	if int64(len(ops)) != v-from {
 		return "", fmt.Errorf("op log has %d ops in [%d, %d)", len(ops), from, v)
 	}
-	doc := ot.NewDoc(base)
-	for _, o := range ops {
+	// One pass over the text: the ops are composed first, so that edits
+	// all over a long text do not each move through it.
+	var all ot.Op
+	for i, o := range ops {
 		op, err := ot.Parse(o.Op)
-		if err == nil {
-			err = doc.Apply(op)
+		if err == nil && i == 0 {
+			all = op
+		} else if err == nil {
+			all, err = ot.Compose(all, op)
 		}
 		if err != nil {
 			return "", fmt.Errorf("replay op %d: %w", o.Version, err)
 		}
 	}
-	return doc.String(), nil
+	text, err := ot.Apply(base, all)
+	if err != nil {
+		return "", fmt.Errorf("replay ops %d to %d: %w", from, v-1, err)
+	}
+	return text, nil
 }
 
 // headText returns the text at version of the document doc whose head row
-// g read with the text stored as of textVersion: that text, or the text
-// rebuilt from it or a newer snapshot (see rebuild). For readers that load
-// a section or statement row through GORM.
-func (db *DB) headText(g *gorm.DB, doc domain.DocKey, version, textVersion int64, text string) (string, error) {
-	if textVersion == version {
-		return text, nil
+// g read with the text stored as of textVersion (text: that text, or nil
+// if it was not read): the stored text, or the text rebuilt from it or a
+// newer snapshot (see rebuild). For readers that load a section or
+// statement row through GORM.
+func (db *DB) headText(g *gorm.DB, doc domain.DocKey, version, textVersion int64, text *string) (string, error) {
+	if textVersion == version && text != nil {
+		return *text, nil
 	}
 	tbl, err := tableOf(doc)
 	if err != nil {
 		return "", err
 	}
 	t := &OpLogTx{ctx: g.Statement.Context, pool: g.Statement.ConnPool, pg: db.dialect == DialectPostgres, doc: doc, tbl: tbl}
-	text, err = t.rebuild(version, textVersion, &text)
-	return text, db.opLogError(doc, err)
+	out, err := t.rebuild(version, textVersion, text)
+	return out, db.opLogError(doc, err)
 }
 
 // DocText returns a document's version, final state and current text.

@@ -99,17 +99,31 @@ func (db *DB) FindSectionByID(ctx context.Context, id int64) (*domain.Section, e
 	return s, nil
 }
 
-// sectionAt reads a section with its text at its current version.
+// sectionAt reads a section with its text at its current version. The
+// stored text is read with the row only when it is current; otherwise
+// the text is rebuilt, from a newer snapshot if there is one, so a long
+// text is not read twice.
 func (db *DB) sectionAt(g *gorm.DB, id int64) (*domain.Section, error) {
-	row, err := findSection(g, id)
-	if err != nil {
+	var rows []sectionRow
+	if err := g.Select(sectionAtCols).Where("id = ?", id).Limit(1).Find(&rows).Error; err != nil {
 		return nil, err
 	}
-	if row.Text, err = db.headText(g, domain.SectionDoc(id), row.Version, row.TextVersion, row.Text); err != nil {
-		return nil, err
+	if len(rows) == 0 {
+		return nil, notFound("Abschnitt %d nicht gefunden.", id)
+	}
+	row := &rows[0]
+	if row.TextVersion != row.Version {
+		var err error
+		if row.Text, err = db.headText(g, domain.SectionDoc(id), row.Version, row.TextVersion, nil); err != nil {
+			return nil, err
+		}
 	}
 	return row.domain(), nil
 }
+
+// sectionAtCols are the columns sectionAt reads: the text only if it is
+// current.
+var sectionAtCols = strings.Join(sectionMeta, ", ") + ", text_version, CASE WHEN text_version = version THEN text ELSE '' END AS text"
 
 // UpdateSection applies upd to a section's metadata and returns the new
 // state; ENOTFOUND, or EINVALID as for CreateSection.
