@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/strategieraum/strategieraum/backend/collab"
 	"github.com/strategieraum/strategieraum/backend/domain"
-	"github.com/strategieraum/strategieraum/backend/store/storetest"
 )
 
 // longDoc is a text of more than collab.DefaultLongText code points, with
@@ -260,14 +258,10 @@ func TestColdServiceReadsLongText(t *testing.T) {
 }
 
 func TestTwoInstancesWriteLongText(t *testing.T) {
-	urls := map[string]func(t testing.TB) string{
-		"sqlite":   func(t testing.TB) string { return filepath.Join(t.TempDir(), "two.db") },
-		"postgres": storetest.PostgresURL,
-	}
 	for _, name := range []string{"sqlite", "postgres"} {
 		for _, kind := range []domain.DocKind{domain.DocSection, domain.DocStatement} {
 			t.Run(name+"/"+string(kind), func(t *testing.T) {
-				url := urls[name](t)
+				url := instanceURLs[name](t)
 				dbA, dbB := openStore(t, url), openStore(t, url)
 				newDoc := newFixture
 				if kind == domain.DocStatement {

@@ -63,18 +63,7 @@ func BenchmarkFindLongSection(b *testing.B) {
 
 func benchFindLongSection(b *testing.B, db *store.DB, behind bool) {
 	text := strings.Repeat("Die Verwaltung wird digital. ", 1_000_000/29)
-	st := &domain.Strategy{Title: "Föderale Digitalstrategie"}
-	if err := db.CreateStrategy(ctx, st); err != nil {
-		b.Fatal(err)
-	}
-	sec := &domain.Section{StrategyID: st.ID, Part: domain.PartDach, Title: "Leitlinien", Text: text}
-	if err := db.CreateSection(ctx, sec); err != nil {
-		b.Fatal(err)
-	}
-	u := &domain.User{Email: "bench@bund.de", Name: "Bench", OrgID: 1, Roles: []domain.Role{domain.RoleLand}}
-	if err := db.CreateUser(ctx, u, "h"); err != nil {
-		b.Fatal(err)
-	}
+	sec, u := oplogSection(b, db, text, "HE")
 	const ops, snapAt = 799, 400
 	var rows []*domain.LoggedOp
 	var snaps []domain.DocSnapshot

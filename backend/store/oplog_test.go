@@ -15,7 +15,7 @@ import (
 
 // oplogSection creates a strategy with one section holding text and a user
 // of organisation org.
-func oplogSection(t *testing.T, db *store.DB, text, org string) (*domain.Section, *domain.User) {
+func oplogSection(t testing.TB, db *store.DB, text, org string) (*domain.Section, *domain.User) {
 	t.Helper()
 	c := context.Background()
 	st := &domain.Strategy{Title: "Föderale Digitalstrategie"}
@@ -29,7 +29,7 @@ func oplogSection(t *testing.T, db *store.DB, text, org string) (*domain.Section
 	return sec, oplogUser(t, db, "redaktion-"+org+"@example.org", "Redaktion "+org, org)
 }
 
-func oplogUser(t *testing.T, db *store.DB, email, name, org string) *domain.User {
+func oplogUser(t testing.TB, db *store.DB, email, name, org string) *domain.User {
 	t.Helper()
 	o, err := db.FindOrganisationByCode(context.Background(), org)
 	if err != nil {
