@@ -85,7 +85,11 @@ func (s *Service) tryCommit(d *document, batch []*pending, lookup bool) ([]outco
 	defer cancel()
 	var w *work
 	var outs []outcome
+	var text *string
+	var snaps []domain.DocSnapshot
+	wrote := false
 	err := s.db.LockDoc(ctx, d.id, func(tx domain.OpLogTx, head domain.DocHead) error {
+		d.storedAt(head.TextVersion)
 		if d.cache.loaded && head.Version == d.cache.version {
 			d.cache.contended = false // nobody else wrote since our last commit
 		}
@@ -103,19 +107,22 @@ func (s *Service) tryCommit(d *document, batch []*pending, lookup bool) ([]outco
 		}
 		now := s.now()
 		var rows []*domain.LoggedOp
-		var snaps []domain.DocSnapshot
 		lookedUp := lookup || head.Final
 		outs, rows, snaps, err = s.build(w, batch, known, lookedUp, head.Final, now)
 		if err != nil || len(rows) == 0 {
 			return err
 		}
-		return tx.AppendOps(rows, w.doc.String(), snaps, now)
+		text, wrote = s.headText(w), true
+		return tx.AppendOps(rows, text, snaps, now)
 	})
 	if err != nil {
 		d.cache.drop()
 		return nil, err
 	}
 	d.cache.save(w, s.opts.RecentOps)
+	if wrote {
+		s.written(d, w, text, snaps)
+	}
 	return outs, nil
 }
 
@@ -159,14 +166,19 @@ func (s *Service) tryFast(d *document, batch []*pending, seen bool) (outs []outc
 		w.record = true
 		now := s.now()
 		outs, rows, snaps, err := s.build(w, batch, map[domain.OpKey]*domain.LoggedOp{}, false, false, now)
+		var text *string
 		if err == nil && len(rows) > 0 {
-			ok, err = s.db.AppendIfCurrent(ctx, d.id, rows, w.doc.String(), snaps, now)
+			text = s.headText(w)
+			ok, err = s.db.AppendIfCurrent(ctx, d.id, rows, text, snaps, now)
 		} else if err == nil {
 			ok = true // only rejected ops: their outcome does not depend on the head
 		}
 		if ok && err == nil {
 			c.save(w, s.opts.RecentOps)
 			s.fast.Add(1)
+			if len(rows) > 0 {
+				s.written(d, w, text, snaps)
+			}
 			return outs, true, nil
 		}
 		if !w.rollback() {
@@ -201,9 +213,10 @@ func (s *Service) build(w *work, batch []*pending, known map[domain.OpKey]*domai
 	outs := make([]outcome, len(batch))
 	var rows []*domain.LoggedOp
 	var snaps []domain.DocSnapshot
-	if w.version%s.opts.SnapshotEvery == 0 {
-		// Usually version 0: every version stays reproducible even when
-		// the document began with text.
+	if w.version == 0 {
+		// So that every version stays reproducible even when the
+		// document began with text. Later snapshots are stored when an
+		// op reaches their version, below.
 		snaps = append(snaps, domain.DocSnapshot{Version: w.version, Text: w.doc.String()})
 	}
 	for i, p := range batch {
@@ -232,7 +245,7 @@ func (s *Service) build(w *work, batch []*pending, known map[domain.OpKey]*domai
 		outs[i].row = row
 		known[key] = row // a resend within the same batch is a duplicate
 		rows = append(rows, row)
-		if w.version%s.opts.SnapshotEvery == 0 {
+		if w.version%s.snapshotEvery(w.doc.Len()) == 0 {
 			snaps = append(snaps, domain.DocSnapshot{Version: w.version, Text: w.doc.String()})
 		}
 	}

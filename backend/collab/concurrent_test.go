@@ -155,14 +155,17 @@ func TestConcurrentSubmitsConverge(t *testing.T) {
 	})
 }
 
+// instanceURLs gives, per database, a URL that two pools (two instances)
+// can open at once.
+var instanceURLs = map[string]func(t testing.TB) string{
+	"sqlite":   func(t testing.TB) string { return filepath.Join(t.TempDir(), "two.db") },
+	"postgres": storetest.PostgresURL,
+}
+
 func TestTwoInstancesConverge(t *testing.T) {
-	urls := map[string]func(t testing.TB) string{
-		"sqlite":   func(t testing.TB) string { return filepath.Join(t.TempDir(), "two.db") },
-		"postgres": storetest.PostgresURL,
-	}
 	for _, name := range []string{"sqlite", "postgres"} {
 		t.Run(name, func(t *testing.T) {
-			url := urls[name](t)
+			url := instanceURLs[name](t)
 			// Two pools and two services with their own queues and caches,
 			// as two server instances have; only the database coordinates
 			// them.

@@ -108,7 +108,8 @@ func (s *Service) callHook(fn func(*domain.CommittedOp), op *domain.CommittedOp)
 }
 
 // Close stops accepting submits (EUNAVAILABLE), waits until every queued
-// op is committed or failed and every hook has been called, and stops the
+// op is committed or failed, writes the long texts not written yet
+// (flush.go), waits until every hook has been called, and stops the
 // dispatcher. Reads keep working.
 func (s *Service) Close() {
 	s.mu.Lock()
@@ -120,6 +121,8 @@ func (s *Service) Close() {
 	s.closed = true
 	s.mu.Unlock()
 	s.work.Wait()
+	s.flushAll()
+	s.flushes.Wait()
 	close(s.publish)
 	<-s.dispatchDone
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -93,8 +94,28 @@ type document struct {
 	// cache; known is the cache's version as the committer last said.
 	observed []*domain.CommittedOp
 	known    int64
+	// dirty says the cached text is newer than what this Service wrote to
+	// the head row (a long text, see flush.go); flushTimer writes it once
+	// the committer has been idle for Options.FlushIdle.
+	dirty      bool
+	flushTimer *time.Timer
+
+	// stored is the newest version whose text this Service knows to be on
+	// the head row; flushMu lets one flush of the document run at a time.
+	stored  atomic.Int64
+	flushMu sync.Mutex
 
 	cache cache
+}
+
+// storedAt records that the head row holds the text at version v or later.
+func (d *document) storedAt(v int64) {
+	for {
+		cur := d.stored.Load()
+		if cur >= v || d.stored.CompareAndSwap(cur, v) {
+			return
+		}
+	}
 }
 
 // enqueue adds p to the queue and starts a committer if none is running.
@@ -137,8 +158,9 @@ func (d *document) observe(op *domain.CommittedOp) {
 
 // next takes up to max queued submits and the ops observed since the last
 // call, after recording that the cache is at version known; it stops the
-// committer when the queue is empty.
-func (d *document) next(max int, known int64) ([]*pending, []*domain.CommittedOp) {
+// committer when the queue is empty, and arms the idle flush if the text
+// was not written.
+func (d *document) next(s *Service, max int, known int64) ([]*pending, []*domain.CommittedOp) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.known = known
@@ -148,6 +170,9 @@ func (d *document) next(max int, known int64) ([]*pending, []*domain.CommittedOp
 	if n == 0 {
 		d.running = false
 		d.idleSince = time.Now()
+		if d.dirty {
+			s.armFlush(d)
+		}
 		return nil, nil
 	}
 	batch := make([]*pending, n)
@@ -197,7 +222,7 @@ func (s *Service) commitLoop(d *document) {
 		if last >= lingerMin && s.opts.Linger > 0 {
 			d.linger(min(last, s.opts.MaxBatch), s.opts.Linger)
 		}
-		batch, observed := d.next(s.opts.MaxBatch, d.cache.version)
+		batch, observed := d.next(s, s.opts.MaxBatch, d.cache.version)
 		last = len(batch)
 		if batch == nil {
 			s.work.Done()

@@ -43,6 +43,8 @@ const (
 	DefaultLinger           = time.Millisecond
 	DefaultMaxDocs          = 1000
 	DefaultMaxTextLen       = 1 << 20
+	DefaultLongText         = 64 << 10
+	DefaultFlushIdle        = time.Second
 )
 
 // Fixed limits.
@@ -73,8 +75,20 @@ type Options struct {
 	RecentOps int
 	// MaxTransformSpan is how many versions behind a submit may be.
 	MaxTransformSpan int64
-	// SnapshotEvery stores the full text every this many versions.
+	// SnapshotEvery stores the full text every this many versions; texts
+	// longer than 256 Ki code points are stored less often (see
+	// snapshotEvery).
 	SnapshotEvery int64
+	// LongText is the length, in code points, beyond which a text is not
+	// written to the document's head row with every commit: the commit
+	// writes only the ops and the version, and the text is written once
+	// the document has been idle for FlushIdle, when the Service closes,
+	// and when it lags far behind (see flush.go). Shorter texts are
+	// written with every commit.
+	LongText int
+	// FlushIdle is how long a document whose long text was not written
+	// stays idle before it is written.
+	FlushIdle time.Duration
 	// RevisionGap splits one author's consecutive ops into separate
 	// revisions when they pause longer than this.
 	RevisionGap time.Duration
@@ -111,8 +125,11 @@ type Service struct {
 	// work counts running Submit calls and committers, so that Close can
 	// wait for them before it stops the dispatcher.
 	work sync.WaitGroup
+	// flushes counts running writes of long texts (flush.go), which Close
+	// waits for.
+	flushes sync.WaitGroup
 
-	batches, committed, retries, fast atomic.Int64
+	batches, committed, retries, fast, flushed atomic.Int64
 
 	hooksMu      sync.RWMutex
 	hooks        []func(op *domain.CommittedOp)
@@ -136,6 +153,12 @@ func New(db Store, opts Options) *Service {
 	}
 	if opts.SnapshotEvery <= 0 {
 		opts.SnapshotEvery = DefaultSnapshotEvery
+	}
+	if opts.LongText <= 0 {
+		opts.LongText = DefaultLongText
+	}
+	if opts.FlushIdle <= 0 {
+		opts.FlushIdle = DefaultFlushIdle
 	}
 	if opts.Linger == 0 {
 		opts.Linger = DefaultLinger
@@ -170,6 +193,7 @@ type Stats struct {
 	Ops     int64 // ops committed in them
 	Retries int64 // transactions retried after a write conflict
 	Fast    int64 // batches committed with one statement, without the row lock
+	Flushed int64 // long texts written to the head row after their commits
 	// Docs is how many documents are held in memory now.
 	Docs int
 }
@@ -179,7 +203,7 @@ func (s *Service) Stats() Stats {
 	s.mu.Lock()
 	n := len(s.docs)
 	s.mu.Unlock()
-	return Stats{Batches: s.batches.Load(), Ops: s.committed.Load(), Retries: s.retries.Load(), Fast: s.fast.Load(), Docs: n}
+	return Stats{Batches: s.batches.Load(), Ops: s.committed.Load(), Retries: s.retries.Load(), Fast: s.fast.Load(), Flushed: s.flushed.Load(), Docs: n}
 }
 
 // OnCommit registers fn to be called with every op this Service commits,

@@ -24,10 +24,16 @@ type Store interface {
 	DocText(ctx context.Context, doc domain.DocKey) (domain.DocHead, string, error)
 	// ConditionalAppend reports whether AppendIfCurrent is available.
 	ConditionalAppend() bool
-	// AppendIfCurrent appends ops, sets the text and stores snaps in one
-	// step without a held lock, but only if the document is still at
+	// AppendIfCurrent appends ops, sets the version (and the text, if
+	// not nil, as in OpLogTx.AppendOps) and stores snaps in one step
+	// without a held lock, but only if the document is still at
 	// ops[0].Version and not final; it reports whether it wrote.
-	AppendIfCurrent(ctx context.Context, doc domain.DocKey, ops []*domain.LoggedOp, text string, snaps []domain.DocSnapshot, now time.Time) (bool, error)
+	AppendIfCurrent(ctx context.Context, doc domain.DocKey, ops []*domain.LoggedOp, text *string, snaps []domain.DocSnapshot, now time.Time) (bool, error)
+	// FlushText stores text, which must be the document's text at version
+	// v, as its stored text, unless the stored text is already at v or
+	// later; it reports whether it wrote. It takes no lock beyond its one
+	// write, so commits go on while the caller builds the text.
+	FlushText(ctx context.Context, doc domain.DocKey, v int64, text string) (bool, error)
 	// TextAt returns the text at version v (EINVALID out of range).
 	TextAt(ctx context.Context, doc domain.DocKey, v int64) (string, error)
 	// Revisions groups the log into revisions, newest first (see

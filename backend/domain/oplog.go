@@ -135,9 +135,13 @@ type OpKey struct {
 
 // DocHead is a document's current version and whether it is final (an
 // adopted section, a submitted statement), in which case it takes no ops.
+// TextVersion is the version at which the text stored on the head row is
+// current; it lags behind Version while a long text is being edited (see
+// OpLogTx.AppendOps).
 type DocHead struct {
-	Version int64
-	Final   bool
+	Version     int64
+	Final       bool
+	TextVersion int64
 }
 
 // DocSnapshot is a document's full text at a version.
@@ -150,14 +154,16 @@ type DocSnapshot struct {
 // document's row lock: what a committer reads and writes while no other
 // commit to the document can run.
 type OpLogTx interface {
-	// Text returns the document's current text.
+	// Text returns the document's text at the locked head version.
 	Text() (string, error)
 	// OpsSince returns up to limit ops with version >= from, in order.
 	OpsSince(from int64, limit int) ([]*LoggedOp, error)
 	// FindOps returns the already committed ops among keys.
 	FindOps(keys []OpKey) (map[OpKey]*LoggedOp, error)
 	// AppendOps inserts ops (consecutive versions from the head's) and
-	// snaps and sets the document's text and version, all or nothing
-	// with the transaction.
-	AppendOps(ops []*LoggedOp, text string, snaps []DocSnapshot, now time.Time) error
+	// snaps and sets the document's version, all or nothing with the
+	// transaction. text, if not nil, is the text at the new version and is
+	// stored with it; nil leaves the stored text at its older version
+	// (readers rebuild the head from it or a newer snapshot).
+	AppendOps(ops []*LoggedOp, text *string, snaps []DocSnapshot, now time.Time) error
 }

@@ -19,7 +19,7 @@ type statementRow struct {
 	OrgID       int64
 	Version     int
 	Position    string
-	Body        string
+	Body        string // as of BodyVersion, which may lag behind DocVersion
 	HTML        string `gorm:"column:html"`
 	UpdatedBy   int64
 	UpdatedAt   time.Time
@@ -28,6 +28,20 @@ type statementRow struct {
 	CreatedAt   time.Time
 	Revision    int64
 	DocVersion  int64
+	// BodyVersion is the version Body is current at; readers go through
+	// current, which rebuilds the text at DocVersion.
+	BodyVersion int64
+}
+
+// current sets r.Body to the text at r.DocVersion, rebuilding it when the
+// stored body is older; g is what r was read with.
+func (db *DB) current(g *gorm.DB, r *statementRow) error {
+	body, err := db.headText(g, domain.StatementDoc(r.ID), r.DocVersion, r.BodyVersion, &r.Body)
+	if err != nil {
+		return err
+	}
+	r.Body, r.BodyVersion = body, r.DocVersion
+	return nil
 }
 
 func (statementRow) TableName() string { return "statements" }
@@ -55,6 +69,9 @@ func (db *DB) statementsFrom(tx *gorm.DB, rows []statementRow) ([]*domain.Statem
 	}
 	out := make([]*domain.Statement, len(rows))
 	for i, r := range rows {
+		if err := db.current(tx, &r); err != nil {
+			return nil, fmt.Errorf("read statement %d: %w", r.ID, err)
+		}
 		out[i] = statementFrom(r, codes[r.OrgID])
 	}
 	return out, nil
@@ -141,6 +158,9 @@ func (db *DB) SaveStatementDraft(ctx context.Context, s *domain.Statement, base 
 		}
 		if len(cur) == 1 && cur[0].SubmittedAt == nil {
 			saved = cur[0]
+			if err := db.current(tx, &saved); err != nil {
+				return err
+			}
 			saved.Position, saved.UpdatedBy, saved.UpdatedAt = string(s.Position), s.UpdatedBy, now
 			saved.Revision++
 			return tx.Model(&statementRow{}).Where("id = ?", saved.ID).Updates(map[string]any{
@@ -208,14 +228,22 @@ func (db *DB) SubmitStatementAt(ctx context.Context, phaseID, orgID, by int64, a
 			e.Fields = map[string]string{"doc_version": strconv.FormatInt(cur[0].DocVersion, 10)}
 			return e
 		}
+		upd := map[string]any{"submitted_by": by, "submitted_at": utc(at), "revision": cur[0].Revision + 1}
+		if cur[0].BodyVersion != cur[0].DocVersion {
+			// The frozen text is stored with it: no op changes it any more.
+			if err := db.current(tx, &cur[0]); err != nil {
+				return err
+			}
+			upd["body"], upd["body_version"] = cur[0].Body, cur[0].DocVersion
+		}
 		frozen, err := freeze(statementFrom(cur[0], ""))
 		if err != nil {
 			return err
 		}
 		// Submitting counts as a change: a save still based on the draft
 		// must not start a new version unseen.
-		if err := tx.Model(&statementRow{}).Where("id = ?", cur[0].ID).
-			Updates(map[string]any{"html": frozen, "submitted_by": by, "submitted_at": utc(at), "revision": cur[0].Revision + 1}).Error; err != nil {
+		upd["html"] = frozen
+		if err := tx.Model(&statementRow{}).Where("id = ?", cur[0].ID).Updates(upd).Error; err != nil {
 			return err
 		}
 		return db.receiptMails(tx, cur[0])

@@ -116,7 +116,7 @@ func TestStatementStore(t *testing.T) {
 		if st.Version != 1 || st.Revision != 2 || st.Body != "a" {
 			t.Fatalf("draft version %d revision %d body %q; want 1, 2 and the unchanged text", st.Version, st.Revision, st.Body)
 		}
-		must(t, db.ExecRaw(ctx, fmt.Sprintf("UPDATE statements SET body = 'b', doc_version = 1 WHERE id = %d", st.ID))) // as the op log does
+		must(t, db.ExecRaw(ctx, fmt.Sprintf("UPDATE statements SET body = 'b', doc_version = 1, body_version = 1 WHERE id = %d", st.ID))) // as the op log does
 		// A save made on revision 1 would overwrite the position: refused,
 		// and nothing changes.
 		stale := &domain.Statement{StrategyID: s.ID, PhaseID: p.ID, OrgID: u.OrgID, Body: "alt", UpdatedBy: u.ID}

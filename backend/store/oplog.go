@@ -16,39 +16,51 @@ import (
 	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
-// docTable says where one kind of live document keeps its head (text and
-// version on the document's own row) and its op log and snapshots, with
-// every statement of the op log's hot path built once.
+// docTable says where one kind of live document keeps its head (version,
+// and the text as of text_version, on the document's own row) and its op
+// log and snapshots, with every statement of the op log's hot path built
+// once.
 type docTable struct {
 	kind     domain.DocKind
 	notFound string // the ENOTFOUND message
 
-	lock, lockPG, head, headText, text   string // read the head row
-	opsSince, findOps, insertOps         string
-	insertSnaps, update, updateIfCurrent string
-	snapshotAt, revisionOps, opColumns   string
-	opsBefore                            string
+	lock, lockPG, head, headText, storedText string // read the head row
+	opsSince, findOps, insertOps             string
+	insertSnaps, update, updateIfCurrent     string
+	updateVersion, updateVersionIfCurrent    string
+	flush, snapshotIn, revisionOps           string
+	opColumns, opsBefore                     string
 }
 
-// newDocTable builds the statements for a head table (with its text and
-// version columns and the SQL condition that marks it final) and its op
+// newDocTable builds the statements for a head table (with its text
+// column, the column saying at which version that text is current, the
+// version column and the SQL condition that marks it final) and its op
 // log and snapshot tables, keyed by keyCol.
-func newDocTable(kind domain.DocKind, head, textCol, versionCol, final, ops, snaps, keyCol, notFound string) *docTable {
+// A flush writes only rows that are not frozen (frozen: a condition, or
+// "" for none): a submitted statement's row refuses every update, and its
+// text was stored when it was submitted.
+func newDocTable(kind domain.DocKind, head, textCol, textVersionCol, versionCol, final, frozen, ops, snaps, keyCol, notFound string) *docTable {
 	t := &docTable{kind: kind, notFound: notFound}
-	headCols := fmt.Sprintf("SELECT %s, (%s) FROM %s WHERE id = ?", versionCol, final, head)
+	headCols := fmt.Sprintf("SELECT %s, (%s), %s FROM %s WHERE id = ?", versionCol, final, textVersionCol, head)
 	t.lock = headCols
 	t.lockPG = headCols + " FOR UPDATE"
 	t.head = headCols
-	t.headText = fmt.Sprintf("SELECT %s, (%s), %s FROM %s WHERE id = ?", versionCol, final, textCol, head)
-	t.text = fmt.Sprintf("SELECT %s FROM %s WHERE id = ?", textCol, head)
+	t.headText = fmt.Sprintf("SELECT %s, (%s), %s, %s FROM %s WHERE id = ?", versionCol, final, textVersionCol, textCol, head)
+	t.storedText = fmt.Sprintf("SELECT %s, %s FROM %s WHERE id = ?", textVersionCol, textCol, head)
 	t.opColumns = fmt.Sprintf("SELECT %s, version, op, user_id, client_id, seq, inserted, deleted, created_at FROM %s", keyCol, ops)
 	t.opsSince = t.opColumns + fmt.Sprintf(" WHERE %s = ? AND version >= ? ORDER BY version LIMIT ?", keyCol)
 	t.findOps = t.opColumns + fmt.Sprintf(" WHERE %s = ? AND (client_id, seq) IN (", keyCol)
 	t.insertOps = fmt.Sprintf("INSERT INTO %s (%s, version, op, user_id, client_id, seq, inserted, deleted, created_at)", ops, keyCol)
 	t.insertSnaps = fmt.Sprintf("INSERT INTO %s (%s, version, text, created_at)", snaps, keyCol)
-	t.update = fmt.Sprintf("UPDATE %s SET %s = ?, %s = ?, updated_at = ? WHERE id = ? AND %s = ?", head, textCol, versionCol, versionCol)
+	t.update = fmt.Sprintf("UPDATE %s SET %s = ?, %s = ?, %s = ?, updated_at = ? WHERE id = ? AND %s = ?", head, textCol, textVersionCol, versionCol, versionCol)
 	t.updateIfCurrent = t.update + fmt.Sprintf(" AND NOT (%s) RETURNING id", final)
-	t.snapshotAt = fmt.Sprintf("SELECT version, text FROM %s WHERE %s = ? AND version <= ? ORDER BY version DESC LIMIT 1", snaps, keyCol)
+	t.updateVersion = fmt.Sprintf("UPDATE %s SET %s = ?, updated_at = ? WHERE id = ? AND %s = ?", head, versionCol, versionCol)
+	t.updateVersionIfCurrent = t.updateVersion + fmt.Sprintf(" AND NOT (%s) RETURNING id", final)
+	t.flush = fmt.Sprintf("UPDATE %s SET %s = ?, %s = ? WHERE id = ? AND %s < ? AND %s >= ?", head, textCol, textVersionCol, textVersionCol, versionCol)
+	if frozen != "" {
+		t.flush += fmt.Sprintf(" AND NOT (%s)", frozen)
+	}
+	t.snapshotIn = fmt.Sprintf("SELECT version, text FROM %s WHERE %s = ? AND version > ? AND version <= ? ORDER BY version DESC LIMIT 1", snaps, keyCol)
 	t.revisionOps = fmt.Sprintf("SELECT version, user_id, client_id, inserted, deleted, created_at FROM %s WHERE %s = ? AND version < ? ORDER BY version DESC LIMIT ?", ops, keyCol)
 	t.opsBefore = fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s = ? AND created_at < ?", ops, keyCol)
 	return t
@@ -56,10 +68,10 @@ func newDocTable(kind domain.DocKind, head, textCol, versionCol, final, ops, sna
 
 // docTables holds the tables of every kind of live document.
 var docTables = map[domain.DocKind]*docTable{
-	domain.DocSection: newDocTable(domain.DocSection, "sections", "text", "version", "status = 'final'",
+	domain.DocSection: newDocTable(domain.DocSection, "sections", "text", "text_version", "version", "status = 'final'", "",
 		"ops", "snapshots", "section_id", "Der Abschnitt wurde nicht gefunden."),
-	domain.DocStatement: newDocTable(domain.DocStatement, "statements", "body", "doc_version", "submitted_at IS NOT NULL",
-		"statement_ops", "statement_snapshots", "statement_id", "Die Stellungnahme wurde nicht gefunden."),
+	domain.DocStatement: newDocTable(domain.DocStatement, "statements", "body", "body_version", "doc_version", "submitted_at IS NOT NULL",
+		"submitted_at IS NOT NULL", "statement_ops", "statement_snapshots", "statement_id", "Die Stellungnahme wurde nicht gefunden."),
 }
 
 // tableOf returns the tables of doc's kind; ENOTFOUND for an unknown kind.
@@ -124,7 +136,7 @@ func (db *DB) LockDoc(ctx context.Context, doc domain.DocKey, fn func(tx domain.
 			q = tbl.lockPG
 		}
 		var head domain.DocHead
-		err := t.pool.QueryRowContext(ctx, t.sql(q), doc.ID).Scan(&head.Version, &head.Final)
+		err := t.pool.QueryRowContext(ctx, t.sql(q), doc.ID).Scan(&head.Version, &head.Final, &head.TextVersion)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("%s", tbl.notFound)
 		} else if err != nil {
@@ -153,13 +165,14 @@ func (db *DB) opLogError(doc domain.DocKey, err error) error {
 	return err
 }
 
-// Text returns the document's current text.
+// Text returns the document's text at its head version, rebuilt when the
+// stored text is older (see rebuild).
 func (t *OpLogTx) Text() (string, error) {
-	var text string
-	if err := t.pool.QueryRowContext(t.ctx, t.sql(t.tbl.text), t.doc.ID).Scan(&text); err != nil {
-		return "", fmt.Errorf("read document text: %w", err)
+	h, text, err := t.head(true)
+	if err != nil {
+		return "", err
 	}
-	return text, nil
+	return t.rebuild(h.Version, h.TextVersion, &text)
 }
 
 // OpsSince returns up to limit ops with version >= from, in version order.
@@ -199,9 +212,10 @@ func (t *OpLogTx) FindOps(keys []domain.OpKey) (map[domain.OpKey]*domain.LoggedO
 }
 
 // AppendOps inserts ops (consecutive versions starting at the document's
-// current version) and snaps, and sets the document's text, version and
-// updated_at, all in this transaction.
-func (t *OpLogTx) AppendOps(ops []*domain.LoggedOp, text string, snaps []domain.DocSnapshot, now time.Time) error {
+// current version) and snaps, and sets the document's version and
+// updated_at and, if text is not nil, its text at the new version, all in
+// this transaction.
+func (t *OpLogTx) AppendOps(ops []*domain.LoggedOp, text *string, snaps []domain.DocSnapshot, now time.Time) error {
 	if len(ops) == 0 {
 		return nil
 	}
@@ -232,8 +246,7 @@ func (t *OpLogTx) AppendOps(ops []*domain.LoggedOp, text string, snaps []domain.
 		b.WriteString(" ON CONFLICT DO NOTHING")
 		stmts = append(stmts, statement{b.String(), args})
 	}
-	first, next := ops[0].Version, ops[len(ops)-1].Version+1
-	update := statement{t.tbl.update, []any{text, next, now, t.doc.ID, first}}
+	update := t.tbl.headUpdate(ops, text, now, t.doc.ID, false)
 	if t.pg {
 		// One round trip: data-modifying CTEs all run, in one snapshot.
 		update = withCTEs(stmts, update)
@@ -255,6 +268,23 @@ func (t *OpLogTx) AppendOps(ops []*domain.LoggedOp, text string, snaps []domain.
 		return errVersionMoved
 	}
 	return nil
+}
+
+// headUpdate is the update of the head row that commits ops: the new
+// version, and the text with it if text is not nil. ifCurrent adds the
+// check that the document is not final and returns its id.
+func (tbl *docTable) headUpdate(ops []*domain.LoggedOp, text *string, now time.Time, id int64, ifCurrent bool) statement {
+	first, next := ops[0].Version, ops[len(ops)-1].Version+1
+	switch {
+	case text != nil && ifCurrent:
+		return statement{tbl.updateIfCurrent, []any{*text, next, next, now, id, first}}
+	case text != nil:
+		return statement{tbl.update, []any{*text, next, next, now, id, first}}
+	case ifCurrent:
+		return statement{tbl.updateVersionIfCurrent, []any{next, now, id, first}}
+	default:
+		return statement{tbl.updateVersion, []any{next, now, id, first}}
+	}
 }
 
 // statement is one SQL statement with its arguments.
@@ -341,7 +371,7 @@ func (db *DB) ConditionalAppend() bool { return db.dialect == DialectPostgres }
 // and reports whether it wrote. One round trip instead of four (BEGIN,
 // lock, write, COMMIT). Only where ConditionalAppend; elsewhere it writes
 // nothing and reports false.
-func (db *DB) AppendIfCurrent(ctx context.Context, doc domain.DocKey, ops []*domain.LoggedOp, text string, snaps []domain.DocSnapshot, now time.Time) (bool, error) {
+func (db *DB) AppendIfCurrent(ctx context.Context, doc domain.DocKey, ops []*domain.LoggedOp, text *string, snaps []domain.DocSnapshot, now time.Time) (bool, error) {
 	tbl, err := tableOf(doc)
 	if err != nil || !db.ConditionalAppend() {
 		return false, err
@@ -350,11 +380,11 @@ func (db *DB) AppendIfCurrent(ctx context.Context, doc domain.DocKey, ops []*dom
 		return true, nil
 	}
 	now = utc(now)
-	first, next := ops[0].Version, ops[len(ops)-1].Version+1
+	upd := tbl.headUpdate(ops, text, now, doc.ID, true)
 	var b strings.Builder
-	args := make([]any, 0, 5+9*len(ops)+4*len(snaps))
-	b.WriteString("WITH upd AS (" + tbl.updateIfCurrent + "), new_ops AS (" + tbl.insertOps + " SELECT * FROM (VALUES ")
-	args = append(args, text, next, now, doc.ID, first)
+	args := make([]any, 0, len(upd.args)+9*len(ops)+4*len(snaps))
+	b.WriteString("WITH upd AS (" + upd.query + "), new_ops AS (" + tbl.insertOps + " SELECT * FROM (VALUES ")
+	args = append(args, upd.args...)
 	for i, o := range ops {
 		if i > 0 {
 			b.WriteByte(',')
@@ -382,6 +412,29 @@ func (db *DB) AppendIfCurrent(ctx context.Context, doc domain.DocKey, ops []*dom
 	var n int
 	if err := sqlDB.QueryRowContext(ctx, placeholders(b.String(), true), args...).Scan(&n); err != nil {
 		return false, db.opLogError(doc, fmt.Errorf("append ops: %w", err))
+	}
+	return n == 1, nil
+}
+
+// FlushText stores text as the document's text at version v, unless the
+// stored text is already at v or later (another instance flushed it) or the
+// document has not reached v. text must be the text at v; the op log's
+// writers pass the text they built by committing or replaying the log. It
+// reports whether it wrote. The row is touched only by this one statement,
+// so commits to the document wait for it at most while it is written, not
+// while the caller builds the text.
+func (db *DB) FlushText(ctx context.Context, doc domain.DocKey, v int64, text string) (bool, error) {
+	tbl, err := tableOf(doc)
+	if err != nil {
+		return false, err
+	}
+	res, err := db.gdb.WithContext(ctx).Statement.ConnPool.ExecContext(ctx, placeholders(tbl.flush, db.dialect == DialectPostgres), text, v, doc.ID, v, v)
+	if err != nil {
+		return false, db.opLogError(doc, fmt.Errorf("flush text: %w", err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, db.opLogError(doc, fmt.Errorf("flush text: %w", err))
 	}
 	return n == 1, nil
 }

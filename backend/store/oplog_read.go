@@ -27,16 +27,16 @@ func (db *DB) readTx(ctx context.Context, doc domain.DocKey, fn func(t *OpLogTx)
 	return db.opLogError(doc, err)
 }
 
-// head reads the document's version and final state and, if withText, its
-// text.
+// head reads the document's version, final state and the version its
+// stored text is at and, if withText, that stored text.
 func (t *OpLogTx) head(withText bool) (domain.DocHead, string, error) {
 	var h domain.DocHead
 	var text string
 	var err error
 	if withText {
-		err = t.pool.QueryRowContext(t.ctx, t.sql(t.tbl.headText), t.doc.ID).Scan(&h.Version, &h.Final, &text)
+		err = t.pool.QueryRowContext(t.ctx, t.sql(t.tbl.headText), t.doc.ID).Scan(&h.Version, &h.Final, &h.TextVersion, &text)
 	} else {
-		err = t.pool.QueryRowContext(t.ctx, t.sql(t.tbl.head), t.doc.ID).Scan(&h.Version, &h.Final)
+		err = t.pool.QueryRowContext(t.ctx, t.sql(t.tbl.head), t.doc.ID).Scan(&h.Version, &h.Final, &h.TextVersion)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, "", notFound("%s", t.tbl.notFound)
@@ -44,6 +44,100 @@ func (t *OpLogTx) head(withText bool) (domain.DocHead, string, error) {
 		return h, "", fmt.Errorf("read document: %w", err)
 	}
 	return h, text, nil
+}
+
+// rebuild returns the document's text at version v. The head row holds the
+// text as of version stored (which lags behind the head while a long text
+// is edited); text is that stored text if the caller has read it, nil to
+// read it here when needed. The base is the newer of the stored text (if
+// it is not after v) and the newest snapshot at or before v; the ops
+// since are replayed on it. Every read of a document's text goes through
+// here, so that none depends on when a long text was last written.
+func (t *OpLogTx) rebuild(v, stored int64, text *string) (string, error) {
+	if stored == v && text != nil {
+		return *text, nil
+	}
+	after := int64(-1) // a snapshot newer than this is the base
+	if stored <= v {
+		after = stored
+	}
+	var from int64
+	var base string
+	err := t.pool.QueryRowContext(t.ctx, t.sql(t.tbl.snapshotIn), t.doc.ID, after, v).Scan(&from, &base)
+	switch {
+	case err == nil:
+	case !errors.Is(err, sql.ErrNoRows):
+		return "", fmt.Errorf("read snapshot: %w", err)
+	case stored > v:
+		return "", domain.Invalid("v", fmt.Sprintf("Version %d ist nicht gespeichert.", v))
+	case text != nil:
+		from, base = stored, *text
+	default:
+		var now int64
+		if err := t.pool.QueryRowContext(t.ctx, t.sql(t.tbl.storedText), t.doc.ID).Scan(&now, &base); errors.Is(err, sql.ErrNoRows) {
+			return "", notFound("%s", t.tbl.notFound)
+		} else if err != nil {
+			return "", fmt.Errorf("read document text: %w", err)
+		}
+		if now != stored {
+			// Flushed since the head was read (outside a locked
+			// transaction): start again from the newer text.
+			return t.rebuild(v, now, &base)
+		}
+		from = stored
+	}
+	return t.replay(base, from, v)
+}
+
+// replay applies the ops at versions from .. v-1 to base, the text at from.
+func (t *OpLogTx) replay(base string, from, v int64) (string, error) {
+	if from == v {
+		return base, nil
+	}
+	ops, err := t.OpsSince(from, int(v-from))
+	if err != nil {
+		return "", err
+	}
+	if int64(len(ops)) != v-from {
+		return "", fmt.Errorf("op log has %d ops in [%d, %d)", len(ops), from, v)
+	}
+	// One pass over the text: the ops are composed first, so that edits
+	// all over a long text do not each move through it.
+	var all ot.Op
+	for i, o := range ops {
+		op, err := ot.Parse(o.Op)
+		if err == nil && i == 0 {
+			all = op
+		} else if err == nil {
+			all, err = ot.Compose(all, op)
+		}
+		if err != nil {
+			return "", fmt.Errorf("replay op %d: %w", o.Version, err)
+		}
+	}
+	text, err := ot.Apply(base, all)
+	if err != nil {
+		return "", fmt.Errorf("replay ops %d to %d: %w", from, v-1, err)
+	}
+	return text, nil
+}
+
+// headText returns the text at version of the document doc whose head row
+// g read with the text stored as of textVersion (text: that text, or nil
+// if it was not read): the stored text, or the text rebuilt from it or a
+// newer snapshot (see rebuild). For readers that load a section or
+// statement row through GORM.
+func (db *DB) headText(g *gorm.DB, doc domain.DocKey, version, textVersion int64, text *string) (string, error) {
+	if textVersion == version && text != nil {
+		return *text, nil
+	}
+	tbl, err := tableOf(doc)
+	if err != nil {
+		return "", err
+	}
+	t := &OpLogTx{ctx: g.Statement.Context, pool: g.Statement.ConnPool, pg: db.dialect == DialectPostgres, doc: doc, tbl: tbl}
+	out, err := t.rebuild(version, textVersion, text)
+	return out, db.opLogError(doc, err)
 }
 
 // DocText returns a document's version, final state and current text.
@@ -54,7 +148,10 @@ func (db *DB) DocText(ctx context.Context, doc domain.DocKey) (domain.DocHead, s
 		text string
 	)
 	err := db.readTx(ctx, doc, func(t *OpLogTx) (err error) {
-		h, text, err = t.head(true)
+		if h, text, err = t.head(true); err != nil {
+			return err
+		}
+		text, err = t.rebuild(h.Version, h.TextVersion, &text)
 		return err
 	})
 	return h, text, err
@@ -90,46 +187,21 @@ func (db *DB) FindOp(ctx context.Context, doc domain.DocKey, clientID string, se
 	return row, err
 }
 
-// TextAt returns a document's text at version v: the nearest snapshot at or
-// below v with the ops after it replayed. EINVALID if v is out of range.
+// TextAt returns a document's text at version v: the stored text or the
+// nearest snapshot at or below v with the ops after it replayed (see
+// rebuild). EINVALID if v is out of range.
 func (db *DB) TextAt(ctx context.Context, doc domain.DocKey, v int64) (string, error) {
 	var text string
 	err := db.readTx(ctx, doc, func(t *OpLogTx) error {
-		h, current, err := t.head(true)
+		h, _, err := t.head(false)
 		if err != nil {
 			return err
 		}
 		if v < 0 || v > h.Version {
 			return domain.Invalid("v", fmt.Sprintf("Version %d gibt es nicht; das Dokument ist bei Version %d.", v, h.Version))
 		}
-		if v == h.Version {
-			text = current
-			return nil
-		}
-		var from int64
-		err = t.pool.QueryRowContext(t.ctx, t.sql(t.tbl.snapshotAt), t.doc.ID, v).Scan(&from, &text)
-		if errors.Is(err, sql.ErrNoRows) {
-			return domain.Invalid("v", fmt.Sprintf("Version %d ist nicht gespeichert.", v))
-		} else if err != nil {
-			return fmt.Errorf("read snapshot: %w", err)
-		}
-		ops, err := t.OpsSince(from, int(v-from))
-		if err != nil {
-			return err
-		}
-		if int64(len(ops)) != v-from {
-			return fmt.Errorf("op log has %d ops in [%d, %d)", len(ops), from, v)
-		}
-		for _, o := range ops {
-			op, err := ot.Parse(o.Op)
-			if err == nil {
-				text, err = ot.Apply(text, op)
-			}
-			if err != nil {
-				return fmt.Errorf("replay op %d: %w", o.Version, err)
-			}
-		}
-		return nil
+		text, err = t.rebuild(v, h.TextVersion, nil)
+		return err
 	})
 	return text, err
 }

@@ -15,7 +15,7 @@ import (
 
 // oplogSection creates a strategy with one section holding text and a user
 // of organisation org.
-func oplogSection(t *testing.T, db *store.DB, text, org string) (*domain.Section, *domain.User) {
+func oplogSection(t testing.TB, db *store.DB, text, org string) (*domain.Section, *domain.User) {
 	t.Helper()
 	c := context.Background()
 	st := &domain.Strategy{Title: "Föderale Digitalstrategie"}
@@ -29,7 +29,7 @@ func oplogSection(t *testing.T, db *store.DB, text, org string) (*domain.Section
 	return sec, oplogUser(t, db, "redaktion-"+org+"@example.org", "Redaktion "+org, org)
 }
 
-func oplogUser(t *testing.T, db *store.DB, email, name, org string) *domain.User {
+func oplogUser(t testing.TB, db *store.DB, email, name, org string) *domain.User {
 	t.Helper()
 	o, err := db.FindOrganisationByCode(context.Background(), org)
 	if err != nil {
@@ -51,7 +51,7 @@ func opRow(sec int64, v int64, op string, user int64, client string, seq int64, 
 // appendOps commits rows (and snaps) with text as the new section text.
 func appendOps(db *store.DB, sec int64, rows []*domain.LoggedOp, text string, snaps ...domain.DocSnapshot) error {
 	return db.LockDoc(context.Background(), domain.SectionDoc(sec), func(tx domain.OpLogTx, _ domain.DocHead) error {
-		return tx.AppendOps(rows, text, snaps, time.Now())
+		return tx.AppendOps(rows, &text, snaps, time.Now())
 	})
 }
 
@@ -70,7 +70,7 @@ func TestOpLogAppendAndRead(t *testing.T) {
 			return tx.AppendOps([]*domain.LoggedOp{
 				opRow(sec.ID, 0, `[2,"c"]`, u.ID, "c1", 1, 1, 0, at),
 				opRow(sec.ID, 1, `[3,"d"]`, u.ID, "c1", 2, 1, 0, at),
-			}, "abcd", []domain.DocSnapshot{{Version: 0, Text: "ab"}}, at)
+			}, ptr("abcd"), []domain.DocSnapshot{{Version: 0, Text: "ab"}}, at)
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -159,7 +159,7 @@ func TestOpLogLockSerialises(t *testing.T) {
 					if head.Version == 0 {
 						row.Op = []byte(`["x"]`)
 					}
-					return tx.AppendOps([]*domain.LoggedOp{row}, text+"x", nil, time.Now())
+					return tx.AppendOps([]*domain.LoggedOp{row}, ptr(text+"x"), nil, time.Now())
 				})
 			}()
 		}

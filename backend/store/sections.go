@@ -18,11 +18,14 @@ type sectionRow struct {
 	Part       string
 	Position   int
 	Title      string
-	Text       string
+	Text       string // as of TextVersion, which may lag behind Version
 	Version    int64
-	Status     string
-	UpdatedAt  time.Time
-	ArchivedAt *time.Time
+	// TextVersion is the version Text is current at; readers go through
+	// sectionAt, which rebuilds the text at Version.
+	TextVersion int64
+	Status      string
+	UpdatedAt   time.Time
+	ArchivedAt  *time.Time
 }
 
 func (sectionRow) TableName() string { return "sections" }
@@ -89,9 +92,31 @@ func (db *DB) FindSections(ctx context.Context, strategyID int64) ([]*domain.Sec
 
 // FindSectionByID returns a section with its text, or ENOTFOUND.
 func (db *DB) FindSectionByID(ctx context.Context, id int64) (*domain.Section, error) {
-	row, err := findSection(db.conn(ctx), id)
+	s, err := db.sectionAt(db.conn(ctx), id)
 	if err != nil {
 		return nil, fmt.Errorf("find section %d: %w", id, err)
+	}
+	return s, nil
+}
+
+// sectionAt reads a section with its text at its current version. The
+// stored text is read with the row only when it is current; otherwise
+// the text is rebuilt, from a newer snapshot if there is one, so a long
+// text is not read twice.
+func (db *DB) sectionAt(g *gorm.DB, id int64) (*domain.Section, error) {
+	var rows []sectionRow
+	if err := g.Select(sectionAtCols).Where("id = ?", id).Limit(1).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, notFound("Abschnitt %d nicht gefunden.", id)
+	}
+	row := &rows[0]
+	if row.TextVersion != row.Version {
+		var err error
+		if row.Text, err = db.headText(g, domain.SectionDoc(id), row.Version, row.TextVersion, nil); err != nil {
+			return nil, err
+		}
 	}
 	return row.domain(), nil
 }
@@ -104,6 +129,10 @@ func (db *DB) FindSectionMeta(ctx context.Context, id int64) (*domain.Section, e
 	}
 	return row.domain(), nil
 }
+
+// sectionAtCols are the columns sectionAt reads: the text only if it is
+// current.
+var sectionAtCols = strings.Join(sectionMeta, ", ") + ", text_version, CASE WHEN text_version = version THEN text ELSE '' END AS text"
 
 // UpdateSection applies upd to a section's metadata and returns the new
 // state; ENOTFOUND, or EINVALID as for CreateSection.
@@ -141,12 +170,8 @@ func (db *DB) UpdateSection(ctx context.Context, id int64, upd domain.SectionUpd
 				return mapConstraint(err, "topic_id", "Konflikt beim Speichern des Abschnitts.", "Ungültiger Abschnitt.")
 			}
 		}
-		row, err := findSection(tx, id)
-		if err != nil {
-			return err
-		}
-		out = row.domain()
-		return nil
+		out, err = db.sectionAt(tx, id)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update section %d: %w", id, err)

@@ -97,12 +97,9 @@ func (db *DB) ArchiveSection(ctx context.Context, id int64, at time.Time) (*doma
 			Update("archived_at", utc(at)).Error; err != nil {
 			return err
 		}
-		row, err := findSection(tx, id)
-		if err != nil {
-			return err
-		}
-		out = row.domain()
-		return nil
+		var err error
+		out, err = db.sectionAt(tx, id)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("archive section %d: %w", id, err)

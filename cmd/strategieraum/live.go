@@ -96,6 +96,8 @@ func registerOpLogMetrics(reg prometheus.Registerer, ops *collab.Service) {
 			func(s collab.Stats) int64 { return s.Ops }),
 		counter("strategieraum_oplog_optimistic_commits_total", "Transactions committed with one conditional statement, without the row lock.",
 			func(s collab.Stats) int64 { return s.Fast }),
+		counter("strategieraum_oplog_text_flushes_total", "Long texts written to their document's row after their commits (when idle, on shutdown, or far behind).",
+			func(s collab.Stats) int64 { return s.Flushed }),
 		counter("strategieraum_oplog_write_conflicts_total", "Commit attempts lost to another instance's commit and retried.",
 			func(s collab.Stats) int64 { return s.Retries }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "strategieraum_oplog_documents",

@@ -31,11 +31,14 @@ type Memory struct {
 
 type memDoc struct {
 	lock    sync.Mutex // held by LockDoc for a transaction
-	text    string
+	text    string     // the stored text, at textVersion
 	version int64
-	final   bool
-	ops     []*domain.LoggedOp
-	snaps   map[int64]string
+	// textVersion lags behind version when commits leave the text out,
+	// as in a database; readers rebuild the head (textAt).
+	textVersion int64
+	final       bool
+	ops         []*domain.LoggedOp
+	snaps       map[int64]string
 }
 
 // errRetry is the fault a write reports when told to fail retryably.
@@ -106,8 +109,8 @@ func (m *Memory) LockDoc(ctx context.Context, doc domain.DocKey, fn func(domain.
 	d.lock.Lock()
 	defer d.lock.Unlock()
 	m.mu.Lock()
-	tx := &memTx{m: m, d: d, text: d.text, version: d.version}
-	head := domain.DocHead{Version: d.version, Final: d.final}
+	tx := &memTx{m: m, d: d, version: d.version}
+	head := domain.DocHead{Version: d.version, Final: d.final, TextVersion: d.textVersion}
 	m.mu.Unlock()
 	if err := fn(tx, head); err != nil {
 		return err
@@ -123,8 +126,9 @@ func (m *Memory) LockDoc(ctx context.Context, doc domain.DocKey, fn func(domain.
 	return d.append(tx.appended, tx.newText, tx.snaps)
 }
 
-// append writes ops that start at d's version; the caller holds m.mu.
-func (d *memDoc) append(ops []*domain.LoggedOp, text string, snaps []domain.DocSnapshot) error {
+// append writes ops that start at d's version, and the text at the new
+// version if it is not nil; the caller holds m.mu.
+func (d *memDoc) append(ops []*domain.LoggedOp, text *string, snaps []domain.DocSnapshot) error {
 	if len(ops) == 0 {
 		return nil
 	}
@@ -149,22 +153,65 @@ func (d *memDoc) append(ops []*domain.LoggedOp, text string, snaps []domain.DocS
 	}
 	d.ops = append(d.ops, ops...)
 	d.version += int64(len(ops))
-	d.text = text
+	if text != nil {
+		d.text, d.textVersion = *text, d.version
+	}
 	return nil
+}
+
+// textAt rebuilds the text at version v from the newer of the stored text
+// (if not after v) and the newest snapshot at or before v, as the database
+// store does; the caller holds m.mu.
+func (d *memDoc) textAt(v int64) (string, error) {
+	if v < 0 || v > d.version {
+		return "", domain.Invalid("v", fmt.Sprintf("Version %d gibt es nicht.", v))
+	}
+	from, text := int64(-1), ""
+	if d.textVersion <= v {
+		from, text = d.textVersion, d.text
+	}
+	for sv, st := range d.snaps {
+		if sv <= v && sv > from {
+			from, text = sv, st
+		}
+	}
+	if from < 0 {
+		return "", domain.Invalid("v", fmt.Sprintf("Version %d ist nicht gespeichert.", v))
+	}
+	for _, o := range d.ops[from:v] {
+		op, err := ot.Parse(o.Op)
+		if err == nil {
+			text, err = ot.Apply(text, op)
+		}
+		if err != nil {
+			return "", fmt.Errorf("collabtest: replay op %d: %w", o.Version, err)
+		}
+	}
+	return text, nil
+}
+
+// TextVersion returns the version the document's stored text is at.
+func (m *Memory) TextVersion(doc domain.DocKey) int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.docs[doc].textVersion
 }
 
 // memTx is a transaction on one document.
 type memTx struct {
 	m        *Memory
 	d        *memDoc
-	text     string
 	version  int64
 	appended []*domain.LoggedOp
-	newText  string
+	newText  *string
 	snaps    []domain.DocSnapshot
 }
 
-func (t *memTx) Text() (string, error) { return t.text, nil }
+func (t *memTx) Text() (string, error) {
+	t.m.mu.Lock()
+	defer t.m.mu.Unlock()
+	return t.d.textAt(t.version)
+}
 
 func (t *memTx) OpsSince(from int64, limit int) ([]*domain.LoggedOp, error) {
 	t.m.mu.Lock()
@@ -188,7 +235,7 @@ func (t *memTx) FindOps(keys []domain.OpKey) (map[domain.OpKey]*domain.LoggedOp,
 	return found, nil
 }
 
-func (t *memTx) AppendOps(ops []*domain.LoggedOp, text string, snaps []domain.DocSnapshot, _ time.Time) error {
+func (t *memTx) AppendOps(ops []*domain.LoggedOp, text *string, snaps []domain.DocSnapshot, _ time.Time) error {
 	if len(ops) == 0 {
 		return nil
 	}
@@ -227,7 +274,8 @@ func (m *Memory) DocText(_ context.Context, doc domain.DocKey) (domain.DocHead, 
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return domain.DocHead{Version: d.version, Final: d.final}, d.text, nil
+	text, err := d.textAt(d.version)
+	return domain.DocHead{Version: d.version, Final: d.final, TextVersion: d.textVersion}, text, err
 }
 
 // ConditionalAppend implements collab.Store.
@@ -236,7 +284,7 @@ func (m *Memory) ConditionalAppend() bool { return m.Conditional }
 // AppendIfCurrent implements collab.Store: it writes, under the document's
 // lock like a single statement, only if the document is at ops[0].Version
 // and not final.
-func (m *Memory) AppendIfCurrent(_ context.Context, doc domain.DocKey, ops []*domain.LoggedOp, text string, snaps []domain.DocSnapshot, _ time.Time) (bool, error) {
+func (m *Memory) AppendIfCurrent(_ context.Context, doc domain.DocKey, ops []*domain.LoggedOp, text *string, snaps []domain.DocSnapshot, _ time.Time) (bool, error) {
 	if !m.Conditional {
 		return false, nil
 	}
@@ -263,7 +311,23 @@ func (m *Memory) AppendIfCurrent(_ context.Context, doc domain.DocKey, ops []*do
 	return true, nil
 }
 
-// TextAt implements collab.Store by replaying from the nearest snapshot.
+// FlushText implements collab.Store.
+func (m *Memory) FlushText(_ context.Context, doc domain.DocKey, v int64, text string) (bool, error) {
+	d, err := m.doc(doc)
+	if err != nil {
+		return false, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if d.textVersion >= v || d.version < v {
+		return false, nil
+	}
+	d.text, d.textVersion = text, v
+	return true, nil
+}
+
+// TextAt implements collab.Store by replaying from the stored text or the
+// nearest snapshot.
 func (m *Memory) TextAt(_ context.Context, doc domain.DocKey, v int64) (string, error) {
 	d, err := m.doc(doc)
 	if err != nil {
@@ -271,32 +335,7 @@ func (m *Memory) TextAt(_ context.Context, doc domain.DocKey, v int64) (string, 
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if v < 0 || v > d.version {
-		return "", domain.Invalid("v", fmt.Sprintf("Version %d gibt es nicht.", v))
-	}
-	if v == d.version {
-		return d.text, nil
-	}
-	from := int64(-1)
-	for sv := range d.snaps {
-		if sv <= v && sv > from {
-			from = sv
-		}
-	}
-	if from < 0 {
-		return "", domain.Invalid("v", fmt.Sprintf("Version %d ist nicht gespeichert.", v))
-	}
-	text := d.snaps[from]
-	for _, o := range d.ops[from:v] {
-		op, err := ot.Parse(o.Op)
-		if err == nil {
-			text, err = ot.Apply(text, op)
-		}
-		if err != nil {
-			return "", fmt.Errorf("collabtest: replay op %d: %w", o.Version, err)
-		}
-	}
-	return text, nil
+	return d.textAt(v)
 }
 
 // Revisions implements collab.Store: one revision per op, newest first
