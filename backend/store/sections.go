@@ -104,16 +104,11 @@ func (db *DB) FindSectionByID(ctx context.Context, id int64) (*domain.Section, e
 // the text is rebuilt, from a newer snapshot if there is one, so a long
 // text is not read twice.
 func (db *DB) sectionAt(g *gorm.DB, id int64) (*domain.Section, error) {
-	var rows []sectionRow
-	if err := g.Select(sectionAtCols).Where("id = ?", id).Limit(1).Find(&rows).Error; err != nil {
+	row, err := findSection(g.Select(sectionAtCols), id)
+	if err != nil {
 		return nil, err
 	}
-	if len(rows) == 0 {
-		return nil, notFound("Abschnitt %d nicht gefunden.", id)
-	}
-	row := &rows[0]
 	if row.TextVersion != row.Version {
-		var err error
 		if row.Text, err = db.headText(g, domain.SectionDoc(id), row.Version, row.TextVersion, nil); err != nil {
 			return nil, err
 		}
@@ -139,7 +134,7 @@ var sectionAtCols = strings.Join(sectionMeta, ", ") + ", text_version, CASE WHEN
 func (db *DB) UpdateSection(ctx context.Context, id int64, upd domain.SectionUpdate) (*domain.Section, error) {
 	var out *domain.Section
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		cur, err := findSection(tx, id)
+		cur, err := findSection(tx.Select(sectionMeta), id) // the text is read at the end, with the changes
 		if err != nil {
 			return err
 		}
