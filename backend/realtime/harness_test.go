@@ -201,6 +201,7 @@ func (w *world) start(cfg realtime.HubConfig, broker realtime.Broker) *instance 
 		}
 	}()
 	t.Cleanup(in.kill)
+	waitUntil(t, "hub "+cfg.Instance+" attached to its broker", func() bool { return realtime.Attached(in.hub) })
 	return in
 }
 
