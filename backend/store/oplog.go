@@ -45,7 +45,11 @@ func newDocTable(kind domain.DocKind, head, textCol, textVersionCol, versionCol,
 	t.lock = headCols
 	t.lockPG = headCols + " FOR UPDATE"
 	t.head = headCols
-	t.headText = fmt.Sprintf("SELECT %s, (%s), %s, %s FROM %s WHERE id = ?", versionCol, final, textVersionCol, textCol, head)
+	// The text is read with the head only when it is current: a stale
+	// long text is rebuilt from a newer snapshot if there is one, so that
+	// it is not read as well.
+	t.headText = fmt.Sprintf("SELECT %s, (%s), %s, CASE WHEN %s = %s THEN %s END FROM %s WHERE id = ?",
+		versionCol, final, textVersionCol, textVersionCol, versionCol, textCol, head)
 	t.storedText = fmt.Sprintf("SELECT %s, %s FROM %s WHERE id = ?", textVersionCol, textCol, head)
 	t.opColumns = fmt.Sprintf("SELECT %s, version, op, user_id, client_id, seq, inserted, deleted, created_at FROM %s", keyCol, ops)
 	t.opsSince = t.opColumns + fmt.Sprintf(" WHERE %s = ? AND version >= ? ORDER BY version LIMIT ?", keyCol)
@@ -172,7 +176,7 @@ func (t *OpLogTx) Text() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return t.rebuild(h.Version, h.TextVersion, &text)
+	return t.rebuild(h.Version, h.TextVersion, text)
 }
 
 // OpsSince returns up to limit ops with version >= from, in version order.

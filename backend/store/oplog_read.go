@@ -28,10 +28,11 @@ func (db *DB) readTx(ctx context.Context, doc domain.DocKey, fn func(t *OpLogTx)
 }
 
 // head reads the document's version, final state and the version its
-// stored text is at and, if withText, that stored text.
-func (t *OpLogTx) head(withText bool) (domain.DocHead, string, error) {
+// stored text is at and, if withText, that stored text when it is current
+// (nil when it is not, or not asked for).
+func (t *OpLogTx) head(withText bool) (domain.DocHead, *string, error) {
 	var h domain.DocHead
-	var text string
+	var text sql.NullString
 	var err error
 	if withText {
 		err = t.pool.QueryRowContext(t.ctx, t.sql(t.tbl.headText), t.doc.ID).Scan(&h.Version, &h.Final, &h.TextVersion, &text)
@@ -39,11 +40,14 @@ func (t *OpLogTx) head(withText bool) (domain.DocHead, string, error) {
 		err = t.pool.QueryRowContext(t.ctx, t.sql(t.tbl.head), t.doc.ID).Scan(&h.Version, &h.Final, &h.TextVersion)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return h, "", notFound("%s", t.tbl.notFound)
+		return h, nil, notFound("%s", t.tbl.notFound)
 	} else if err != nil {
-		return h, "", fmt.Errorf("read document: %w", err)
+		return h, nil, fmt.Errorf("read document: %w", err)
 	}
-	return h, text, nil
+	if !text.Valid {
+		return h, nil, nil
+	}
+	return h, &text.String, nil
 }
 
 // rebuild returns the document's text at version v. The head row holds the
@@ -147,14 +151,28 @@ func (db *DB) DocText(ctx context.Context, doc domain.DocKey) (domain.DocHead, s
 		h    domain.DocHead
 		text string
 	)
-	err := db.readTx(ctx, doc, func(t *OpLogTx) (err error) {
-		if h, text, err = t.head(true); err != nil {
+	err := db.readTx(ctx, doc, func(t *OpLogTx) error {
+		head, stored, err := t.head(true)
+		if err != nil {
 			return err
 		}
-		text, err = t.rebuild(h.Version, h.TextVersion, &text)
+		h = head
+		text, err = t.rebuild(h.Version, h.TextVersion, stored)
 		return err
 	})
 	return h, text, err
+}
+
+// DocHead returns a document's version and final state without its text.
+// ENOTFOUND if it does not exist.
+func (db *DB) DocHead(ctx context.Context, doc domain.DocKey) (domain.DocHead, error) {
+	tbl, err := tableOf(doc)
+	if err != nil {
+		return domain.DocHead{}, err
+	}
+	t := &OpLogTx{ctx: ctx, pool: db.conn(ctx).Statement.ConnPool, pg: db.dialect == DialectPostgres, doc: doc, tbl: tbl}
+	h, _, err := t.head(false) // one statement: no transaction needed
+	return h, db.opLogError(doc, err)
 }
 
 // OpsSince returns up to limit ops of a document with version >= from, in
