@@ -127,17 +127,8 @@ func (s *Service) flushIdle(d *document) {
 	v, text := d.cache.version, d.cache.doc.String()
 	d.mu.Lock()
 	d.dirty = false
-	start := len(d.queue) > 0
-	d.running = start
-	if start {
-		s.work.Add(1) // a queued submitter is counted, so work is above zero
-	} else {
-		d.idleSince = time.Now()
-	}
 	d.mu.Unlock()
-	if start {
-		go s.commitLoop(d)
-	}
+	s.release(d)
 	d.flushMu.Lock()
 	defer d.flushMu.Unlock()
 	s.writeText(d, v, text)

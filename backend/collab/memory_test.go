@@ -1,6 +1,8 @@
 package collab_test
 
 import (
+	"context"
+	"sync"
 	"testing"
 
 	"github.com/strategieraum/strategieraum/backend/collab"
@@ -41,4 +43,97 @@ func TestTwoInstancesConvergeInMemory(t *testing.T) {
 	runWorkers(t, workers, func(i int) error { return w.run(t, f, services[i%2], i, perWorker) })
 	w.check(t, f, services[0], workers*perWorker)
 	checkTextAt(t, f, services[1])
+}
+
+// TestSnapshotFromTheCache checks that a document this instance holds is
+// read from its cache, without reading the text from the store, also
+// after another instance committed to it; and that a document it does not
+// hold is read from the store.
+func TestSnapshotFromTheCache(t *testing.T) {
+	f := newMemoryFixture("Ziel", true)
+	a := collab.New(f.store, collab.Options{})
+	b := collab.New(f.store, collab.Options{})
+	defer a.Close()
+	defer b.Close()
+
+	if text, v := f.snapshot(t, a); text != "Ziel" || v != 0 {
+		t.Fatalf("a document not held: %q at %d", text, v)
+	}
+	if n := f.mem.TextReads(); n != 1 {
+		t.Fatalf("a document not held read its text %d times, want 1", n)
+	}
+	f.submit(t, a, f.anna, "a", 1, 0, `[4, "bild"]`)
+	reads := f.mem.TextReads()
+	for range 2 { // from the cache, then from the copy made for the first
+		if text, v := f.snapshot(t, a); text != "Zielbild" || v != 1 {
+			t.Fatalf("held: %q at %d", text, v)
+		}
+	}
+	f.submit(t, b, f.bernd, "b", 1, 1, `["Das "]`) // another instance commits
+	if text, v := f.snapshot(t, a); text != "Das Zielbild" || v != 2 {
+		t.Fatalf("after another instance's commit: %q at %d", text, v)
+	}
+	if n := f.mem.TextReads() - reads; n != 0 {
+		t.Fatalf("the held document read its text %d times from the store", n)
+	}
+	// The committer goes on from the caught-up cache.
+	f.submit(t, a, f.anna, "a", 2, 2, `[12, "."]`)
+	if text, ops := f.replayLog(t, a); text != "Das Zielbild." || len(ops) != 3 {
+		t.Fatalf("log replays to %q with %d ops", text, len(ops))
+	}
+	if text, v := f.snapshot(t, b); text != "Das Zielbild." || v != 3 {
+		t.Fatalf("b: %q at %d", text, v)
+	}
+}
+
+// TestSnapshotsBesideCommits reads the text while two instances commit to
+// the document: every text read is the log's text at the version returned.
+func TestSnapshotsBesideCommits(t *testing.T) {
+	f := newMemoryFixture("§", true)
+	services := []*collab.Service{collab.New(f.store, collab.Options{RecentOps: 8}), collab.New(f.store, collab.Options{RecentOps: 8})}
+	w := &tokenWorkload{live: map[string]bool{}, deleted: map[string]bool{}}
+	const workers, perWorker, readers = 4, 25, 2
+	type read struct {
+		text string
+		v    int64
+	}
+	var reads [readers][]read
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				text, v, err := services[i%2].Snapshot(context.Background(), f.doc)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				reads[i] = append(reads[i], read{text, v})
+			}
+		}()
+	}
+	runWorkers(t, workers, func(i int) error { return w.run(t, f, services[i%2], i, perWorker) })
+	close(done)
+	wg.Wait()
+	w.check(t, f, services[0], workers*perWorker)
+	n := 0
+	for _, rs := range reads {
+		for _, r := range rs {
+			want, err := f.store.TextAt(context.Background(), f.doc, r.v)
+			if err != nil || want != r.text {
+				t.Fatalf("Snapshot gave %q at %d, the log has %q (%v)", r.text, r.v, want, err)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no text was read")
+	}
 }

@@ -106,6 +106,9 @@ type document struct {
 	flushMu sync.Mutex
 
 	cache cache
+	// text is the newest text copied from the cache for a reader
+	// (Service.Snapshot), for the next reader at the same version.
+	text atomic.Pointer[textCopy]
 }
 
 // storedAt records that the head row holds the text at version v or later.

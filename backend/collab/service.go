@@ -280,15 +280,6 @@ func (s *Service) OpsSince(ctx context.Context, doc domain.DocKey, from int64, l
 	return ops, nil
 }
 
-// Snapshot implements domain.OpLogService.
-func (s *Service) Snapshot(ctx context.Context, doc domain.DocKey) (string, int64, error) {
-	head, text, err := s.db.DocText(ctx, doc)
-	if err != nil {
-		return "", 0, err
-	}
-	return text, head.Version, nil
-}
-
 // marshalOp encodes an op in the wire format; ot.Op marshals itself.
 func marshalOp(v any) (json.RawMessage, error) {
 	return json.Marshal(v)

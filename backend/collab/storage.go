@@ -20,6 +20,8 @@ type Store interface {
 	// OpsSince reads up to limit committed ops with version >= from, in
 	// order, without a lock (committed ops never change).
 	OpsSince(ctx context.Context, doc domain.DocKey, from int64, limit int) ([]*domain.LoggedOp, error)
+	// DocHead returns the document's head without its text.
+	DocHead(ctx context.Context, doc domain.DocKey) (domain.DocHead, error)
 	// DocText returns the document's head and current text.
 	DocText(ctx context.Context, doc domain.DocKey) (domain.DocHead, string, error)
 	// ConditionalAppend reports whether AppendIfCurrent is available.

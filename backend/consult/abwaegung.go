@@ -78,7 +78,7 @@ func (s *Service) AssessPoint(ctx context.Context, u *domain.User, strategyID, i
 	}
 	r := policy.Resource{Strategy: st}
 	if pt.SectionID != nil {
-		if r.Section, err = s.d.Strategies.FindSectionByID(ctx, *pt.SectionID); err != nil {
+		if r.Section, err = s.d.Strategies.FindSectionMeta(ctx, *pt.SectionID); err != nil {
 			return nil, err
 		}
 	}
@@ -196,7 +196,7 @@ func (s *Service) AddPoint(ctx context.Context, u *domain.User, strategyID int64
 		return nil, domain.Invalid("excerpt", "Der Punkt muss ein Auszug aus dem Text der eingereichten Stellungnahme sein.")
 	}
 	if in.SectionID != nil {
-		sec, err := s.d.Strategies.FindSectionByID(ctx, *in.SectionID)
+		sec, err := s.d.Strategies.FindSectionMeta(ctx, *in.SectionID)
 		if err != nil || sec.StrategyID != st.ID {
 			return nil, domain.Invalid("section_id", "Unbekannter Abschnitt dieser Strategie.")
 		}

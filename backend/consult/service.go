@@ -156,9 +156,10 @@ func (s *Service) audit(ctx context.Context, u *domain.User, action, target, det
 	domain.RecordAudit(ctx, s.d.Audit, s.log, s.now(), u, action, target, detail)
 }
 
-// sectionAndStrategy loads a section and its strategy (with phases).
+// sectionAndStrategy loads a section (without its text) and its strategy
+// (with phases).
 func (s *Service) sectionAndStrategy(ctx context.Context, sectionID int64) (*domain.Section, *domain.Strategy, error) {
-	sec, err := s.d.Strategies.FindSectionByID(ctx, sectionID)
+	sec, err := s.d.Strategies.FindSectionMeta(ctx, sectionID)
 	if err != nil {
 		return nil, nil, err
 	}

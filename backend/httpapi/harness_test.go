@@ -118,6 +118,7 @@ func newFixture(t testing.TB, db *store.DB, opt options) *fixture {
 		deps.History = nil
 	}
 	f.oplog = collab.New(db, collab.Options{})
+	deps.Texts = f.oplog
 	deps.Consult = consult.New(consult.Deps{Store: db, Strategies: db, Users: db, OpLog: f.oplog, History: f.oplog,
 		Audit: db, Now: f.clock.Now, DenialsAuditedElsewhere: true})
 	deps.Beschluss = beschluss.New(beschluss.Deps{Store: db, Strategies: db, History: f.oplog, Audit: db, Now: f.clock.Now})

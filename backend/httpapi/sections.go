@@ -42,6 +42,9 @@ func (s *Server) handleGetSection(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if sec, err = s.withText(c.Request().Context(), sec); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, s.viewSection(c, st, sec))
 }
 

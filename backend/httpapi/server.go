@@ -105,6 +105,10 @@ type Deps struct {
 	SecondFactors domain.SecondFactorService
 	// History may be nil until the op log exists; its routes then answer 503.
 	History domain.HistoryService
+	// Texts gives a section's current text; the op log answers from its
+	// cache for a document this instance is editing. Nil reads the text
+	// with the section from Strategies.
+	Texts domain.OpLogService
 	// Consult runs the consultation; nil answers its routes with 503.
 	Consult *consult.Service
 	// Beschluss runs Beschlussvorlagen and votes; nil answers its routes

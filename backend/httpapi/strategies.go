@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -29,8 +30,8 @@ func (s *Server) strategyFor(c echo.Context, param string) (*domain.Strategy, er
 	return s.deps.Strategies.FindStrategyByID(c.Request().Context(), id)
 }
 
-// sectionFor loads the section named by the path and its strategy, and
-// checks that the caller may do a on it.
+// sectionFor loads the section named by the path (without its text) and
+// its strategy, and checks that the caller may do a on it.
 func (s *Server) sectionFor(c echo.Context, a policy.Action) (*domain.Section, *domain.Strategy, error) {
 	if _, err := user(c); err != nil {
 		return nil, nil, err
@@ -40,7 +41,7 @@ func (s *Server) sectionFor(c echo.Context, a policy.Action) (*domain.Section, *
 		return nil, nil, err
 	}
 	ctx := c.Request().Context()
-	sec, err := s.deps.Strategies.FindSectionByID(ctx, id)
+	sec, err := s.deps.Strategies.FindSectionMeta(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -52,6 +53,20 @@ func (s *Server) sectionFor(c echo.Context, a policy.Action) (*domain.Section, *
 		return nil, nil, err
 	}
 	return sec, st, nil
+}
+
+// withText returns sec with its current text and version.
+func (s *Server) withText(ctx context.Context, sec *domain.Section) (*domain.Section, error) {
+	if s.deps.Texts == nil {
+		return s.deps.Strategies.FindSectionByID(ctx, sec.ID)
+	}
+	text, v, err := s.deps.Texts.Snapshot(ctx, domain.SectionDoc(sec.ID))
+	if err != nil {
+		return nil, err
+	}
+	out := *sec
+	out.Text, out.Version = text, v
+	return &out, nil
 }
 
 func (s *Server) handleListOrganisations(c echo.Context) error {

@@ -242,6 +242,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		// TOTP factors, recovery codes, login challenges.
 		SecondFactors: db,
 		History:       live.ops,
+		Texts:         live.ops,
 		Consult:       consultation,
 		Beschluss:     decisions,
 		Import:        newImporter(db, logger),

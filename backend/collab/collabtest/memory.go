@@ -24,6 +24,8 @@ type Memory struct {
 	docs   map[domain.DocKey]*memDoc
 	audit  []*domain.AuditEvent
 	faults []error // returned by the next write attempts, in order
+	// textReads counts DocText calls: the reads that return a whole text.
+	textReads int
 
 	// Conditional says whether AppendIfCurrent is offered (the fast path).
 	Conditional bool
@@ -69,6 +71,14 @@ func (m *Memory) FailNextWrites(n int) {
 	for range n {
 		m.faults = append(m.faults, errRetry)
 	}
+}
+
+// TextReads returns how often a document's current text was read
+// (DocText).
+func (m *Memory) TextReads() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.textReads
 }
 
 // Audit returns the audit events appended so far.
@@ -274,8 +284,20 @@ func (m *Memory) DocText(_ context.Context, doc domain.DocKey) (domain.DocHead, 
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.textReads++
 	text, err := d.textAt(d.version)
 	return domain.DocHead{Version: d.version, Final: d.final, TextVersion: d.textVersion}, text, err
+}
+
+// DocHead implements collab.Store.
+func (m *Memory) DocHead(_ context.Context, doc domain.DocKey) (domain.DocHead, error) {
+	d, err := m.doc(doc)
+	if err != nil {
+		return domain.DocHead{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return domain.DocHead{Version: d.version, Final: d.final, TextVersion: d.textVersion}, nil
 }
 
 // ConditionalAppend implements collab.Store.
