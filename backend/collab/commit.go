@@ -217,7 +217,7 @@ func (s *Service) build(w *work, batch []*pending, known map[domain.OpKey]*domai
 		// So that every version stays reproducible even when the
 		// document began with text. Later snapshots are stored when an
 		// op reaches their version, below.
-		snaps = append(snaps, domain.DocSnapshot{Version: w.version, Text: w.doc.String()})
+		snaps = append(snaps, domain.DocSnapshot{Version: w.version, Text: w.doc.String()}) // nothing pending yet
 	}
 	for i, p := range batch {
 		key := domain.OpKey{ClientID: p.req.ClientID, Seq: p.req.Seq}
@@ -245,8 +245,12 @@ func (s *Service) build(w *work, batch []*pending, known map[domain.OpKey]*domai
 		outs[i].row = row
 		known[key] = row // a resend within the same batch is a duplicate
 		rows = append(rows, row)
-		if w.version%s.snapshotEvery(w.doc.Len()) == 0 {
-			snaps = append(snaps, domain.DocSnapshot{Version: w.version, Text: w.doc.String()})
+		if w.version%s.snapshotEvery(w.n) == 0 {
+			text, err := w.text()
+			if err != nil {
+				return nil, nil, nil, fmt.Errorf("collab: text at version %d: %w", w.version, err)
+			}
+			snaps = append(snaps, domain.DocSnapshot{Version: w.version, Text: text})
 		}
 	}
 	return outs, rows, snaps, nil
@@ -285,7 +289,7 @@ func (s *Service) transformApply(w *work, p *pending, now time.Time) (*domain.Lo
 	if err != nil {
 		return nil, err // EINTERNAL: the log itself is unreadable
 	}
-	baseLen := w.doc.Len()
+	baseLen := w.n
 	for _, o := range others {
 		baseLen -= o.delta
 	}
@@ -303,7 +307,7 @@ func (s *Service) transformApply(w *work, p *pending, now time.Time) (*domain.Lo
 		return nil, invalidOp(err)
 	}
 	ins, del := op.Stats()
-	if limit := s.maxLen(p.req.Doc.Kind); ins > del && w.doc.Len()+ins-del > limit && !p.restore {
+	if limit := s.maxLen(p.req.Doc.Kind); ins > del && w.n+ins-del > limit && !p.restore {
 		return nil, &domain.Error{Code: domain.ETOOLARGE, Fields: map[string]string{"op": "too_large"},
 			Message: fmt.Sprintf("Der Text darf höchstens %d Zeichen lang sein; die Änderung wurde nicht übernommen.", limit)}
 	}

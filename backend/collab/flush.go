@@ -51,10 +51,13 @@ func (s *Service) snapshotEvery(n int) int64 {
 // headText returns the text to write with a commit that leaves w's state:
 // the text if it is short, nil if it is long and is flushed later.
 func (s *Service) headText(w *work) *string {
-	if w.doc.Len() > s.opts.LongText {
+	if w.n > s.opts.LongText {
 		return nil
 	}
-	text := w.doc.String()
+	text, err := w.text()
+	if err != nil {
+		return nil // not written; the cache is dropped when it is saved
+	}
 	return &text
 }
 
@@ -76,7 +79,7 @@ func (s *Service) written(d *document, w *work, text *string, snaps []domain.Doc
 		return
 	}
 	last := snaps[len(snaps)-1]
-	if last.Version-d.stored.Load() < flushLag*s.snapshotEvery(w.doc.Len()) || !d.flushMu.TryLock() {
+	if last.Version-d.stored.Load() < flushLag*s.snapshotEvery(w.n) || !d.flushMu.TryLock() {
 		return // recent enough, or a flush is already being written
 	}
 	s.flushes.Add(1) // the committer is counted in work, so Close is still waiting

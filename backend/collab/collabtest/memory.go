@@ -24,6 +24,7 @@ type Memory struct {
 	docs   map[domain.DocKey]*memDoc
 	audit  []*domain.AuditEvent
 	faults []error // returned by the next write attempts, in order
+	races  int     // conditional appends still to refuse as outdated
 	// textReads counts DocText calls: the reads that return a whole text.
 	textReads int
 
@@ -79,6 +80,15 @@ func (m *Memory) TextReads() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.textReads
+}
+
+// LoseNextRaces makes the next n conditional appends report that the
+// document moved on (false, no error) with nothing written, as when another
+// instance commits between the read and the write.
+func (m *Memory) LoseNextRaces(n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.races += n
 }
 
 // Audit returns the audit events appended so far.
@@ -324,6 +334,10 @@ func (m *Memory) AppendIfCurrent(_ context.Context, doc domain.DocKey, ops []*do
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.races > 0 {
+		m.races--
+		return false, nil
+	}
 	if d.final || d.version != ops[0].Version {
 		return false, nil
 	}
