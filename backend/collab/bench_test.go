@@ -50,6 +50,11 @@ func benchCommit(b *testing.B, db *store.DB, submitters int, initial string) {
 	s := collab.New(db, collab.Options{})
 	defer s.Close()
 
+	// The first commit loads the text into the cache and stores the
+	// first snapshot (what BenchmarkColdStart measures); it is made
+	// before the clock starts, so that the percentiles describe the
+	// steady state rather than the 1 % of submits that wait for it.
+	f.submit(b, s, f.anna, "warm-up", 1, 0, `["ä"]`)
 	total := b.N
 	latencies := make([][]time.Duration, submitters)
 	var next atomic.Int64
@@ -65,7 +70,7 @@ func benchCommit(b *testing.B, db *store.DB, submitters int, initial string) {
 			var base int64
 			for seq := int64(1); next.Add(1) <= int64(total); seq++ {
 				// Every op inserts one code point, so the text at base
-				// has utf8 length len(initial)+base.
+				// has utf8 length len(initial)+base (at least).
 				pos := rng.IntN(len(initial) + int(base) + 1)
 				op := fmt.Sprintf(`[%d, "ä"]`, pos)
 				if pos == 0 {
@@ -106,7 +111,7 @@ func benchCommit(b *testing.B, db *store.DB, submitters int, initial string) {
 	b.ReportMetric(float64(st.Retries), "retries")
 	b.ReportMetric(float64(st.Fast)*100/float64(max(1, st.Batches)), "fast-%")
 	b.ReportMetric(0, "ns/op")
-	if _, v := f.snapshot(b, s); v != int64(total) {
+	if _, v := f.snapshot(b, s); v != int64(total)+1 {
 		b.Fatalf("section at version %d after %d submits", v, total)
 	}
 }
