@@ -48,6 +48,9 @@ type work struct {
 	ops     []entry // the ops at versions base .. version-1
 	undo    []ot.Op // inverses of the ops applied to doc so far, if recording
 	record  bool
+	// later holds snapshots of a long text, written after the commit
+	// rather than with it (flush.go).
+	later []domain.DocSnapshot
 }
 
 // loader reads n committed ops from version from on.

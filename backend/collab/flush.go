@@ -63,8 +63,12 @@ func (s *Service) headText(w *work) *string {
 
 // written records a commit that brought d to w's state, with the text
 // written (text != nil) or not, and the snapshots it stored; the committer
-// calls it after the commit.
+// calls it after the commit. It starts writing w.later.
 func (s *Service) written(d *document, w *work, text *string, snaps []domain.DocSnapshot) {
+	if len(w.later) > 0 {
+		s.writeSnapshots(d, w.later)
+		snaps = append(snaps, w.later...)
+	}
 	if text != nil {
 		d.storedAt(w.version)
 		d.mu.Lock()
@@ -160,6 +164,27 @@ func (s *Service) flushAll() {
 			d.flushMu.Unlock()
 		}
 	}
+}
+
+// writeSnapshots stores snapshots of a long text after the commit of
+// their versions, beside the next commits: written with the commit, a
+// 1 MB snapshot made that commit several times slower than the others.
+// Nothing depends on them being there: a reader that misses one (the
+// instance stopped before it was written) replays from an older one or
+// from the stored text. A failure is logged.
+func (s *Service) writeSnapshots(d *document, snaps []domain.DocSnapshot) {
+	s.flushes.Add(1) // the committer is counted in work, so Close is still waiting
+	go func() {
+		defer s.flushes.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
+		defer cancel()
+		for _, snap := range snaps {
+			if err := s.db.StoreSnapshot(ctx, d.id, snap); err != nil {
+				s.log.Warn("op log: writing a snapshot failed", "doc", d.id, "version", snap.Version, "err", err)
+				return
+			}
+		}
+	}()
 }
 
 // writeText stores text as d's text at version v. A failure is logged and

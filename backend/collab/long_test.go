@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -152,6 +153,19 @@ func TestLongTextIsWrittenWhenIdle(t *testing.T) {
 		}
 		checkReaders(t, f, collab.New(f.store, collab.Options{}))
 	})
+}
+
+// Snapshots of a long text are written after the commits of their
+// versions, not with them; Close waits for them.
+func TestLongTextSnapshotsAreWrittenAfterTheCommit(t *testing.T) {
+	f := newMemoryFixture(longDoc, true)
+	s := collab.New(f.store, collab.Options{SnapshotEvery: 10, FlushIdle: time.Hour})
+	typeInto(t, f, s, 45, 3)
+	s.Close()
+	if got, want := f.mem.SnapshotVersions(f.doc), []int64{0, 10, 20, 30, 40}; !slices.Equal(got, want) {
+		t.Fatalf("snapshots at %v, want %v", got, want)
+	}
+	checkTextAt(t, f, collab.New(f.store, collab.Options{}))
 }
 
 // Structure edits of a section and the submission of a statement read

@@ -36,6 +36,9 @@ type Store interface {
 	// later; it reports whether it wrote. It takes no lock beyond its one
 	// write, so commits go on while the caller builds the text.
 	FlushText(ctx context.Context, doc domain.DocKey, v int64, text string) (bool, error)
+	// StoreSnapshot stores snap, the text at a committed version, unless
+	// a snapshot of that version is stored already.
+	StoreSnapshot(ctx context.Context, doc domain.DocKey, snap domain.DocSnapshot) error
 	// TextAt returns the text at version v (EINVALID out of range).
 	TextAt(ctx context.Context, doc domain.DocKey, v int64) (string, error)
 	// Revisions groups the log into revisions, newest first (see

@@ -443,5 +443,19 @@ func (db *DB) FlushText(ctx context.Context, doc domain.DocKey, v int64, text st
 	return n == 1, nil
 }
 
+// StoreSnapshot stores snap as a snapshot of doc unless one of its version
+// is stored already; the version's op must be committed.
+func (db *DB) StoreSnapshot(ctx context.Context, doc domain.DocKey, snap domain.DocSnapshot) error {
+	tbl, err := tableOf(doc)
+	if err != nil {
+		return err
+	}
+	q := placeholders(tbl.insertSnaps+" VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", db.dialect == DialectPostgres)
+	if _, err := db.gdb.WithContext(ctx).Statement.ConnPool.ExecContext(ctx, q, doc.ID, snap.Version, snap.Text, utc(db.now())); err != nil {
+		return db.opLogError(doc, fmt.Errorf("store snapshot: %w", err))
+	}
+	return nil
+}
+
 // Retryable is IsRetryable, for the op log's storage interface.
 func (db *DB) Retryable(err error) bool { return IsRetryable(err) }

@@ -347,6 +347,35 @@ func (m *Memory) AppendIfCurrent(_ context.Context, doc domain.DocKey, ops []*do
 	return true, nil
 }
 
+// SnapshotVersions returns the versions of doc's snapshots, in order.
+func (m *Memory) SnapshotVersions(doc domain.DocKey) []int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var vs []int64
+	for v := range m.docs[doc].snaps {
+		vs = append(vs, v)
+	}
+	slices.Sort(vs)
+	return vs
+}
+
+// StoreSnapshot implements collab.Store.
+func (m *Memory) StoreSnapshot(_ context.Context, doc domain.DocKey, snap domain.DocSnapshot) error {
+	d, err := m.doc(doc)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if snap.Version < 0 || snap.Version > d.version {
+		return fmt.Errorf("collabtest: snapshot at %d of a document at %d", snap.Version, d.version)
+	}
+	if _, ok := d.snaps[snap.Version]; !ok {
+		d.snaps[snap.Version] = snap.Text
+	}
+	return nil
+}
+
 // FlushText implements collab.Store.
 func (m *Memory) FlushText(_ context.Context, doc domain.DocKey, v int64, text string) (bool, error) {
 	d, err := m.doc(doc)
