@@ -96,6 +96,7 @@ func (s *Service) written(d *document, w *work, text *string, snaps []domain.Doc
 
 // armFlush starts d's idle flush timer; the caller holds d.mu.
 func (s *Service) armFlush(d *document) {
+	d.flushMissed = false
 	if d.flushTimer == nil {
 		d.flushTimer = time.AfterFunc(s.opts.FlushIdle, func() { s.flushIdle(d) })
 		return
@@ -119,8 +120,11 @@ func (s *Service) flushIdle(d *document) {
 
 	d.mu.Lock()
 	if d.running || !d.dirty {
+		// A running committer arms the timer again when it stops; a
+		// reader holding its place arms it when it gives the place back.
+		d.flushMissed = d.running && d.dirty
 		d.mu.Unlock()
-		return // a running committer arms the timer again when it stops
+		return
 	}
 	if !d.cache.loaded {
 		// A failed commit dropped the cache: nothing to write from

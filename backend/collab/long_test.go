@@ -155,6 +155,29 @@ func TestLongTextIsWrittenWhenIdle(t *testing.T) {
 	})
 }
 
+// Readers of a long text that is not written yet do not postpone its
+// idle flush, however often they read: here every read on instance a
+// first catches up with an op instance b committed, so no read is served
+// from the copy made for the one before.
+func TestReadsDoNotPostponeTheFlush(t *testing.T) {
+	f := newMemoryFixture(longDoc, true)
+	a := collab.New(f.store, collab.Options{FlushIdle: 200 * time.Millisecond})
+	b := collab.New(f.store, collab.Options{FlushIdle: time.Hour, SnapshotEvery: 1 << 40}) // never writes the text itself
+	defer a.Close()
+	defer b.Close()
+	typeInto(t, f, a, 5, 4)
+	deadline := time.Now().Add(30 * time.Second) // bounds a broken run only
+	for seq := int64(1); f.head(t).TextVersion == 0; seq++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("a's text was not written while it was read: head %+v", f.head(t))
+		}
+		res := f.submit(t, b, f.bernd, "b", seq, 4+seq, `["x"]`)
+		if _, v := f.snapshot(t, a); v != res.Op.Version+1 {
+			t.Fatalf("a read version %d after b committed %d", v, res.Op.Version)
+		}
+	}
+}
+
 // Snapshots of a long text are written after the commits of their
 // versions, not with them; Close waits for them.
 func TestLongTextSnapshotsAreWrittenAfterTheCommit(t *testing.T) {

@@ -99,6 +99,9 @@ type document struct {
 	// the committer has been idle for Options.FlushIdle.
 	dirty      bool
 	flushTimer *time.Timer
+	// flushMissed says the timer fired while a reader held the
+	// committer's place (Service.Snapshot), which then arms it again.
+	flushMissed bool
 
 	// stored is the newest version whose text this Service knows to be on
 	// the head row; flushMu lets one flush of the document run at a time.

@@ -102,7 +102,9 @@ func (d *document) takeIdle() ([]*domain.CommittedOp, bool) {
 
 // release gives back the committer's place that takeIdle or flushIdle took:
 // a committer starts for submits queued meanwhile; otherwise the document
-// is idle again, and a text not yet written is flushed after FlushIdle.
+// is idle again. A reader does not postpone the idle flush: the timer the
+// committer armed goes on, and is armed again only if it fired while the
+// place was held.
 func (s *Service) release(d *document) {
 	d.mu.Lock()
 	d.known = d.cache.version
@@ -111,8 +113,8 @@ func (s *Service) release(d *document) {
 	if start {
 		s.work.Add(1) // a queued submitter is counted, so work is above zero
 	} else {
-		d.idleSince = time.Now()
-		if d.dirty {
+		d.idleSince = time.Now() // read or flushed: worth keeping cached
+		if d.flushMissed && d.dirty {
 			s.armFlush(d)
 		}
 	}
