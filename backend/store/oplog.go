@@ -45,11 +45,8 @@ func newDocTable(kind domain.DocKind, head, textCol, textVersionCol, versionCol,
 	t.lock = headCols
 	t.lockPG = headCols + " FOR UPDATE"
 	t.head = headCols
-	// The text is read with the head only when it is current: a stale
-	// long text is rebuilt from a newer snapshot if there is one, so that
-	// it is not read as well.
-	t.headText = fmt.Sprintf("SELECT %s, (%s), %s, CASE WHEN %s = %s THEN %s END FROM %s WHERE id = ?",
-		versionCol, final, textVersionCol, textVersionCol, versionCol, textCol, head)
+	t.headText = fmt.Sprintf("SELECT %s, (%s), %s, %s FROM %s WHERE id = ?",
+		versionCol, final, textVersionCol, currentText(textCol, textVersionCol, versionCol, "NULL"), head)
 	t.storedText = fmt.Sprintf("SELECT %s, %s FROM %s WHERE id = ?", textVersionCol, textCol, head)
 	t.opColumns = fmt.Sprintf("SELECT %s, version, op, user_id, client_id, seq, inserted, deleted, created_at FROM %s", keyCol, ops)
 	t.opsSince = t.opColumns + fmt.Sprintf(" WHERE %s = ? AND version >= ? ORDER BY version LIMIT ?", keyCol)
@@ -97,6 +94,19 @@ type OpLogTx struct {
 	tbl  *docTable
 }
 
+// opLogTx returns the op log's view of doc (table tbl) through pool, a
+// transaction or the database.
+func (db *DB) opLogTx(ctx context.Context, pool gorm.ConnPool, doc domain.DocKey, tbl *docTable) *OpLogTx {
+	return &OpLogTx{ctx: ctx, pool: pool, pg: db.dialect == DialectPostgres, doc: doc, tbl: tbl}
+}
+
+// currentText is the SQL expression for a head row's text if it is current
+// (its text version is its version), orElse if it lags: readers of a long
+// text that lags rebuild it from a newer base and need not read it.
+func currentText(textCol, textVersionCol, versionCol, orElse string) string {
+	return fmt.Sprintf("CASE WHEN %s = %s THEN %s ELSE %s END", textVersionCol, versionCol, textCol, orElse)
+}
+
 // errVersionMoved reports that the document's row changed under a commit,
 // which the row lock should make impossible; the commit is retried.
 var errVersionMoved = errors.New("store: document version moved during commit")
@@ -134,7 +144,7 @@ func (db *DB) LockDoc(ctx context.Context, doc domain.DocKey, fn func(tx domain.
 		return err
 	}
 	err = db.tx(ctx, func(g *gorm.DB) error {
-		t := &OpLogTx{ctx: ctx, pool: g.Statement.ConnPool, pg: db.dialect == DialectPostgres, doc: doc, tbl: tbl}
+		t := db.opLogTx(ctx, g.Statement.ConnPool, doc, tbl)
 		q := tbl.lock
 		if t.pg {
 			q = tbl.lockPG

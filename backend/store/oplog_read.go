@@ -22,7 +22,7 @@ func (db *DB) readTx(ctx context.Context, doc domain.DocKey, fn func(t *OpLogTx)
 		return err
 	}
 	err = db.tx(ctx, func(g *gorm.DB) error {
-		return fn(&OpLogTx{ctx: ctx, pool: g.Statement.ConnPool, pg: db.dialect == DialectPostgres, doc: doc, tbl: tbl})
+		return fn(db.opLogTx(ctx, g.Statement.ConnPool, doc, tbl))
 	})
 	return db.opLogError(doc, err)
 }
@@ -139,8 +139,7 @@ func (db *DB) headText(g *gorm.DB, doc domain.DocKey, version, textVersion int64
 	if err != nil {
 		return "", err
 	}
-	t := &OpLogTx{ctx: g.Statement.Context, pool: g.Statement.ConnPool, pg: db.dialect == DialectPostgres, doc: doc, tbl: tbl}
-	out, err := t.rebuild(version, textVersion, text)
+	out, err := db.opLogTx(g.Statement.Context, g.Statement.ConnPool, doc, tbl).rebuild(version, textVersion, text)
 	return out, db.opLogError(doc, err)
 }
 
@@ -170,8 +169,7 @@ func (db *DB) DocHead(ctx context.Context, doc domain.DocKey) (domain.DocHead, e
 	if err != nil {
 		return domain.DocHead{}, err
 	}
-	t := &OpLogTx{ctx: ctx, pool: db.conn(ctx).Statement.ConnPool, pg: db.dialect == DialectPostgres, doc: doc, tbl: tbl}
-	h, _, err := t.head(false) // one statement: no transaction needed
+	h, _, err := db.opLogTx(ctx, db.conn(ctx).Statement.ConnPool, doc, tbl).head(false) // one statement: no transaction needed
 	return h, db.opLogError(doc, err)
 }
 

@@ -127,7 +127,7 @@ func (db *DB) FindSectionMeta(ctx context.Context, id int64) (*domain.Section, e
 
 // sectionAtCols are the columns sectionAt reads: the text only if it is
 // current.
-var sectionAtCols = strings.Join(sectionMeta, ", ") + ", text_version, CASE WHEN text_version = version THEN text ELSE '' END AS text"
+var sectionAtCols = strings.Join(sectionMeta, ", ") + ", text_version, " + currentText("text", "text_version", "version", "''") + " AS text"
 
 // UpdateSection applies upd to a section's metadata and returns the new
 // state; ENOTFOUND, or EINVALID as for CreateSection.
