@@ -205,12 +205,7 @@ func (c *cache) observe(ops []*domain.CommittedOp, keep int) bool {
 	if w.version == c.version {
 		return false
 	}
-	if err := w.settle(); err != nil {
-		c.drop()
-		return false
-	}
-	c.save(w, keep)
-	return true
+	return c.save(w, keep)
 }
 
 // catchUp applies ops committed since the cached version (read by load,
@@ -263,13 +258,14 @@ func (w *work) since(from int64) ([]entry, error) {
 	return w.ops[from-w.base:], nil
 }
 
-// save makes w the new cached state, keeping at most keep recent ops. If
-// w's ops do not apply to its text, which would be a bug, the cache is
-// dropped instead and the next transaction starts from the row.
-func (c *cache) save(w *work, keep int) {
+// save makes w the new cached state, keeping at most keep recent ops, and
+// reports true. If w's ops do not apply to its text, which would be a bug,
+// the cache is dropped instead (false) and the next transaction starts
+// from the row.
+func (c *cache) save(w *work, keep int) bool {
 	if err := w.settle(); err != nil {
 		c.drop()
-		return
+		return false
 	}
 	ops := w.ops
 	if len(ops) > keep {
@@ -279,6 +275,7 @@ func (c *cache) save(w *work, keep int) {
 	// transaction's work appends to.
 	c.recent = append(make([]entry, 0, len(ops)+64), ops...)
 	c.loaded, c.version, c.doc = true, w.version, w.doc
+	return true
 }
 
 // drop forgets the cached text after a failed transaction edited it.

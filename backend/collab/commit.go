@@ -206,9 +206,10 @@ func aheadOf(batch []*pending, v int64) bool {
 
 // build transforms and applies each submit of the batch on w in queue
 // order and returns every caller's outcome, the rows to insert and the
-// snapshots to store with them (those of a long text go to w.later). known holds ops already committed under a batch
-// member's (client, seq), complete if lookedUp. Only an EINTERNAL failure
-// or errNeedLookup is returned as err.
+// snapshots to store with them (those of a long text go to w.later).
+// known holds ops already committed under a batch member's (client, seq),
+// complete if lookedUp. Only an EINTERNAL failure or errNeedLookup is
+// returned as err.
 func (s *Service) build(w *work, batch []*pending, known map[domain.OpKey]*domain.LoggedOp, lookedUp, final bool, now time.Time) ([]outcome, []*domain.LoggedOp, []domain.DocSnapshot, error) {
 	outs := make([]outcome, len(batch))
 	var rows []*domain.LoggedOp
@@ -250,7 +251,7 @@ func (s *Service) build(w *work, batch []*pending, known map[domain.OpKey]*domai
 			if err != nil {
 				return nil, nil, nil, fmt.Errorf("collab: text at version %d: %w", w.version, err)
 			}
-			if snap := (domain.DocSnapshot{Version: w.version, Text: text}); w.n > s.opts.LongText {
+			if snap := (domain.DocSnapshot{Version: w.version, Text: text}); s.long(w.n) {
 				w.later = append(w.later, snap)
 			} else {
 				snaps = append(snaps, snap)

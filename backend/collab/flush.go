@@ -48,10 +48,15 @@ func (s *Service) snapshotEvery(n int) int64 {
 	return every
 }
 
+// long reports whether a text of n code points is long: written when the
+// document is idle rather than with each commit, its snapshots after the
+// commit rather than with it.
+func (s *Service) long(n int) bool { return n > s.opts.LongText }
+
 // headText returns the text to write with a commit that leaves w's state:
 // the text if it is short, nil if it is long and is flushed later.
 func (s *Service) headText(w *work) *string {
-	if w.n > s.opts.LongText {
+	if s.long(w.n) {
 		return nil
 	}
 	text, err := w.text()

@@ -4,8 +4,10 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/strategieraum/strategieraum/backend/collab"
+	"github.com/strategieraum/strategieraum/backend/domain"
 )
 
 // TestWriteConflictsAreRetried makes the store refuse writes as a database
@@ -96,6 +98,7 @@ func TestSnapshotFromTheCache(t *testing.T) {
 		t.Fatalf("a document not held read its text %d times, want 1", n)
 	}
 	f.submit(t, a, f.anna, "a", 1, 0, `[4, "bild"]`)
+	waitIdle(t, a, f.doc)
 	reads := f.mem.TextReads()
 	for range 2 { // from the cache, then from the copy made for the first
 		if text, v := f.snapshot(t, a); text != "Zielbild" || v != 1 {
@@ -116,6 +119,18 @@ func TestSnapshotFromTheCache(t *testing.T) {
 	}
 	if text, v := f.snapshot(t, b); text != "Das Zielbild." || v != 3 {
 		t.Fatalf("b: %q at %d", text, v)
+	}
+}
+
+// waitIdle waits until no committer runs for doc on s.
+func waitIdle(t *testing.T, s *collab.Service, doc domain.DocKey) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second) // bounds a broken run only
+	for !collab.Idle(s, doc) {
+		if time.Now().After(deadline) {
+			t.Fatal("the committer did not stop")
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 

@@ -51,7 +51,12 @@ func (s *Service) held(doc domain.DocKey) *document {
 
 // cachedText returns d's text at the stored head version or later from the
 // cache; ok is false when the cache cannot tell it without reading the text.
+// While a committer runs the cache is moving, so it is not asked at all and
+// the caller reads the text with one query, as without a cache.
 func (s *Service) cachedText(ctx context.Context, d *document) (text string, v int64, ok bool, err error) {
+	if d.busy() {
+		return "", 0, false, nil
+	}
 	head, err := s.db.DocHead(ctx, d.id)
 	if err != nil {
 		return "", 0, false, err
@@ -82,6 +87,13 @@ func (s *Service) cachedText(ctx context.Context, d *document) (text string, v i
 	cp := &textCopy{version: c.version, text: c.doc.String()}
 	d.text.Store(cp)
 	return cp.text, cp.version, true, nil
+}
+
+// busy reports whether a committer (or a reader in its place) runs.
+func (d *document) busy() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.running
 }
 
 // takeIdle takes the committer's place if no committer runs, so that the
