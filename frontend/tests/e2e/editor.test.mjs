@@ -11,8 +11,8 @@ const SECTION_TITLE = 'Zielbild: Datennutzung';
 const env = useServer();
 
 /** Opens the demo section as the given user and waits for the text. */
-async function openEditor(email) {
-  const p = await newPage(env.browser, env.server.base);
+async function openEditor(email, opts = {}) {
+  const p = await newPage(env.browser, env.server.base, opts);
   p.page.errors = [];
   p.page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && p.page.errors.push(m.text()));
   await login(p.page, env.server.base, email);
@@ -177,6 +177,53 @@ describe('editor', { timeout: 600_000 }, () => {
     });
     assert.deepEqual(overlaps, [], 'the label covers no text');
     await screenshot(a.page, 'editor-remote-caret');
+    await a.context.close();
+    await b.context.close();
+  });
+
+  test('a caret label at the right edge never makes the editor scroll sideways, not even before it is placed', async () => {
+    // A label is placed (run left near the edge) in the frame after its
+    // caret is drawn. Until then it must not give the editor a sideways
+    // scroll: that would flash a scroll bar and make the editor a
+    // scrollable region without keyboard access.
+    const small = { viewport: { width: 320, height: 700 } };
+    const a = await openEditor('pate1@hh.example', small);
+    const b = await openEditor('pate2@hh.example', small);
+    // On a, a check after every change of the editor's DOM (a microtask,
+    // so before the frame in which labels are placed).
+    await a.page.evaluate(() => {
+      const sc = document.querySelector('#section-editor .cm-scroller');
+      const seen = { sideways: [], flipped: 0 };
+      window.seen = seen;
+      new MutationObserver(() => {
+        if (sc.querySelector('.cm-remote-label-end')) seen.flipped++;
+        const o = getComputedStyle(sc).overflowX;
+        if (sc.scrollWidth > sc.clientWidth + 1 && (o === 'auto' || o === 'scroll')) seen.sideways.push(`${sc.scrollWidth} > ${sc.clientWidth}`);
+      }).observe(sc, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
+    /** Waits until b's caret on a's page is past (or before) the first third of the editor. */
+    const caretOnA = (side, what) => until(() => a.page.evaluate((side) => {
+      const sc = document.querySelector('#section-editor .cm-scroller').getBoundingClientRect();
+      const x = document.querySelector('.cm-remote-caret')?.getBoundingClientRect().left;
+      return x !== undefined && (side === 'right') === x > sc.left + sc.width / 3;
+    }, side), what);
+    // b's caret goes to the end of one row after another: the right edge.
+    await b.page.locator('#section-editor .cm-content').click();
+    await b.page.keyboard.press('Control+Home');
+    await b.page.keyboard.press('ArrowDown');
+    for (let i = 0; i < 5; i++) {
+      // The end of a row is the start of the next one in the text; one
+      // step back is the last word's end, where the caret is drawn.
+      await b.page.keyboard.press('End');
+      await b.page.keyboard.press('ArrowLeft');
+      await caretOnA('right', `caret at the end of row ${i} on the other page`);
+      await b.page.keyboard.press('ArrowDown');
+      await b.page.keyboard.press('Home');
+      await caretOnA('left', `caret at the start of row ${i + 1} on the other page`);
+    }
+    const seen = await a.page.evaluate(() => window.seen);
+    assert.ok(seen.flipped > 0, 'some label reached the edge and was placed to run left');
+    assert.deepEqual(seen.sideways, [], 'the editor never scrolled sideways');
     await a.context.close();
     await b.context.close();
   });
